@@ -1,0 +1,68 @@
+# Outreach: `make run` serves the demo on SQLite, `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Pango for WeasyPrint's PDFs, fonts with Cyrillic, gettext for the translations.
+RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-noto-core gettext
+# Chromium for the browser tests, poppler-utils (pdftotext, pdffonts) to check PDFs.
+TEST_DEBS := $(RUN_DEBS) chromium poppler-utils
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test test-browser lint fmt bench messages sysdeps sysdeps-test venv clean
+
+$(VENV)/.installed: pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
+	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV) || { $(MAKE) -s _debs DEBS=python3-venv && $(PYTHON) -m venv $(VENV); }
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[dev]"
+	@touch $@
+
+venv: $(VENV)/.installed
+
+# Install the Debian packages that are missing (nothing when all are there).
+_debs:
+	@missing=$$(for p in $(DEBS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing system packages: $$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+sysdeps:
+	@$(MAKE) -s _debs DEBS="$(RUN_DEBS)"
+
+sysdeps-test:
+	@$(MAKE) -s _debs DEBS="$(TEST_DEBS)"
+
+run: sysdeps venv
+	DEBUG=true $(PY) manage.py migrate --noinput
+	DEBUG=true $(PY) manage.py seed_demo
+	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: sysdeps-test venv
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-browser: sysdeps-test venv
+	$(PY) -m pytest -m browser $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
+
+fmt: venv
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+messages: venv
+	DEBUG=true $(PY) manage.py makemessages -l bg --ignore=.venv --ignore=var
+	DEBUG=true $(PY) manage.py compilemessages --ignore=.venv
+
+bench: venv
+	$(PY) bench/run.py $(if $(SCALE),--scale $(SCALE),)
+
+clean:
+	rm -rf $(VENV) var *.egg-info

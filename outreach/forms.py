@@ -1,0 +1,158 @@
+"""Input shapes for the core record's pages."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from outreach.models import Client, Consent, Contact, Intervention, SupportPerson, User
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+class StaffChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.get_full_name() or obj.username
+
+
+class ContactForm(forms.ModelForm):
+    staff = StaffChoiceField(
+        label=_("Staff present"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    interventions = forms.ModelMultipleChoiceField(
+        label=_("Interventions delivered"),
+        queryset=Intervention.objects.filter(active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Contact
+        fields = [
+            "started_at",
+            "mode",
+            "outcome",
+            "failure_reason",
+            "location",
+            "duration_minutes",
+            "staff",
+            "informal_support_present",
+            "interventions",
+            "note",
+        ]
+        widgets = {
+            "started_at": DateTimeLocalInput(),
+            "mode": forms.RadioSelect,
+            "outcome": forms.RadioSelect,
+            "duration_minutes": forms.NumberInput(
+                attrs={"min": 0, "max": 1440, "inputmode": "numeric", "step": 5}
+            ),
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, staff_queryset=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = (
+            staff_queryset if staff_queryset is not None else User.objects.none()
+        )
+        self.fields["location"].required = False
+        self.fields["failure_reason"].required = False
+        self.fields["duration_minutes"].min_value = 0
+        self.fields["duration_minutes"].max_value = 1440
+        self.fields["location"].help_text = _("Only for face-to-face contacts.")
+        self.fields["failure_reason"].help_text = _("Only when the client was not met.")
+
+    def clean_started_at(self):
+        value = self.cleaned_data["started_at"]
+        if value and value > timezone.now() + timezone.timedelta(minutes=1):
+            raise forms.ValidationError(_("A contact cannot be in the future."), code="future_time")
+        return value
+
+    def clean_duration_minutes(self):
+        value = self.cleaned_data["duration_minutes"]
+        if value is not None and not 0 <= value <= 1440:
+            raise forms.ValidationError(
+                _("Minutes must be between 0 and 1440."), code="minutes_range"
+            )
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if data.get("mode") != Contact.Mode.FACE_TO_FACE:
+            data["location"] = ""
+        if data.get("outcome") == Contact.Outcome.MET:
+            data["failure_reason"] = ""
+        return data
+
+
+class ClientForm(forms.ModelForm):
+    class Meta:
+        model = Client
+        fields = [
+            "given_name",
+            "family_name",
+            "known_as",
+            "birth_date",
+            "sex",
+            "phone",
+            "whereabouts",
+            "housing",
+            "documents",
+            "income",
+            "preferred_language",
+            "interpreter_needed",
+            "interpreter_language",
+        ]
+        widgets = {"birth_date": DateInput(), "whereabouts": forms.Textarea(attrs={"rows": 2})}
+
+
+class SupportPersonForm(forms.ModelForm):
+    class Meta:
+        model = SupportPerson
+        fields = ["name", "relation", "relation_detail", "phone", "involvement", "note"]
+        widgets = {"involvement": forms.RadioSelect, "note": forms.Textarea(attrs={"rows": 2})}
+
+
+class ConsentForm(forms.ModelForm):
+    class Meta:
+        model = Consent
+        fields = ["recipient_kind", "recipient", "scope", "given_on", "withdrawn_on"]
+        widgets = {"given_on": DateInput(), "withdrawn_on": DateInput()}
+
+    def clean(self):
+        data = super().clean()
+        given, withdrawn = data.get("given_on"), data.get("withdrawn_on")
+        today = timezone.localdate()
+        if given and given > today:
+            self.add_error("given_on", _("The date cannot be in the future."))
+        if withdrawn and withdrawn > today:
+            self.add_error("withdrawn_on", _("The date cannot be in the future."))
+        if given and withdrawn and withdrawn < given:
+            self.add_error("withdrawn_on", _("Consent cannot be withdrawn before it was given."))
+        return data
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label=_("Code"),
+        max_length=16,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )

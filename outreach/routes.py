@@ -1,0 +1,46 @@
+"""Routes of the core record (namespace `outreach`)."""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from outreach import account_views, views
+
+app_name = "outreach"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/2fa/verify/", account_views.verify, name="2fa-verify"),
+    path("account/2fa/setup/", account_views.setup, name="2fa-setup"),
+    path("account/2fa/recovery-codes/", account_views.recovery_codes, name="2fa-recovery-codes"),
+    path("caseload/", views.caseload, name="caseload"),
+    path("team/", views.team_caseload, name="team-caseload"),
+    path("clients/search/", views.client_search, name="client-search"),
+    path("clients/<int:pk>/", views.client_detail, name="client-detail"),
+    path("clients/<int:pk>/edit/", views.client_update, name="client-update"),
+    path("clients/<int:pk>/audit/", views.client_audit, name="client-audit"),
+    path("clients/<int:client_pk>/contacts/new/", views.contact_create, name="contact-create"),
+    path(
+        "clients/<int:client_pk>/contacts/<int:pk>/edit/",
+        views.contact_update,
+        name="contact-update",
+    ),
+    path(
+        "clients/<int:client_pk>/support/new/",
+        views.support_person_edit,
+        name="supportperson-create",
+    ),
+    path(
+        "clients/<int:client_pk>/support/<int:pk>/edit/",
+        views.support_person_edit,
+        name="supportperson-update",
+    ),
+    path("clients/<int:client_pk>/consents/new/", views.consent_create, name="consent-create"),
+]

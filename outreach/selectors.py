@@ -1,0 +1,111 @@
+"""Reads of the core record, always scoped to the user who asks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from outreach.access import scoped, visible_clients
+from outreach.models import Client, Contact, Episode, Tandem, Team, User
+
+SEEN = Q(mode=Contact.Mode.FACE_TO_FACE, outcome=Contact.Outcome.MET)
+
+SORTS = {
+    "name": ("family_name", "given_name"),
+    "-name": ("-family_name", "-given_name"),
+    "last_seen": (F("last_seen_at").asc(nulls_first=True), "family_name"),
+    "-last_seen": (F("last_seen_at").desc(nulls_last=True), "family_name"),
+    "tandem": ("tandem__professional__last_name", "family_name"),
+}
+
+
+def _with_caseload_figures(qs: QuerySet[Client]) -> QuerySet[Client]:
+    seen = Contact.objects.filter(SEEN, client=OuterRef("pk")).order_by("-started_at")
+    last = Contact.objects.filter(client=OuterRef("pk")).order_by("-started_at")
+    open_episode = Episode.objects.filter(client=OuterRef("pk"), ended_on__isnull=True).order_by(
+        "-started_on"
+    )
+    return qs.annotate(
+        last_seen_at=Subquery(seen.values("started_at")[:1]),
+        last_contact_at=Subquery(last.values("started_at")[:1]),
+        open_episode_started_on=Subquery(open_episode.values("started_on")[:1]),
+    )
+
+
+def caseload_list(
+    *, user: User, team: Team | None = None, mine: bool = False, sort: str = "name"
+) -> QuerySet[Client]:
+    """Clients in care or in engagement (open episode, or none yet), with last contact figures."""
+    qs = (
+        visible_clients(user)
+        .filter(Q(episodes__ended_on__isnull=True) | Q(episodes__isnull=True))
+        .distinct()
+    )
+    if team is not None:
+        qs = qs.filter(team=team)
+    if mine:
+        qs = qs.filter(Q(tandem__professional=user) | Q(tandem__peer=user))
+    qs = _with_caseload_figures(qs).select_related("team", "tandem__professional", "tandem__peer")
+    return qs.order_by(*SORTS.get(sort, SORTS["name"]))
+
+
+@dataclass(frozen=True)
+class SeenFlag:
+    days: int | None
+    level: str  # "ok", "14", "30", "never"
+
+
+def seen_flag(last_seen_at, today: date | None = None) -> SeenFlag:
+    """Days since the client was last seen face to face, and the not-seen flag that applies."""
+    if last_seen_at is None:
+        return SeenFlag(None, "never")
+    today = today or timezone.localdate()
+    days = (today - timezone.localtime(last_seen_at).date()).days
+    if days >= 30:
+        return SeenFlag(days, "30")
+    if days >= 14:
+        return SeenFlag(days, "14")
+    return SeenFlag(days, "ok")
+
+
+def tandem_load(*, user: User, team: Team) -> QuerySet[Tandem]:
+    """The team's current tandems with their number of clients in care."""
+    return (
+        Tandem.objects.filter(team=team, team__in=user.teams.all(), ended_on__isnull=True)
+        .select_related("professional", "peer")
+        .annotate(
+            clients_in_care=Count(
+                "clients", filter=Q(clients__episodes__ended_on__isnull=True), distinct=True
+            ),
+        )
+        .order_by("professional__last_name")
+    )
+
+
+def contact_timeline(*, user: User, client: Client, limit: int = 50) -> list[Contact]:
+    """The client's latest contacts with staff and interventions, newest first."""
+    return list(
+        scoped(Contact.objects.filter(client=client), user, via="client")
+        .select_related("author", "group_session")
+        .prefetch_related(
+            Prefetch(
+                "staff", queryset=User.objects.only("id", "first_name", "last_name", "username")
+            ),
+            "interventions",
+        )
+        .order_by("-started_at")[:limit]
+    )
+
+
+def team_staff(*, team_ids: list[int]) -> QuerySet[User]:
+    """Active workers and supervisors of the given teams."""
+    return (
+        User.objects.filter(
+            teams__in=team_ids, is_active=True, role__in=["professional", "peer", "supervisor"]
+        )
+        .distinct()
+        .order_by("last_name", "first_name")
+    )

@@ -1,0 +1,190 @@
+"""Every write to the core record goes through here: validated, atomic and audited."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from outreach import audit
+from outreach.models import Client, Consent, Contact, Intervention, SupportPerson, User
+
+CONTACT_FIELDS = (
+    "started_at",
+    "duration_minutes",
+    "mode",
+    "location",
+    "outcome",
+    "failure_reason",
+    "informal_support_present",
+    "note",
+)
+
+
+def _check_staff(client: Client, staff: Iterable[User]) -> list[User]:
+    staff = list(staff)
+    team_ids = {client.team_id}
+    for member in staff:
+        member_team_ids = {t.pk for t in member.teams.all()}
+        if not team_ids & member_team_ids:
+            raise ValidationError(
+                {"staff": _("%(name)s is not a member of the client's team.") % {"name": member}},
+                code="staff_not_in_team",
+            )
+    return staff
+
+
+@transaction.atomic
+def contact_log(
+    *,
+    client: Client,
+    author: User,
+    started_at: datetime,
+    duration_minutes: int,
+    mode: str,
+    outcome: str,
+    location: str = "",
+    failure_reason: str = "",
+    informal_support_present: bool = False,
+    note: str = "",
+    staff: Iterable[User] = (),
+    interventions: Iterable[Intervention] = (),
+    request=None,
+) -> Contact:
+    """Log a contact (or a failed attempt) with a client."""
+    staff = _check_staff(client, staff)
+    contact = Contact(
+        client=client,
+        author=author,
+        started_at=started_at,
+        duration_minutes=duration_minutes,
+        mode=mode,
+        location=location if mode == Contact.Mode.FACE_TO_FACE else "",
+        outcome=outcome,
+        failure_reason=failure_reason if outcome == Contact.Outcome.NOT_MET else "",
+        informal_support_present=informal_support_present,
+        note=note,
+    )
+    contact.full_clean()
+    contact.save()
+    contact.staff.set(staff)
+    contact.interventions.set(list(interventions))
+    audit.record(
+        actor=author, action="contact.create", target=contact, client=client, request=request
+    )
+    return contact
+
+
+@transaction.atomic
+def contact_update(
+    *,
+    contact: Contact,
+    actor: User,
+    request=None,
+    staff: Iterable[User] | None = None,
+    interventions: Iterable[Intervention] | None = None,
+    **fields,
+) -> Contact:
+    """Change a contact; only its author may, and the change is audited with the fields changed."""
+    if contact.author_id != actor.pk:
+        raise ValidationError(_("Only the author of a contact can edit it."), code="not_author")
+    changed = {}
+    for name, value in fields.items():
+        if name not in CONTACT_FIELDS:
+            raise TypeError(f"unknown contact field {name}")
+        if getattr(contact, name) != value:
+            changed[name] = {"from": str(getattr(contact, name)), "to": str(value)}
+            setattr(contact, name, value)
+    if contact.mode != Contact.Mode.FACE_TO_FACE:
+        contact.location = ""
+    if contact.outcome == Contact.Outcome.MET:
+        contact.failure_reason = ""
+    contact.full_clean()
+    contact.save()
+    if staff is not None:
+        staff = _check_staff(contact.client, staff)
+        before = {u.pk for u in contact.staff.all()}
+        if before != {u.pk for u in staff}:
+            changed["staff"] = {"from": sorted(before), "to": sorted(u.pk for u in staff)}
+        contact.staff.set(staff)
+    if interventions is not None:
+        contact.interventions.set(list(interventions))
+    audit.record(
+        actor=actor,
+        action="contact.update",
+        target=contact,
+        client=contact.client,
+        request=request,
+        detail={"changed": changed},
+    )
+    return contact
+
+
+@transaction.atomic
+def client_update(*, client: Client, actor: User, request=None, **fields) -> Client:
+    """Change a client's identity, contact or situation fields."""
+    changed = []
+    for name, value in fields.items():
+        if getattr(client, name) != value:
+            changed.append(name)
+            setattr(client, name, value)
+    client.full_clean()
+    client.save()
+    audit.record(
+        actor=actor,
+        action="client.update",
+        target=client,
+        request=request,
+        detail={"changed": changed},
+    )
+    return client
+
+
+@transaction.atomic
+def support_person_save(
+    *, client: Client, actor: User, person: SupportPerson, request=None
+) -> SupportPerson:
+    """Add or change a person of the client's support network."""
+    creating = person.pk is None
+    person.client = client
+    person.full_clean()
+    person.save()
+    audit.record(
+        actor=actor,
+        action="supportperson.create" if creating else "supportperson.update",
+        target=person,
+        client=client,
+        request=request,
+    )
+    return person
+
+
+@transaction.atomic
+def consent_save(*, client: Client, actor: User, consent: Consent, request=None) -> Consent:
+    """Record or change a consent to share with a named agency or person."""
+    creating = consent.pk is None
+    consent.client = client
+    if consent.support_person_id and consent.support_person.client_id != client.pk:
+        raise ValidationError({"support_person": _("That person is not in this client's network.")})
+    if consent.support_person_id and consent.support_person.do_not_contact:
+        raise ValidationError(
+            {
+                "support_person": _(
+                    "A do-not-contact person cannot receive the client's information."
+                )
+            },
+            code="do_not_contact",
+        )
+    consent.full_clean()
+    consent.save()
+    audit.record(
+        actor=actor,
+        action="consent.create" if creating else "consent.update",
+        target=consent,
+        client=client,
+        request=request,
+    )
+    return consent

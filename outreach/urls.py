@@ -1,0 +1,21 @@
+"""Project URL configuration: apps are wired by string only."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/v1/", include("outreach.api_urls")),
+    path("api/v1/", include("referrals.api_urls")),
+    path("api/v1/", include("careplans.api_urls")),
+    path("api/v1/", include("indicators.api_urls")),
+    path("referrals/", include("referrals.urls")),
+    path("careplans/", include("careplans.urls")),
+    path("indicators/", include("indicators.urls")),
+    path("", include("outreach.routes")),
+]

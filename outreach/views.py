@@ -1,0 +1,349 @@
+"""Pages of the core record: parse, check access, call a selector or service, render."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from outreach import access, audit, selectors, services
+from outreach.forms import ClientForm, ConsentForm, ContactForm, SupportPersonForm
+from outreach.models import TEAM_ROLES, AuditEvent, Contact, Role, SupportPerson, Team
+
+logger = logging.getLogger(__name__)
+
+
+def _apply_form_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each role to where its work starts."""
+    role = request.user.role
+    if role in (Role.PROFESSIONAL, Role.PEER):
+        return redirect("outreach:caseload")
+    if role == Role.SUPERVISOR:
+        return redirect("outreach:team-caseload")
+    if role in (Role.PARTNER, Role.COORDINATOR):
+        try:
+            return redirect(reverse("referrals:referral-list"))
+        except NoReverseMatch:
+            logger.info("referrals app has no referral list route")
+    return render(request, "outreach/home.html")
+
+
+def _team_caseload_context(request: HttpRequest, *, mine: bool) -> dict:
+    sort = request.GET.get("sort", "name")
+    if sort not in selectors.SORTS:
+        sort = "name"
+    teams = list(access.visible_teams(request.user))
+    team = None
+    if request.GET.get("team"):
+        team = next((t for t in teams if str(t.pk) == request.GET["team"]), None)
+        if team is None:
+            raise Http404
+    clients = list(selectors.caseload_list(user=request.user, team=team, mine=mine, sort=sort))
+    today = timezone.localdate()
+    rows = [(c, selectors.seen_flag(c.last_seen_at, today)) for c in clients]
+    flag_filter = request.GET.get("flag", "")
+    if flag_filter in {"14", "30"}:
+        wanted = {"14": {"14", "30", "never"}, "30": {"30", "never"}}[flag_filter]
+        rows = [(c, f) for c, f in rows if f.level in wanted]
+    return {
+        "rows": rows,
+        "sort": sort,
+        "teams": teams,
+        "team": team,
+        "flag": flag_filter,
+        "counts": {
+            "total": len(clients),
+            "not_seen_14": sum(1 for _c, f in rows if f.level in {"14", "30", "never"}),
+            "not_seen_30": sum(1 for _c, f in rows if f.level in {"30", "never"}),
+        },
+    }
+
+
+@login_required
+def caseload(request: HttpRequest) -> HttpResponse:
+    """My caseload: the clients of the worker's tandem, least recently seen first on demand."""
+    if request.user.role not in TEAM_ROLES:
+        raise Http404
+    mine = request.GET.get("scope", "mine") != "team"
+    context = _team_caseload_context(request, mine=mine)
+    context["mine"] = mine
+    audit.record(
+        actor=request.user,
+        action="caseload.view",
+        request=request,
+        detail={"clients": context["counts"]["total"]},
+    )
+    template = "outreach/_caseload_table.html" if request.htmx else "outreach/caseload.html"
+    return render(request, template, context)
+
+
+@login_required
+def team_caseload(request: HttpRequest) -> HttpResponse:
+    """The supervisor's view of a team: every client in care, flags and tandem load."""
+    if request.user.role not in TEAM_ROLES:
+        raise Http404
+    context = _team_caseload_context(request, mine=False)
+    team = context["team"] or (context["teams"][0] if context["teams"] else None)
+    context["tandems"] = list(selectors.tandem_load(user=request.user, team=team)) if team else []
+    context["load_team"] = team
+    audit.record(
+        actor=request.user,
+        action="caseload.view",
+        request=request,
+        detail={"scope": "team", "clients": context["counts"]["total"]},
+    )
+    template = "outreach/_caseload_table.html" if request.htmx else "outreach/team_caseload.html"
+    return render(request, template, context)
+
+
+@login_required
+def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The client page: alerts, timeline of contacts, support network and consents."""
+    client = access.client_for_request(request, pk)
+    support_people = list(client.support_people.all())
+    context = {
+        "client": client,
+        "episodes": list(client.episodes.select_related("tandem__professional", "tandem__peer")),
+        "timeline": selectors.contact_timeline(user=request.user, client=client),
+        "support_people": support_people,
+        "do_not_contact": [p for p in support_people if p.do_not_contact],
+        "consents": list(client.consents.select_related("support_person")),
+        "can_edit": request.user.role in TEAM_ROLES,
+        "today": timezone.localdate(),
+    }
+    return render(request, "outreach/client_detail.html", context)
+
+
+def _contact_form_initial(request: HttpRequest, client) -> dict:
+    last = (
+        client.contacts.filter(mode=Contact.Mode.FACE_TO_FACE)
+        .exclude(location="")
+        .order_by("-started_at")
+        .values_list("location", flat=True)
+        .first()
+    )
+    staff = [request.user.pk]
+    if client.tandem_id and access.is_in_tandem(request.user, client):
+        staff = list(client.tandem.member_ids())
+    return {
+        "started_at": timezone.localtime().replace(second=0, microsecond=0),
+        "location": last or Contact.Location.STREET,
+        "staff": staff,
+        "duration_minutes": 30,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_create(request: HttpRequest, client_pk: int) -> HttpResponse:
+    """Log a contact from a phone in under a minute: sensible defaults, no JavaScript needed."""
+    client = access.client_for_request(request, client_pk, action="client.view")
+    staff_qs = selectors.team_staff(team_ids=[client.team_id])
+    form = ContactForm(
+        request.POST or None,
+        staff_queryset=staff_qs,
+        initial=_contact_form_initial(request, client),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        staff = data.pop("staff")
+        interventions = data.pop("interventions")
+        try:
+            services.contact_log(
+                client=client,
+                author=request.user,
+                staff=staff,
+                interventions=interventions,
+                request=request,
+                **data,
+            )
+        except ValidationError as exc:
+            _apply_form_errors(form, exc)
+        else:
+            messages.success(request, _("Contact saved."))
+            return redirect(client)
+    return render(
+        request,
+        "outreach/contact_form.html",
+        {"client": client, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_update(request: HttpRequest, client_pk: int, pk: int) -> HttpResponse:
+    """Edit one's own contact; every change is audited."""
+    client = access.client_for_request(request, client_pk)
+    contact = get_object_or_404(
+        access.scoped(Contact.objects.filter(client=client), request.user, via="client"), pk=pk
+    )
+    if contact.author_id != request.user.pk:
+        raise PermissionDenied(_("Only the author of a contact can edit it."))
+    staff_qs = selectors.team_staff(team_ids=[client.team_id])
+    form = ContactForm(request.POST or None, instance=contact, staff_queryset=staff_qs)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        staff = data.pop("staff")
+        interventions = data.pop("interventions")
+        try:
+            services.contact_update(
+                contact=Contact.objects.get(pk=contact.pk),
+                actor=request.user,
+                staff=staff,
+                interventions=interventions,
+                request=request,
+                **data,
+            )
+        except ValidationError as exc:
+            _apply_form_errors(form, exc)
+        else:
+            messages.success(request, _("Contact updated."))
+            return redirect(client)
+    return render(
+        request,
+        "outreach/contact_form.html",
+        {"client": client, "form": form, "contact": contact},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def client_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a client's details."""
+    client = access.client_for_request(request, pk)
+    form = ClientForm(request.POST or None, instance=client)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.client_update(
+                client=client,
+                actor=request.user,
+                request=request,
+                **{f: form.cleaned_data[f] for f in form.Meta.fields},
+            )
+        except ValidationError as exc:
+            _apply_form_errors(form, exc)
+        else:
+            messages.success(request, _("Client details saved."))
+            return redirect(client)
+    return render(
+        request,
+        "outreach/client_form.html",
+        {"client": client, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def support_person_edit(
+    request: HttpRequest, client_pk: int, pk: int | None = None
+) -> HttpResponse:
+    """Add or change a person of the client's support network."""
+    client = access.client_for_request(request, client_pk)
+    person = (
+        get_object_or_404(SupportPerson, client=client, pk=pk)
+        if pk
+        else SupportPerson(client=client)
+    )
+    form = SupportPersonForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.support_person_save(
+                client=client, actor=request.user, person=form.instance, request=request
+            )
+        except ValidationError as exc:
+            _apply_form_errors(form, exc)
+        else:
+            messages.success(request, _("Support network saved."))
+            return redirect(client)
+    return render(
+        request,
+        "outreach/support_person_form.html",
+        {"client": client, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent_create(request: HttpRequest, client_pk: int) -> HttpResponse:
+    """Record a consent to share with a named agency or person."""
+    client = access.client_for_request(request, client_pk)
+    form = ConsentForm(request.POST or None, initial={"given_on": timezone.localdate()})
+    form.instance.client = client
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consent_save(
+                client=client, actor=request.user, consent=form.instance, request=request
+            )
+        except ValidationError as exc:
+            _apply_form_errors(form, exc)
+        else:
+            messages.success(request, _("Consent recorded."))
+            return redirect(client)
+    return render(
+        request,
+        "outreach/consent_form.html",
+        {"client": client, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def client_audit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The record's audit trail, for supervisors of the client's team."""
+    client = access.client_for_request(request, pk, action="client.audit_view")
+    if request.user.role != Role.SUPERVISOR:
+        raise Http404
+    events = AuditEvent.objects.filter(client=client).order_by("-at", "-id")[:500]
+    return render(request, "outreach/client_audit.html", {"client": client, "events": events})
+
+
+@login_required
+def client_search(request: HttpRequest) -> HttpResponse:
+    """Find a client of one's teams by name, code or phone."""
+    q = request.GET.get("q", "").strip()
+    results = []
+    if q:
+        results = list(
+            access.visible_clients(request.user)
+            .filter(
+                Q(given_name__icontains=q)
+                | Q(family_name__icontains=q)
+                | Q(known_as__icontains=q)
+                | Q(code__iexact=q)
+                | Q(phone__icontains=q)
+            )
+            .select_related("team")[:50]
+        )
+        audit.record(
+            actor=request.user,
+            action="client.search",
+            request=request,
+            detail={"results": len(results)},
+        )
+    return render(request, "outreach/client_search.html", {"q": q, "results": results})
+
+
+def team_for_request(request: HttpRequest, pk: int) -> Team:
+    return get_object_or_404(access.visible_teams(request.user), pk=pk)

@@ -1,0 +1,115 @@
+"""Shared fixtures: two teams, one user per role, a client of the team."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from outreach.models import Role
+from tests.factories import (
+    ClientFactory,
+    EpisodeFactory,
+    MunicipalityFactory,
+    TandemFactory,
+    TeamFactory,
+    UserFactory,
+)
+
+# Each app lists the objects behind its URL parameters in tests/route_params/<app>.py.
+pytest_plugins = [
+    f"tests.route_params.{p.stem}"
+    for p in sorted((Path(__file__).parent / "route_params").glob("*.py"))
+    if p.stem != "__init__"
+]
+
+
+@pytest.fixture
+def municipality(db):
+    return MunicipalityFactory(name="Sofia", slug="sofia")
+
+
+@pytest.fixture
+def team(municipality):
+    return TeamFactory(municipality=municipality, name="Team Centre", slug="centre")
+
+
+@pytest.fixture
+def other_team(municipality):
+    return TeamFactory(municipality=municipality, name="Team Lyulin", slug="lyulin")
+
+
+@pytest.fixture
+def tandem(team):
+    return TandemFactory(team=team)
+
+
+@pytest.fixture
+def worker(tandem):
+    """The professional of the tandem."""
+    return tandem.professional
+
+
+@pytest.fixture
+def peer(tandem):
+    return tandem.peer
+
+
+@pytest.fixture
+def supervisor(team):
+    return UserFactory(role=Role.SUPERVISOR, teams=[team])
+
+
+@pytest.fixture
+def coordinator(municipality):
+    return UserFactory(role=Role.COORDINATOR, municipality=municipality)
+
+
+@pytest.fixture
+def partner(municipality):
+    return UserFactory(role=Role.PARTNER, municipality=municipality, organisation="Hospital")
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(role=Role.ADMIN, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def outsider(other_team):
+    """A worker of another team: must never see the team's clients."""
+    return UserFactory(role=Role.PROFESSIONAL, teams=[other_team])
+
+
+@pytest.fixture
+def outside_supervisor(other_team):
+    return UserFactory(role=Role.SUPERVISOR, teams=[other_team])
+
+
+@pytest.fixture
+def team_client(team, tandem):
+    client = ClientFactory(team=team, tandem=tandem, given_name="Maria", family_name="Ivanova")
+    EpisodeFactory(client=client, tandem=tandem)
+    return client
+
+
+@pytest.fixture
+def users_by_role(
+    worker, peer, supervisor, coordinator, partner, admin_user, outsider, outside_supervisor
+):
+    return {
+        "worker": worker,
+        "peer": peer,
+        "supervisor": supervisor,
+        "coordinator": coordinator,
+        "partner": partner,
+        "admin": admin_user,
+        "outsider": outsider,
+        "outside_supervisor": outside_supervisor,
+    }
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2's deliberate slowness makes every fixture user cost ~0.3 s.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,52 @@
+"""Objects of the team for the URL parameters of the core routes (see test_access_matrix)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import ContactFactory, SupportPersonFactory
+
+
+@pytest.fixture
+def route_param_pk(team_client):
+    return team_client.pk
+
+
+@pytest.fixture
+def route_param_client_pk(team_client):
+    return team_client.pk
+
+
+@pytest.fixture
+def route_param_contact_pk(team_client, worker):
+    return ContactFactory(client=team_client, author=worker).pk
+
+
+@pytest.fixture
+def route_param_supportperson_pk(team_client):
+    return SupportPersonFactory(client=team_client).pk
+
+
+@pytest.fixture
+def route_param_outreach_contact_update__pk(route_param_contact_pk):
+    return route_param_contact_pk
+
+
+@pytest.fixture
+def route_param_outreach_supportperson_update__pk(route_param_supportperson_pk):
+    return route_param_supportperson_pk
+
+
+@pytest.fixture
+def route_param_client__pk(route_param_client_pk):
+    return route_param_client_pk
+
+
+@pytest.fixture
+def route_param_contact__pk(route_param_contact_pk):
+    return route_param_contact_pk
+
+
+@pytest.fixture
+def route_param_episode__pk(team_client):
+    return team_client.episodes.first().pk
