@@ -53,9 +53,10 @@ class ReferralForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["municipality"].queryset = municipalities
         choices = list(municipalities)
-        if len(choices) == 1:
-            self.fields["municipality"].initial = choices[0].pk
-            self.fields["municipality"].widget = forms.HiddenInput()
+        self.only_municipality = choices[0] if len(choices) == 1 else None
+        if self.only_municipality is not None:
+            # One municipality: nothing to choose, so the field is not shown.
+            del self.fields["municipality"]
         if staff:
             self.fields["received_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
         else:
@@ -64,6 +65,9 @@ class ReferralForm(forms.ModelForm):
         self.fields["given_name"].required = False
         self.fields["source"].initial = Source.SELF if staff else Source.MUNICIPALITY
         self.fields["approximate_age"].widget.attrs.update({"min": 0, "max": 120})
+
+    def chosen_municipality(self) -> Municipality:
+        return self.only_municipality or self.cleaned_data["municipality"]
 
     def clean_birth_date(self):
         value = self.cleaned_data.get("birth_date")

@@ -214,6 +214,18 @@ def referral_rescore(*, referral: Referral, actor: User, request=None) -> Referr
     return result
 
 
+def _decision_time(referral: Referral, decided_at: datetime | None) -> datetime:
+    """Validate when a decision was made; forms work in whole minutes, so the minute of receipt
+    counts as at or after receipt."""
+    decided_at = decided_at or timezone.now()
+    if decided_at < referral.received_at and decided_at.replace(
+        second=0, microsecond=0
+    ) == referral.received_at.replace(second=0, microsecond=0):
+        decided_at = referral.received_at
+    _check_decision_time(referral, decided_at)
+    return decided_at
+
+
 def _check_decision_time(referral: Referral, decided_at: datetime) -> None:
     if decided_at > timezone.now() + timezone.timedelta(minutes=1):
         raise ValidationError(
@@ -269,8 +281,7 @@ def referral_decline(
     """Decline a referral; the reason is required and shown to the referrer."""
     referral = _lock(referral)
     _check_undecided(referral)
-    decided_at = decided_at or timezone.now()
-    _check_decision_time(referral, decided_at)
+    decided_at = _decision_time(referral, decided_at)
     if not reason.strip():
         raise ValidationError(
             {"reason": _("Give the reason: the referrer will see it.")}, code="reason_required"
@@ -297,8 +308,7 @@ def referral_withdraw(
     """Record that the referral was withdrawn (by the referrer or the person)."""
     referral = _lock(referral)
     _check_undecided(referral)
-    decided_at = decided_at or timezone.now()
-    _check_decision_time(referral, decided_at)
+    decided_at = _decision_time(referral, decided_at)
     return _decide(
         referral=referral,
         actor=actor,
@@ -337,8 +347,7 @@ def referral_waitlist(
         raise ValidationError(_("This referral has already been decided."), code="already_decided")
     _check_team(referral, team)
     _check_screened(referral)
-    decided_at = decided_at or timezone.now()
-    _check_decision_time(referral, decided_at)
+    decided_at = _decision_time(referral, decided_at)
     referral.team = team
     referral.waitlisted_at = decided_at
     return _decide(
@@ -420,8 +429,7 @@ def referral_accept(
     _check_undecided(referral)
     _check_team(referral, team)
     _check_screened(referral)
-    decided_at = decided_at or timezone.now()
-    _check_decision_time(referral, decided_at)
+    decided_at = _decision_time(referral, decided_at)
     team = Team.objects.select_for_update().get(pk=team.pk)
     if open_episode_count(team) >= team.capacity:
         if referral.status == Status.WAITLISTED and referral.team_id == team.pk:

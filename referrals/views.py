@@ -80,7 +80,7 @@ def referral_create(request: HttpRequest) -> HttpResponse:
         try:
             referral = services.referral_submit(
                 actor=user,
-                municipality=form.cleaned_data["municipality"],
+                municipality=form.chosen_municipality(),
                 received_at=form.cleaned_data.get("received_at"),
                 request=request,
                 **data,
