@@ -20,6 +20,7 @@ from django.db.models import (
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from outreach.access import visible_municipalities
 from outreach.models import Contact, Episode, Sex, Team, User
 from referrals.access import triage_referrals, visible_referrals
 from referrals.models import Referral, Status
@@ -54,8 +55,6 @@ def waiting_list(*, user: User, team: Team | None = None) -> QuerySet[Referral]:
 
 def team_load(*, user: User) -> list[Team]:
     """Teams of the user's municipalities with their open episodes (one query)."""
-    from outreach.access import visible_municipalities
-
     open_eps = (
         Episode.objects.filter(client__team=OuterRef("pk"), ended_on__isnull=True)
         .order_by()

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,6 +39,10 @@ SUBMIT_FIELDS = (
     "person_knows",
     "person_agrees",
 )
+
+
+def _field_error(field: str, message: str, code: str) -> ValidationError:
+    return ValidationError({field: ValidationError(message, code=code)})
 
 
 def current_criteria(municipality: Municipality) -> CriteriaVersion:
@@ -228,13 +232,12 @@ def _decision_time(referral: Referral, decided_at: datetime | None) -> datetime:
 
 def _check_decision_time(referral: Referral, decided_at: datetime) -> None:
     if decided_at > timezone.now() + timezone.timedelta(minutes=1):
-        raise ValidationError(
-            {"decided_at": _("The time cannot be in the future.")}, code="future_time"
-        )
+        raise _field_error("decided_at", _("The time cannot be in the future."), "future_time")
     if decided_at < referral.received_at:
-        raise ValidationError(
-            {"decided_at": _("A decision cannot be made before the referral was received.")},
-            code="decision_before_receipt",
+        raise _field_error(
+            "decided_at",
+            _("A decision cannot be made before the referral was received."),
+            "decision_before_receipt",
         )
 
 
@@ -283,8 +286,8 @@ def referral_decline(
     _check_undecided(referral)
     decided_at = _decision_time(referral, decided_at)
     if not reason.strip():
-        raise ValidationError(
-            {"reason": _("Give the reason: the referrer will see it.")}, code="reason_required"
+        raise _field_error(
+            "reason", _("Give the reason: the referrer will see it."), "reason_required"
         )
     return _decide(
         referral=referral,
@@ -325,9 +328,8 @@ def open_episode_count(team: Team) -> int:
 
 def _check_team(referral: Referral, team: Team) -> None:
     if team.municipality_id != referral.municipality_id:
-        raise ValidationError(
-            {"team": _("The team does not work in the referral's municipality.")},
-            code="team_elsewhere",
+        raise _field_error(
+            "team", _("The team does not work in the referral's municipality."), "team_elsewhere"
         )
 
 
@@ -383,8 +385,6 @@ def duplicate_candidates(referral: Referral) -> QuerySet[Client]:
     A candidate has the same given and family name, or the same birth date and one of the names,
     or the same phone number (compared on its last nine digits).
     """
-    from django.db.models import Q
-
     base = Client.objects.filter(team__municipality=referral.municipality_id)
     match = Q(pk__in=[])
     if referral.given_name and referral.family_name:
@@ -450,39 +450,34 @@ def referral_accept(
             detail={"team": team.pk, "at_capacity": True},
         )
     if tandem is None or tandem.team_id != team.pk or tandem.ended_on is not None:
-        raise ValidationError(
-            {"tandem": _("Choose an active tandem of the team.")}, code="tandem_required"
-        )
+        raise _field_error("tandem", _("Choose an active tandem of the team."), "tandem_required")
     candidates = duplicate_candidates(referral)
     if link_client is None and not new_client:
         if candidates.exists():
-            raise ValidationError(
-                {
-                    "client": _(
-                        "Possible duplicates exist: choose the existing client or confirm "
-                        "that this is a new person."
-                    )
-                },
-                code="duplicates_unresolved",
+            raise _field_error(
+                "client",
+                _(
+                    "Possible duplicates exist: choose the existing client or confirm "
+                    "that this is a new person."
+                ),
+                "duplicates_unresolved",
             )
         new_client = True
     today = timezone.localdate(decided_at)
     if link_client is not None:
         if not candidates.filter(pk=link_client.pk).exists():
-            raise ValidationError(
-                {"client": _("Only one of the offered possible duplicates can be linked.")},
-                code="not_a_candidate",
+            raise _field_error(
+                "client",
+                _("Only one of the offered possible duplicates can be linked."),
+                "not_a_candidate",
             )
         client = Client.objects.select_for_update().get(pk=link_client.pk)
         if client.episodes.filter(ended_on__isnull=True).exists():
-            raise ValidationError(
-                {
-                    "client": _(
-                        "%(name)s already has an open episode of care: no new one is opened."
-                    )
-                    % {"name": client.full_name}
-                },
-                code="episode_open",
+            raise _field_error(
+                "client",
+                _("%(name)s already has an open episode of care: no new one is opened.")
+                % {"name": client.full_name},
+                "episode_open",
             )
         previous_team = client.team_id
         client.team = team
@@ -499,13 +494,10 @@ def referral_accept(
         )
     else:
         if not referral.given_name.strip():
-            raise ValidationError(
-                {
-                    "client": _(
-                        "Give the person's given name before accepting: the client needs one."
-                    )
-                },
-                code="name_required",
+            raise _field_error(
+                "client",
+                _("Give the person's given name before accepting: the client needs one."),
+                "name_required",
             )
         client = Client(
             team=team,
