@@ -98,9 +98,7 @@ def seed_referrals(ctx: demo.DemoContext) -> None:
         if status not in (Status.RECEIVED, Status.WITHDRAWN):
             referral.decided_by = coordinator if status != Status.SCREENING else None
         if status in (Status.ACCEPTED, Status.DECLINED, Status.WAITLISTED, Status.WITHDRAWN):
-            referral.decided_at = min(
-                received + timedelta(days=rng.randint(1, 12)), at(today, 7)
-            )
+            referral.decided_at = min(received + timedelta(days=rng.randint(1, 12)), at(today, 7))
             referral.decided_by = coordinator
         if status == Status.WAITLISTED:
             referral.waitlisted_at = referral.decided_at

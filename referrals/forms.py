@@ -96,7 +96,7 @@ class ScreeningForm(forms.Form):
             required = criterion.role != CriterionRole.SCORING
             choices = criterion.choices()
             if not required:
-                choices = [("", _("Not known")), *choices]
+                choices = [*choices, ("", _("Not known"))]
             self.fields[criterion.code] = forms.ChoiceField(
                 label=criterion.label,
                 choices=choices,
@@ -125,11 +125,12 @@ class DecisionForm(forms.Form):
         label=_("Decision"),
         widget=forms.RadioSelect,
         choices=[
-            (ACCEPT, _("Accept (or wait for a place if the team is full)")),
+            (ACCEPT, _("Accept")),
             (WAITLIST, _("Put on the waiting list")),
             (DECLINE, _("Decline")),
             (WITHDRAW, _("Withdrawn")),
         ],
+        help_text=_("A team at capacity puts an accepted referral on its ranked waiting list."),
     )
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False)
     tandem = TandemChoiceField(label=_("Tandem"), queryset=Tandem.objects.none(), required=False)

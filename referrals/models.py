@@ -229,7 +229,11 @@ class Criterion(models.Model):
     def choices(self) -> list[tuple[str, str]]:
         if self.kind == CriterionKind.YES_NO:
             return [("yes", str(_("Yes"))), ("no", str(_("No")))]
-        return [(str(o["value"]), str(o.get("label") or o["value"])) for o in self.options]
+        bg = get_language() == "bg"
+        return [
+            (str(o["value"]), str((bg and o.get("label_bg")) or o.get("label") or o["value"]))
+            for o in self.options
+        ]
 
     def points_for(self, answer: str) -> int:
         if self.role != CriterionRole.SCORING or not answer:

@@ -10,6 +10,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    F,
     OuterRef,
     Q,
     QuerySet,
@@ -19,6 +20,7 @@ from django.db.models import (
 )
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from outreach.access import visible_municipalities
 from outreach.models import Contact, Episode, Sex, Team, User
@@ -42,7 +44,7 @@ def referral_list(*, user: User, status: str = "open") -> QuerySet[Referral]:
     elif status in Status.values:
         qs = qs.filter(status=status)
     # Open referrals: urgent first, then the highest score, then the longest waiting.
-    return qs.order_by("-urgent", "-score", "received_at", "pk")
+    return qs.order_by("-urgent", F("score").desc(nulls_last=True), "received_at", "pk")
 
 
 def waiting_list(*, user: User, team: Team | None = None) -> QuerySet[Referral]:
@@ -50,7 +52,7 @@ def waiting_list(*, user: User, team: Team | None = None) -> QuerySet[Referral]:
     qs = triage_referrals(user).filter(status=Status.WAITLISTED).select_related(*_LIST_RELATED)
     if team is not None:
         qs = qs.filter(team=team)
-    return qs.order_by("team__name", "-score", "received_at", "pk")
+    return qs.order_by("team__name", F("score").desc(nulls_last=True), "received_at", "pk")
 
 
 def team_load(*, user: User) -> list[Team]:
@@ -122,9 +124,21 @@ def age_band_expression(on: date) -> Case:
     return Case(*whens, default=Value("unknown"), output_field=CharField())
 
 
+BAND_LABELS = {
+    "18_24": "18–24",
+    "25_34": "25–34",
+    "35_44": "35–44",
+    "45_54": "45–54",
+    "55_64": "55–64",
+    "65_plus": "65+",
+    "unknown": _("unknown"),
+}
+
+
 @dataclass
 class FairnessRow:
     group: str
+    label: str = ""
     received: int = 0
     accepted: int = 0
     declined: int = 0
@@ -166,7 +180,8 @@ def fairness(*, user: User, first: date, last: date) -> dict[str, list[FairnessR
         )
     )
     for key, groups in (("age_band", AGE_BANDS), ("sex", tuple(Sex.values))):
-        rows = {g: FairnessRow(group=g) for g in groups}
+        labels = BAND_LABELS if key == "age_band" else dict(Sex.choices)
+        rows = {g: FairnessRow(group=g, label=str(labels[g])) for g in groups}
         for item in qs.order_by().values(key).annotate(**counts):
             row = rows[item[key]]
             row.received, row.accepted, row.declined = (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +13,7 @@ from tests.factories import ClientFactory, ContactFactory, MunicipalityFactory, 
 
 
 def _at(day: date) -> datetime:
-    return timezone.make_aware(datetime(day.year, day.month, day.day, 10, 0))
+    return timezone.make_aware(datetime.combine(day, time(10, 0)))
 
 
 def test_fairness_by_age_band_and_sex(coordinator, team):
