@@ -25,17 +25,23 @@ ROOT = Path(__file__).resolve().parents[2]
 )
 def test_env_readers_reject_bad_values(monkeypatch, func, name, raw):
     monkeypatch.setenv(name, raw)
+    default = {env.env_int: 1, env.env_bool: True, env.env_timezone: "UTC"}[func]
     with pytest.raises(ImproperlyConfigured, match=name):
-        func(name, 1) if func is env.env_int else func(
-            name, True
-        ) if func is env.env_bool else func(name, "UTC")
+        func(name, default)
 
 
 def _manage(*args, **extra_env):
     base = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "PYTEST_CURRENT_TEST"}
+        if k
+        not in {
+            "DEBUG",
+            "SECRET_KEY",
+            "DATABASE_URL",
+            "PYTEST_CURRENT_TEST",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
     }
     base.update(extra_env)
     return subprocess.run(
