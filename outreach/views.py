@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from outreach import access, audit, selectors, services
 from outreach.forms import ClientForm, ConsentForm, ContactForm, SupportPersonForm
-from outreach.models import TEAM_ROLES, AuditEvent, Contact, Role, SupportPerson, Team
+from outreach.models import TEAM_ROLES, AuditEvent, Client, Contact, Role, SupportPerson, Team
 
 logger = logging.getLogger(__name__)
 
@@ -127,7 +127,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "do_not_contact": [p for p in support_people if p.do_not_contact],
         "consents": list(client.consents.select_related("support_person")),
         "can_edit": request.user.role in TEAM_ROLES,
-        "today": timezone.localdate(),
+        "age": client.age_on(timezone.localdate()),
     }
     return render(request, "outreach/client_detail.html", context)
 
@@ -235,7 +235,8 @@ def client_update(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.client_update(
-                client=client,
+                # The form has written its values onto `client`; the service compares with the row.
+                client=Client.objects.get(pk=client.pk),
                 actor=request.user,
                 request=request,
                 **{f: form.cleaned_data[f] for f in form.Meta.fields},
