@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -405,7 +405,13 @@ def duplicate_candidates(referral: Referral) -> QuerySet[Client]:
             if _digits(p)[-9:] == phone
         ]
         match |= Q(pk__in=ids)
-    return base.filter(match).select_related("team").order_by("family_name", "given_name", "pk")
+    open_episode = Episode.objects.filter(client=OuterRef("pk"), ended_on__isnull=True)
+    return (
+        base.filter(match)
+        .annotate(in_care=Exists(open_episode))
+        .select_related("team")
+        .order_by("family_name", "given_name", "pk")
+    )
 
 
 @transaction.atomic

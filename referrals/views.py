@@ -74,7 +74,17 @@ def referral_create(request: HttpRequest) -> HttpResponse:
     if not access.can_submit(user) or not municipalities.exists():
         raise Http404
     staff = user.role != "partner"
-    form = ReferralForm(request.POST or None, municipalities=municipalities, staff=staff)
+    initial = {}
+    if not staff:
+        # A partner refers on behalf of their organisation: fill in who they are.
+        initial = {
+            "source_organisation": user.organisation,
+            "referrer_name": user.get_full_name(),
+            "referrer_phone": user.phone,
+        }
+    form = ReferralForm(
+        request.POST or None, municipalities=municipalities, staff=staff, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k in services.SUBMIT_FIELDS}
         try:
