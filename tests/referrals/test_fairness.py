@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -87,3 +88,25 @@ def test_fairness_page_for_coordinators_only(client, coordinator, partner, worke
     for user in (partner, worker):
         client.force_login(user)
         assert client.get(reverse("referrals:referral-fairness")).status_code == 404
+
+
+@pytest.mark.parametrize("n", [2, 12])
+def test_fairness_queries_do_not_grow_with_referrals(
+    client, coordinator, team, django_assert_num_queries, n
+):
+    for i in range(n):
+        a_client = ClientFactory(team=team)
+        ContactFactory(client=a_client)
+        ReferralFactory(
+            municipality=coordinator.municipality,
+            approximate_age=20 + 5 * i,
+            sex="female" if i % 2 else "male",
+            client=a_client,
+            received_at=timezone.now() - timedelta(days=3),
+        )
+    client.force_login(coordinator)
+    # session, user, day pairs (with first seen contact), counts by age band, counts by sex,
+    # session save (3)
+    with django_assert_num_queries(8):
+        response = client.get(reverse("referrals:referral-fairness"))
+    assert response.status_code == 200
