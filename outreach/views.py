@@ -68,6 +68,11 @@ def _team_caseload_context(request: HttpRequest, *, mine: bool) -> dict:
     clients = list(selectors.caseload_list(user=request.user, team=team, mine=mine, sort=sort))
     today = timezone.localdate()
     rows = [(c, selectors.seen_flag(c.last_seen_at, today)) for c in clients]
+    counts = {
+        "total": len(clients),
+        "not_seen_14": sum(1 for _c, f in rows if f.level in {"14", "30", "never"}),
+        "not_seen_30": sum(1 for _c, f in rows if f.level in {"30", "never"}),
+    }
     flag_filter = request.GET.get("flag", "")
     if flag_filter in {"14", "30"}:
         wanted = {"14": {"14", "30", "never"}, "30": {"30", "never"}}[flag_filter]
@@ -78,11 +83,7 @@ def _team_caseload_context(request: HttpRequest, *, mine: bool) -> dict:
         "teams": teams,
         "team": team,
         "flag": flag_filter,
-        "counts": {
-            "total": len(clients),
-            "not_seen_14": sum(1 for _c, f in rows if f.level in {"14", "30", "never"}),
-            "not_seen_30": sum(1 for _c, f in rows if f.level in {"30", "never"}),
-        },
+        "counts": counts,
     }
 
 
@@ -110,9 +111,7 @@ def team_caseload(request: HttpRequest) -> HttpResponse:
     if request.user.role not in TEAM_ROLES:
         raise Http404
     context = _team_caseload_context(request, mine=False)
-    team = context["team"] or (context["teams"][0] if context["teams"] else None)
-    context["tandems"] = list(selectors.tandem_load(user=request.user, team=team)) if team else []
-    context["load_team"] = team
+    context["tandems"] = list(selectors.tandem_load(user=request.user, team=context["team"]))
     audit.record(
         actor=request.user,
         action="caseload.view",
