@@ -252,3 +252,55 @@ def test_inactive_staff_cannot_be_present(client, worker, team_client, team):
     client.force_login(worker)
     response = _post(client, team_client, staff=[gone.pk])
     assert response.status_code == 400
+
+
+def test_worker_opens_a_minimal_engagement_record(client, worker, team, tandem):
+    client.force_login(worker)
+    response = client.post(
+        "/clients/new/",
+        {"given_name": "Stoyan", "sex": "male", "whereabouts": "Lavov most", "team": team.pk},
+    )
+    assert response.status_code == 302
+    person = team.clients.get(given_name="Stoyan")
+    assert person.tandem == tandem  # the worker's own tandem
+    assert not person.episodes.exists()  # engagement before consent: no episode yet
+    assert AuditEvent.objects.filter(action="client.create", client=person).exists()
+    # Shown on the caseload as in engagement.
+    body = client.get("/caseload/").content.decode()
+    assert "Stoyan" in body and "engagement" in body
+
+
+def test_engagement_record_needs_a_name_and_own_team(client, worker, other_team):
+    client.force_login(worker)
+    response = client.post(
+        "/clients/new/", {"given_name": "", "sex": "male", "team": other_team.pk}
+    )
+    assert response.status_code == 400
+    assert not other_team.clients.exists()
+
+
+def test_supervisor_assigns_tandem_and_open_episode_follows(
+    client, supervisor, worker, team, team_client
+):
+    from tests.factories import TandemFactory
+
+    new_tandem = TandemFactory(team=team)
+    client.force_login(worker)
+    assert "tandem" not in client.get(f"/clients/{team_client.pk}/edit/").context["form"].fields
+    client.force_login(supervisor)
+    data = {
+        "given_name": "Maria",
+        "family_name": "Ivanova",
+        "sex": "female",
+        "housing": "unknown",
+        "documents": "unknown",
+        "income": "unknown",
+        "preferred_language": "bg",
+        "birth_date": "1980-05-17",
+        "tandem": new_tandem.pk,
+    }
+    assert client.post(f"/clients/{team_client.pk}/edit/", data).status_code == 302
+    team_client.refresh_from_db()
+    assert team_client.tandem == new_tandem
+    assert team_client.episodes.get().tandem == new_tandem
+    assert AuditEvent.objects.get(action="client.update").detail["changed"] == ["tandem"]
