@@ -100,6 +100,7 @@ def assessments_due(
     today: date | None = None,
     client: Client | None = None,
     clients: QuerySet[Client] | None = None,
+    in_use: list[Instrument] | None = None,
 ) -> list[DueAssessment]:
     """Scheduled assessments due now for the user's clients in care (months 0/3/6/9).
 
@@ -107,7 +108,8 @@ def assessments_due(
     month-3 assessment is no longer asked for. Three queries, whatever the caseload size.
     """
     today = today or timezone.localdate()
-    scheduled = [i for i in instruments_in_use() if i.scheduled]
+    in_use = instruments_in_use() if in_use is None else in_use
+    scheduled = [i for i in in_use if i.scheduled]
     if not scheduled:
         return []
     qs = visible_clients(user) if clients is None else clients & visible_clients(user)

@@ -109,11 +109,12 @@ def assessment_create(request: HttpRequest, client_pk: int) -> HttpResponse:
 
 
 def _list_context(request: HttpRequest, client) -> dict:
+    in_use = selectors.instruments_in_use()
     return {
         "client": client,
         "series": selectors.assessment_series(user=request.user, client=client),
-        "due": selectors.assessments_due(user=request.user, client=client),
-        "instruments": selectors.instruments_in_use(),
+        "due": selectors.assessments_due(user=request.user, client=client, in_use=in_use),
+        "instruments": in_use,
     }
 
 
