@@ -63,7 +63,8 @@ def instruments_in_use() -> list[Instrument]:
     latest: dict[str, Instrument] = {}
     for instrument in Instrument.objects.filter(active=True).order_by("code", "pk"):
         latest[instrument.code] = instrument
-    return list(latest.values())
+    # Instruments on the clock first: they are the ones the tandem is asked for.
+    return sorted(latest.values(), key=lambda i: (not i.scheduled, i.code))
 
 
 def instrument_for_use(code: str) -> Instrument | None:
@@ -173,6 +174,7 @@ class InstrumentSeries:
     instrument: Instrument
     assessments: list[Assessment] = field(default_factory=list)
     sub_labels: dict[str, str] = field(default_factory=dict)
+    score_range: tuple[int, int] | None = None
 
     @property
     def latest(self) -> Assessment:
@@ -206,6 +208,9 @@ def assessment_series(*, user: User, client: Client) -> list[InstrumentSeries]:
         group.assessments.append(assessment)
         group.instrument = assessment.instrument
         group.sub_labels = defs.sub_score_labels(assessment.instrument.scoring)
+        group.score_range = defs.score_range(
+            assessment.instrument.items, assessment.instrument.scoring
+        )
     for group in series.values():
         for assessment in group.assessments:
             assessment.sub_score_rows = [

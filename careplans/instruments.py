@@ -262,6 +262,19 @@ def compute_scores(
     return score, subs
 
 
+def score_range(items: list[dict[str, Any]], rule: Mapping[str, Any]) -> tuple[int, int] | None:
+    """The lowest and highest score a rule can give (for a gauge), or None if unknown."""
+    by_code = {i.get("code"): i for i in items if isinstance(i, dict)}
+    try:
+        scored = [by_code[code] for code in rule["items"]]
+        lows, highs = [int(i["min"]) for i in scored], [int(i["max"]) for i in scored]
+    except (KeyError, TypeError, ValueError):
+        return None
+    if rule.get("rule") == "sum":
+        return sum(lows), sum(highs)
+    return min(lows), max(highs)
+
+
 def sub_score_labels(scoring: Mapping[str, Any], language: str | None = None) -> dict[str, str]:
     """Return the label of each sub-score in the given (or current) language."""
     return {
