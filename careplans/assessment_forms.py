@@ -55,6 +55,7 @@ class AssessmentForm(forms.Form):
     def __init__(self, *args: Any, instrument: Instrument, language: str, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("assessed_on", timezone.localdate())
         super().__init__(*args, **kwargs)
+        self.fields["assessed_on"].widget.attrs["max"] = timezone.localdate().isoformat()
         self.instrument = instrument
         self.language = language
         for item in instrument.items:

@@ -157,14 +157,25 @@ def assessments_due(
     return result
 
 
-def suggested_timepoint(*, client: Client, today: date | None = None) -> str:
-    """The clock timepoint of the client's open episode today ("" if none)."""
+def suggested_timepoint(
+    *, client: Client, instrument: Instrument, today: date | None = None
+) -> str:
+    """The clock's current timepoint if this instrument has not been recorded for it yet."""
     today = today or timezone.localdate()
     episode = client.episodes.filter(ended_on__isnull=True).order_by("-started_on").first()
     if episode is None:
-        return ""
+        return Assessment.Timepoint.OTHER
     current = _current_timepoint(episode.started_on, today)
-    return current[0] if current else ""
+    if current is None:
+        return Assessment.Timepoint.OTHER
+    timepoint = current[0]
+    recorded = Assessment.objects.filter(
+        client=client,
+        instrument__code=instrument.code,
+        timepoint=timepoint,
+        assessed_on__gte=episode.started_on,
+    ).exists()
+    return Assessment.Timepoint.OTHER if recorded else timepoint
 
 
 @dataclass

@@ -65,7 +65,7 @@ def assessment_create(request: HttpRequest, client_pk: int) -> HttpResponse:
         request.POST or None,
         instrument=instrument,
         language=language,
-        initial={"timepoint": selectors.suggested_timepoint(client=client) or "other"},
+        initial={"timepoint": selectors.suggested_timepoint(client=client, instrument=instrument)},
     )
     if request.method == "POST" and form.is_valid():
         try:

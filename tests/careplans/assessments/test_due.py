@@ -133,3 +133,13 @@ def test_recording_the_due_assessment_clears_it(client, worker, team_client):
     assert form.context["form"]["timepoint"].value() == "month_3"
     AssessmentFactory(client=team_client, timepoint=Assessment.Timepoint.MONTH_3)
     assert "overdue" not in client.get(list_url).content.decode()
+
+
+def test_form_suggests_other_once_the_timepoint_is_recorded(client, worker, team_client):
+    team_client.episodes.update(started_on=add_months(timezone.localdate(), -4))
+    AssessmentFactory(client=team_client, timepoint=Assessment.Timepoint.MONTH_3)
+    client.force_login(worker)
+    url = reverse("careplans:assessment-create", args=[team_client.pk])
+    assert client.get(url + "?instrument=mansa").context["form"]["timepoint"].value() == "other"
+    # DIALOG was not recorded at month 3 yet.
+    assert client.get(url + "?instrument=dialog").context["form"]["timepoint"].value() == "month_3"
