@@ -28,4 +28,9 @@ urlpatterns = [
         views.assessment_detail,
         name="assessment-detail",
     ),
+    path(
+        "clients/<int:client_pk>/assessments/<int:pk>/edit/",
+        views.assessment_edit,
+        name="assessment-update",
+    ),
 ]

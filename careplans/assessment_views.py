@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from careplans import assessment_selectors as selectors
-from careplans.assessment_forms import AssessmentForm
-from careplans.assessment_services import assessment_record
+from careplans.assessment_forms import AssessmentForm, help_field_name, item_field_name
+from careplans.assessment_services import assessment_record, assessment_update
 from careplans.instruments import languages_of, pick_language
 from careplans.models import Assessment
 from outreach import access, audit
@@ -88,6 +88,12 @@ def assessment_create(request: HttpRequest, client_pk: int) -> HttpResponse:
                 % {"instrument": instrument.display_name, "score": f"{assessment.score:.2f}"},
             )
             return redirect("careplans:assessment-list", client_pk=client.pk)
+    return _render_form(request, client, instrument, form, language)
+
+
+def _render_form(
+    request: HttpRequest, client, instrument, form: AssessmentForm, language: str, assessment=None
+) -> HttpResponse:
     other_languages = [
         (lang, name)
         for lang, name in (("en", "English"), ("bg", "Български"))
@@ -99,6 +105,7 @@ def assessment_create(request: HttpRequest, client_pk: int) -> HttpResponse:
         {
             "client": client,
             "instrument": instrument,
+            "assessment": assessment,
             "form": form,
             "rows": form.item_rows(),
             "language": language,
@@ -106,6 +113,59 @@ def assessment_create(request: HttpRequest, client_pk: int) -> HttpResponse:
         },
         status=400 if form.errors else 200,
     )
+
+
+def _initial_of(assessment: Assessment) -> dict:
+    initial = {"assessed_on": assessment.assessed_on, "timepoint": assessment.timepoint}
+    for item in assessment.instrument.items:
+        value = assessment.answers.get(item["code"])
+        if isinstance(value, bool):
+            value = "yes" if value else "no"
+        initial[item_field_name(item["code"])] = None if value is None else str(value)
+        if item.get("more_help"):
+            initial[help_field_name(item["code"])] = item["code"] in assessment.help_wanted
+    return initial
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_edit(request: HttpRequest, client_pk: int, pk: int) -> HttpResponse:
+    """Correct one's own assessment: same checks, score computed again, change audited."""
+    client = access.client_for_request(request, client_pk)
+    try:
+        assessment = selectors.assessment_get(user=request.user, client=client, pk=pk)
+    except Assessment.DoesNotExist as exc:
+        raise Http404 from exc
+    if assessment.author_id != request.user.pk:
+        raise PermissionDenied(_("Only the worker who recorded an assessment can correct it."))
+    instrument = assessment.instrument
+    language = _question_language(request, client, instrument)
+    form = AssessmentForm(
+        request.POST or None,
+        instrument=instrument,
+        language=language,
+        initial=_initial_of(assessment),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = assessment_update(
+                assessment=assessment,
+                actor=request.user,
+                assessed_on=form.cleaned_data["assessed_on"],
+                timepoint=form.cleaned_data["timepoint"],
+                answers=form.answers(),
+                help_wanted=form.help_wanted(),
+                request=request,
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Assessment corrected. Score: %(score)s.") % {"score": f"{assessment.score:.2f}"},
+            )
+            return redirect("careplans:assessment-detail", client_pk=client.pk, pk=assessment.pk)
+    return _render_form(request, client, instrument, form, language, assessment)
 
 
 def _list_context(request: HttpRequest, client) -> dict:

@@ -10,3 +10,8 @@ from tests.careplans.assessments.factories import AssessmentFactory
 @pytest.fixture
 def route_param_careplans_assessment_detail__pk(team_client):
     return AssessmentFactory(client=team_client).pk
+
+
+@pytest.fixture
+def route_param_careplans_assessment_update__pk(team_client, worker):
+    return AssessmentFactory(client=team_client, author=worker).pk
