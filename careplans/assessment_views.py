@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from careplans import assessment_selectors as selectors
 from careplans.assessment_forms import AssessmentForm, help_field_name, item_field_name
 from careplans.assessment_services import assessment_record, assessment_update
-from careplans.instruments import languages_of, pick_language
+from careplans.instruments import languages_of, pick_language, sub_score_labels
 from careplans.models import Assessment
 from outreach import access, audit
 from outreach.models import TEAM_ROLES
@@ -223,7 +223,7 @@ def assessment_detail(request: HttpRequest, client_pk: int, pk: int) -> HttpResp
                 "more_help": item["code"] in assessment.help_wanted,
             }
         )
-    sub_labels = selectors.defs.sub_score_labels(instrument.scoring)
+    sub_labels = sub_score_labels(instrument.scoring)
     return render(
         request,
         TEMPLATES + "assessment_detail.html",
