@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+from urllib.parse import urlencode
 
 import qrcode
 import qrcode.image.svg
@@ -109,7 +110,9 @@ def setup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def recovery_codes(request: HttpRequest) -> HttpResponse:
-    """Replace the recovery codes (the old ones stop working)."""
+    """Replace the recovery codes (the old ones stop working); only after the second factor."""
+    if not request.user.is_verified():
+        return redirect(f"/account/2fa/verify/?{urlencode({'next': request.path})}")
     if request.method != "POST":
         return render(request, "registration/2fa_codes.html", {"codes": None})
     static, _created = StaticDevice.objects.get_or_create(user=request.user, name="recovery")

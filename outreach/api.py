@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import mixins, permissions, status, viewsets
+from django_filters import rest_framework as filters
+from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from outreach import access, audit, services
-from outreach.models import Client, Contact, Episode
+from outreach.models import Client, Contact, Episode, Tandem, Team
+from outreach.permissions import IsVerifiedStaff
 from outreach.serializers import (
     ClientOutSerializer,
     ContactInSerializer,
@@ -30,22 +31,69 @@ def exception_handler(exc, context):
     return drf_exception_handler(exc, context)
 
 
-class IsVerifiedStaff(permissions.BasePermission):
-    """A signed-in user; with a session, also past the second factor when that is required."""
-
-    def has_permission(self, request, view) -> bool:
-        user = request.user
-        if not user or not user.is_authenticated:
-            return False
-        if settings.OUTREACH_REQUIRE_2FA and request.auth is None:
-            return bool(getattr(user, "is_verified", lambda: False)())
-        return True
+def _visible_clients(request):
+    return access.visible_clients(request.user) if request else Client.objects.none()
 
 
-class ClientViewSet(viewsets.ReadOnlyModelViewSet):
+def _visible_teams(request):
+    return access.visible_teams(request.user) if request else Team.objects.none()
+
+
+def _visible_tandems(request):
+    return Tandem.objects.filter(team__in=_visible_teams(request))
+
+
+class ClientFilter(filters.FilterSet):
+    team = filters.ModelChoiceFilter(queryset=_visible_teams)
+    tandem = filters.ModelChoiceFilter(queryset=_visible_tandems)
+
+    class Meta:
+        model = Client
+        fields = ["team", "tandem", "sex"]
+
+
+class EpisodeFilter(filters.FilterSet):
+    client = filters.ModelChoiceFilter(queryset=_visible_clients)
+
+    class Meta:
+        model = Episode
+        fields = ["client"]
+
+
+class ContactFilter(filters.FilterSet):
+    client = filters.ModelChoiceFilter(queryset=_visible_clients)
+
+    class Meta:
+        model = Contact
+        fields = ["client", "mode", "outcome"]
+
+
+class AuditedListMixin:
+    """A list read writes one audit event per client whose data it returned."""
+
+    list_action = ""
+    client_field = "client"
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        rows = (
+            response.data.get("results", []) if isinstance(response.data, dict) else response.data
+        )
+        audit.record_many(
+            actor=request.user,
+            action=self.list_action,
+            client_ids={row[self.client_field] for row in rows},
+            request=request._request,
+        )
+        return response
+
+
+class ClientViewSet(AuditedListMixin, viewsets.ReadOnlyModelViewSet):
+    list_action = "client.list"
+    client_field = "id"
     serializer_class = ClientOutSerializer
     permission_classes = [IsVerifiedStaff]
-    filterset_fields = ["team", "tandem", "sex"]
+    filterset_class = ClientFilter
 
     def get_queryset(self):
         return access.visible_clients(self.request.user).order_by("family_name", "given_name", "pk")
@@ -57,21 +105,12 @@ class ClientViewSet(viewsets.ReadOnlyModelViewSet):
         )
         return Response(self.get_serializer(client).data)
 
-    def list(self, request, *args, **kwargs):
-        response = super().list(request, *args, **kwargs)
-        audit.record(
-            actor=request.user,
-            action="client.list",
-            request=request._request,
-            detail={"count": response.data.get("count")},
-        )
-        return response
 
-
-class EpisodeViewSet(viewsets.ReadOnlyModelViewSet):
+class EpisodeViewSet(AuditedListMixin, viewsets.ReadOnlyModelViewSet):
+    list_action = "episode.list"
     serializer_class = EpisodeOutSerializer
     permission_classes = [IsVerifiedStaff]
-    filterset_fields = ["client"]
+    filterset_class = EpisodeFilter
 
     def get_queryset(self):
         return access.scoped(Episode.objects.all(), self.request.user, via="client").order_by(
@@ -90,9 +129,10 @@ class EpisodeViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(self.get_serializer(episode).data)
 
 
-class ContactViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class ContactViewSet(AuditedListMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    list_action = "contact.list"
     permission_classes = [IsVerifiedStaff]
-    filterset_fields = ["client", "mode", "outcome"]
+    filterset_class = ContactFilter
 
     def get_queryset(self):
         return (
@@ -115,16 +155,6 @@ class ContactViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             request=request._request,
         )
         return Response(ContactOutSerializer(contact).data)
-
-    def list(self, request, *args, **kwargs):
-        response = super().list(request, *args, **kwargs)
-        audit.record(
-            actor=request.user,
-            action="contact.list",
-            request=request._request,
-            detail={"count": response.data.get("count")},
-        )
-        return response
 
     def create(self, request, *args, **kwargs):
         serializer = ContactInSerializer(data=request.data)

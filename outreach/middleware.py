@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -26,5 +27,7 @@ class TwoFactorRequiredMiddleware:
             and not request.path.startswith(EXEMPT_PREFIXES)
             and not request.path.startswith("/api/")
         ):
-            return redirect(reverse("outreach:2fa-verify") + f"?next={request.get_full_path()}")
+            return redirect(
+                f"{reverse('outreach:2fa-verify')}?{urlencode({'next': request.get_full_path()})}"
+            )
         return self.get_response(request)

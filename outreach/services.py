@@ -27,12 +27,18 @@ CONTACT_FIELDS = (
 
 def _check_staff(client: Client, staff: Iterable[User]) -> list[User]:
     staff = list(staff)
-    team_ids = {client.team_id}
-    for member in staff:
-        member_team_ids = {t.pk for t in member.teams.all()}
-        if not team_ids & member_team_ids:
+    members = set(
+        User.objects.filter(
+            pk__in=[u.pk for u in staff], teams=client.team_id, is_active=True
+        ).values_list("pk", flat=True)
+    )
+    for person in staff:
+        if person.pk not in members:
             raise ValidationError(
-                {"staff": _("%(name)s is not a member of the client's team.") % {"name": member}},
+                {
+                    "staff": _("%(name)s is not an active member of the client's team.")
+                    % {"name": person}
+                },
                 code="staff_not_in_team",
             )
     return staff

@@ -14,6 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from django.views.decorators.vary import vary_on_headers
 
 from outreach import access, audit, selectors, services
 from outreach.forms import ClientForm, ConsentForm, ContactForm, EngagementForm, SupportPersonForm
@@ -88,6 +89,7 @@ def _team_caseload_context(request: HttpRequest, *, mine: bool) -> dict:
 
 
 @login_required
+@vary_on_headers("HX-Request")
 def caseload(request: HttpRequest) -> HttpResponse:
     """My caseload: the clients of the worker's tandem, least recently seen first on demand."""
     if request.user.role not in TEAM_ROLES:
@@ -106,6 +108,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@vary_on_headers("HX-Request")
 def team_caseload(request: HttpRequest) -> HttpResponse:
     """The supervisor's view of a team: every client in care, flags and tandem load."""
     if request.user.role not in TEAM_ROLES:

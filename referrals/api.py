@@ -7,7 +7,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
 from outreach import audit
-from outreach.api import IsVerifiedStaff
+from outreach.permissions import IsVerifiedStaff
 from referrals import access, services
 from referrals.serializers import (
     ReferralInSerializer,

@@ -155,7 +155,8 @@ class DecisionForm(forms.Form):
         self.fields["client"].choices = [("new", _("A new person: create a client record"))] + [
             (
                 str(c.pk),
-                f"{c.full_name} · {c.birth_date or '–'} · {c.phone or '–'} · {c.team.name}"
+                # Name, code and team only: a coordinator resolving duplicates sees no record.
+                f"{c.full_name} · {c.code} · {c.team.name}"
                 + (f" · {_('in care now')}" if getattr(c, "in_care", False) else ""),
             )
             for c in candidates

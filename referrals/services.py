@@ -398,10 +398,11 @@ def duplicate_candidates(referral: Referral) -> QuerySet[Client]:
         match |= Q(birth_date=referral.birth_date) & names
     phone = _digits(referral.phone)[-9:]
     if len(phone) >= 6:
-        # Phones are stored as typed; compare the digits of those that share the last four.
+        # Phones are stored as typed (spaces vary): narrow by the last two characters, then
+        # compare the digits.
         ids = [
             pk
-            for pk, p in base.filter(phone__endswith=phone[-1]).values_list("pk", "phone")
+            for pk, p in base.filter(phone__endswith=phone[-2:]).values_list("pk", "phone")
             if _digits(p)[-9:] == phone
         ]
         match |= Q(pk__in=ids)
@@ -478,6 +479,17 @@ def referral_accept(
                 "not_a_candidate",
             )
         client = Client.objects.select_for_update().get(pk=link_client.pk)
+        if client.team_id != team.pk:
+            # Linking would move another team's record (and its notes) into this team.
+            raise _field_error(
+                "client",
+                _(
+                    "%(name)s is a client of %(team)s. Accept the referral into that team, "
+                    "or ask its supervisor to transfer the record first."
+                )
+                % {"name": client.full_name, "team": client.team},
+                "cross_team_link",
+            )
         if client.episodes.filter(ended_on__isnull=True).exists():
             raise _field_error(
                 "client",

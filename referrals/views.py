@@ -110,7 +110,9 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"referral": referral, "triage": access.can_triage(request.user)}
     if context["triage"]:
         context["scores"] = list(
-            ReferralScore.objects.filter(referral=referral).select_related("version", "scored_by")
+            ReferralScore.objects.filter(referral=referral).select_related(
+                "version__municipality", "scored_by"
+            )
         )
         context["clocks"] = selectors.referral_clocks(referral)
         context["client_visible"] = bool(
@@ -194,13 +196,14 @@ def referral_decide(request: HttpRequest, pk: int) -> HttpResponse:
         "team", "professional", "peer"
     )
     candidates = list(services.duplicate_candidates(referral))
-    if candidates:
+    for candidate in candidates:
+        # Each client shown as a possible duplicate has this on their own trail.
         audit.record(
             actor=request.user,
             action="referral.duplicates_view",
             target=referral,
+            client=candidate,
             request=request,
-            detail={"clients": [c.pk for c in candidates]},
         )
     form = DecisionForm(
         request.POST or None,

@@ -90,3 +90,12 @@ def test_logout(client, worker):
     response = client.post(reverse("outreach:logout"))
     assert response.status_code == 302
     assert client.get(reverse("outreach:caseload")).status_code == 302
+
+
+def test_recovery_codes_need_the_second_factor_first(client, worker, require_2fa):
+    from django_otp.plugins.otp_static.models import StaticToken
+
+    client.post(reverse("outreach:login"), {"username": worker.username, "password": PASSWORD})
+    response = client.post("/account/2fa/recovery-codes/")
+    assert response.status_code == 302 and "/account/2fa/verify/" in response["Location"]
+    assert not StaticToken.objects.exists()

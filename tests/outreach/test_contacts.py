@@ -304,3 +304,35 @@ def test_supervisor_assigns_tandem_and_open_episode_follows(
     assert team_client.tandem == new_tandem
     assert team_client.episodes.get().tandem == new_tandem
     assert AuditEvent.objects.get(action="client.update").detail["changed"] == ["tandem"]
+
+
+def test_api_list_reads_are_on_each_clients_trail(client, worker, team_client, team, tandem):
+    from tests.factories import ClientFactory
+
+    other = ClientFactory(team=team, tandem=tandem)
+    ContactFactory(client=team_client)
+    ContactFactory(client=other)
+    client.force_login(worker)
+    assert client.get("/api/v1/contacts/").json()["count"] == 2
+    assert set(
+        AuditEvent.objects.filter(action="contact.list").values_list("client_id", flat=True)
+    ) == {team_client.pk, other.pk}
+
+
+def test_api_filters_do_not_reveal_other_teams_clients(client, worker, outsider, team_client):
+    client.force_login(outsider)
+    hidden = client.get("/api/v1/contacts/", {"client": team_client.pk})
+    missing = client.get("/api/v1/contacts/", {"client": 999999})
+    assert hidden.status_code == missing.status_code == 400
+
+
+def test_forwarded_for_is_not_trusted_without_a_proxy(client, worker, team_client, settings):
+    client.force_login(worker)
+    client.get(team_client.get_absolute_url(), HTTP_X_FORWARDED_FOR="6.6.6.6")
+    assert AuditEvent.objects.get(action="client.view").ip_address == "127.0.0.1"
+    settings.TRUSTED_PROXY_COUNT = 1
+    client.get(team_client.get_absolute_url(), HTTP_X_FORWARDED_FOR="6.6.6.6, 10.1.2.3")
+    assert (
+        AuditEvent.objects.filter(action="client.view").order_by("-id").first().ip_address
+        == "10.1.2.3"
+    )

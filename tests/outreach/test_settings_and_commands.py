@@ -11,6 +11,7 @@ from django.core.management import call_command
 
 from outreach import env
 from outreach.models import Client, Contact, Episode, Municipality, Role, Team, User
+from tests.pytest_env import TEST_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -37,10 +38,10 @@ def _manage(*args, **extra_env):
         if k
         not in {
             "DEBUG",
-            "SECRET_KEY",
             "DATABASE_URL",
             "PYTEST_CURRENT_TEST",
             "DJANGO_ALLOW_ASYNC_UNSAFE",
+            *TEST_ENV,
         }
     }
     base.update(extra_env)
