@@ -716,9 +716,7 @@ class Crisis(models.Model):
     mobilised_staff = models.ManyToManyField(
         User, blank=True, related_name="crises_mobilised", verbose_name=_("staff mobilised")
     )
-    mobilised_others = models.TextField(
-        _("other people and agencies mobilised"), blank=True
-    )
+    mobilised_others = models.TextField(_("other people and agencies mobilised"), blank=True)
     location = models.CharField(_("where"), max_length=200, blank=True)
     outcome = models.TextField(_("outcome"), blank=True)
     advance_statement_followed = models.CharField(
@@ -880,7 +878,6 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.achieved_on}"
-
 
 
 class Debrief(models.Model):
@@ -1089,9 +1086,7 @@ class CaseConference(models.Model):
 
 
 class FollowUpAction(models.Model):
-    conference = models.ForeignKey(
-        CaseConference, on_delete=models.CASCADE, related_name="actions"
-    )
+    conference = models.ForeignKey(CaseConference, on_delete=models.CASCADE, related_name="actions")
     action = models.CharField(_("action"), max_length=300)
     owner = models.CharField(_("owner"), max_length=200)
     owner_user = models.ForeignKey(
