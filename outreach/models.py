@@ -1096,7 +1096,7 @@ class FollowUpAction(models.Model):
     done_on = models.DateField(_("done on"), null=True, blank=True, validators=[not_in_future])
 
     class Meta:
-        ordering = ["due_on", "pk"]
+        ordering = ["pk"]
         verbose_name = _("follow-up action")
 
     def __str__(self) -> str:
