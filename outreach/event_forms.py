@@ -67,6 +67,17 @@ class StaffChoiceField(forms.ModelChoiceField):
         return obj.get_full_name() or obj.username
 
 
+class StayChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: HospitalStay) -> str:
+        end = obj.discharged_on.isoformat() if obj.discharged_on else "…"
+        return f"{obj.admitted_on.isoformat()} – {end} {obj.hospital}".strip()
+
+
+class CrisisChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Crisis) -> str:
+        return f"{timezone.localtime(obj.reported_at):%Y-%m-%d %H:%M} {obj.location}".strip()
+
+
 def team_staff(client: Client):
     return (
         User.objects.filter(
@@ -147,6 +158,7 @@ class CoerciveMeasureForm(ClientEventForm):
             "client_account",
         ]
         radios = ("kind", "decided_by")
+        field_classes = {"hospital_stay": StayChoiceField}
         widgets = {
             "started_at": DateTimeLocalInput(),
             "client_account": forms.Textarea(attrs={"rows": 3}),
@@ -220,6 +232,7 @@ class RelapseForm(ClientEventForm):
     class Meta:
         model = Relapse
         fields = ["onset_on", "signs", "crisis", "hospital_stay"]
+        field_classes = {"crisis": CrisisChoiceField, "hospital_stay": StayChoiceField}
         widgets = {"onset_on": DateInput(), "signs": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, client: Client, **kwargs):
@@ -232,6 +245,7 @@ class AdverseEventForm(ClientEventForm):
     class Meta:
         model = AdverseEvent
         fields = ["kind", "occurred_on", "crisis", "note"]
+        field_classes = {"crisis": CrisisChoiceField}
         radios = ("kind",)
         widgets = {"occurred_on": DateInput(), "note": forms.Textarea(attrs={"rows": 3})}
 
