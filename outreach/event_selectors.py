@@ -18,7 +18,6 @@ from outreach.models import (
     Client,
     CoerciveMeasure,
     Crisis,
-    Debrief,
     Discharge,
     Episode,
     HospitalStay,
@@ -45,21 +44,46 @@ def _limit(qs: QuerySet, via: str, team: Team | None, mine: bool, user: User) ->
 
 def debriefs_overdue(
     *, user: User, team: Team | None = None, mine: bool = False, today: date | None = None
-) -> QuerySet[Debrief]:
-    """Debriefs not held by their due date (overdue from day 15 after the measure), oldest first."""
+) -> QuerySet[CoerciveMeasure]:
+    """Coercive measures not debriefed within 14 days (overdue from day 15), oldest first.
+
+    Read from the measure itself, so imported measures (which have no debrief row) count too;
+    `measure.debrief_due_on` gives the due date.
+    """
     today = today or timezone.localdate()
-    qs = scoped(Debrief.objects.all(), user, via="measure__client").filter(
-        done_on__isnull=True, due_on__lt=today
+    # Overdue when local date + 14 < today, i.e. the measure started before local midnight
+    # that opened the day today − 14.
+    cutoff = timezone.make_aware(datetime.combine(today - timedelta(days=14), time.min))
+    qs = scoped(CoerciveMeasure.objects.all(), user, via="client").filter(
+        debriefed_on__isnull=True, started_at__lt=cutoff
     )
-    qs = _limit(qs, "measure__client", team, mine, user)
-    return qs.select_related("measure__client").order_by("due_on", "pk")
+    qs = _limit(qs, "client", team, mine, user)
+    return qs.select_related("client").order_by("started_at", "pk")
 
 
-def debriefs_open(*, user: User, team: Team | None = None, mine: bool = False) -> QuerySet[Debrief]:
-    """Debriefs still to hold, due soonest first."""
-    qs = scoped(Debrief.objects.all(), user, via="measure__client").filter(done_on__isnull=True)
-    qs = _limit(qs, "measure__client", team, mine, user)
-    return qs.select_related("measure__client").order_by("due_on", "pk")
+def debriefs_open(
+    *, user: User, team: Team | None = None, mine: bool = False
+) -> QuerySet[CoerciveMeasure]:
+    """Coercive measures whose debrief is still to hold, the oldest first."""
+    qs = scoped(CoerciveMeasure.objects.all(), user, via="client").filter(debriefed_on__isnull=True)
+    qs = _limit(qs, "client", team, mine, user)
+    return qs.select_related("client").order_by("started_at", "pk")
+
+
+def debrief_flags_by_client(
+    *, user: User, client_ids: list[int], today: date | None = None
+) -> dict[int, dict[str, int]]:
+    """For a caseload: per client, the number of overdue debriefs and of requests open 30+ days."""
+    flags: dict[int, dict[str, int]] = {}
+    overdue = debriefs_overdue(user=user, today=today).filter(client_id__in=client_ids)
+    for client_id in overdue.values_list("client_id", flat=True):
+        flags.setdefault(client_id, {"debriefs_overdue": 0, "requests_open": 0})
+        flags[client_id]["debriefs_overdue"] += 1
+    requests = agency_requests_open(user=user, today=today).filter(client_id__in=client_ids)
+    for client_id in requests.values_list("client_id", flat=True):
+        flags.setdefault(client_id, {"debriefs_overdue": 0, "requests_open": 0})
+        flags[client_id]["requests_open"] += 1
+    return flags
 
 
 def agency_requests_open(
@@ -102,7 +126,7 @@ class ClientEvents:
     baseline_stays: list[HospitalStay]
     agencies: list[CaseAgency]
     matrix: list[tuple[str, list[Responsibility]]]
-    debriefs_due: list[Debrief]
+    debriefs_due: list[CoerciveMeasure]
     requests_open: list[AgencyRequest]
     open_episode: Episode | None
     today: date
@@ -160,8 +184,7 @@ def client_events(*, user: User, client: Client, today: date | None = None) -> C
     ]
     open_since = today - timedelta(days=AGENCY_REQUEST_OPEN_DAYS)
     debriefs_due = sorted(
-        (m.debrief for m in measures if _has_debrief(m) and m.debrief.done_on is None),
-        key=lambda d: d.due_on,
+        (m for m in measures if m.debriefed_on is None), key=lambda m: m.started_at
     )
     return ClientEvents(
         events=events,
@@ -177,10 +200,3 @@ def client_events(*, user: User, client: Client, today: date | None = None) -> C
         .first(),
         today=today,
     )
-
-
-def _has_debrief(measure: CoerciveMeasure) -> bool:
-    try:
-        return measure.debrief is not None
-    except Debrief.DoesNotExist:
-        return False

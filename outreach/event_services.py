@@ -154,10 +154,7 @@ def coercive_measure_record(
                 code="measure_outside_stay",
             )
     _save(measure, actor=actor, client=client, entity="coercivemeasure", request=request)
-    debrief = Debrief(
-        measure=measure,
-        due_on=_local_date(measure.started_at) + timedelta(days=Debrief.DUE_DAYS),
-    )
+    debrief = Debrief(measure=measure, due_on=measure.debrief_due_on)
     if measure.debriefed_on:
         debrief.done_on = measure.debriefed_on
         debrief.done_by = actor
@@ -168,7 +165,7 @@ def coercive_measure_record(
 @transaction.atomic
 def debrief_complete(
     *,
-    debrief: Debrief,
+    measure: CoerciveMeasure,
     actor: User,
     done_on: date,
     done_by: User,
@@ -176,13 +173,18 @@ def debrief_complete(
     client_view: str = "",
     request=None,
 ) -> Debrief:
-    """Record the debrief conversation; the measure's debriefed_on follows it."""
-    debrief = (
-        Debrief.objects.select_for_update().select_related("measure__client").get(pk=debrief.pk)
+    """Record the debrief conversation; the measure's debriefed_on follows it.
+
+    An imported measure may have no debrief row yet: it is created here with its due date.
+    """
+    measure = (
+        CoerciveMeasure.objects.select_for_update().select_related("client").get(pk=measure.pk)
     )
-    measure = debrief.measure
     client = measure.client
     _check_staff(client.team_id, [done_by], field="done_by")
+    debrief = Debrief.objects.filter(measure=measure).first() or Debrief(
+        measure=measure, due_on=measure.debrief_due_on
+    )
     debrief.done_on = done_on
     debrief.done_by = done_by
     debrief.what_should_change = what_should_change

@@ -164,24 +164,25 @@ def coercive_measure_create(request: HttpRequest, client_pk: int) -> HttpRespons
 def debrief_update(request: HttpRequest, client_pk: int, pk: int) -> HttpResponse:
     """Record the debrief conversation after a coercive measure."""
     client = access.client_for_request(request, client_pk)
-    debrief = get_object_or_404(
-        access.scoped(
-            Debrief.objects.filter(measure__client=client), request.user, via="measure__client"
-        ).select_related("measure"),
-        measure_id=pk,
+    measure = get_object_or_404(
+        access.scoped(CoerciveMeasure.objects.filter(client=client), request.user, via="client"),
+        pk=pk,
     )
-    debrief.measure.client = client
+    measure.client = client
+    debrief = Debrief.objects.filter(measure=measure).first() or Debrief(
+        measure=measure, due_on=measure.debrief_due_on
+    )
     initial = {
         "done_on": debrief.done_on or timezone.localdate(),
         "done_by": debrief.done_by_id or request.user.pk,
         "client_view": debrief.client_view,
         "what_should_change": debrief.what_should_change,
     }
-    form = DebriefForm(request.POST or None, measure=debrief.measure, initial=initial)
+    form = DebriefForm(request.POST or None, measure=measure, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             event_services.debrief_complete(
-                debrief=debrief, actor=request.user, request=request, **form.cleaned_data
+                measure=measure, actor=request.user, request=request, **form.cleaned_data
             )
         except ValidationError as exc:
             _apply_errors(form, exc)

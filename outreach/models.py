@@ -806,6 +806,11 @@ class CoerciveMeasure(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.started_at:%Y-%m-%d}"
 
+    @property
+    def debrief_due_on(self) -> date:
+        """The debrief is due within 14 days of the measure's (local) date; overdue from day 15."""
+        return timezone.localtime(self.started_at).date() + timezone.timedelta(days=14)
+
     def clean(self) -> None:
         if self.started_at and self.debriefed_on:
             if self.debriefed_on < timezone.localtime(self.started_at).date():

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from outreach import event_selectors
 from outreach.models import AuditEvent, CoerciveMeasure, Debrief, LegalBasis
-from tests.factories import HospitalStayFactory
+from tests.factories import CoerciveMeasureFactory, HospitalStayFactory
 
 
 def _measure_data(moment_ago, days: int, **extra) -> dict:
@@ -50,11 +50,8 @@ def test_debrief_is_due_on_day_14_and_overdue_on_day_15(
     measure = CoerciveMeasure.objects.get()
     measure.started_at -= timedelta(days=1)  # now 15 days ago
     measure.save()
-    Debrief.objects.filter(measure=measure).update(
-        due_on=measure.debrief.due_on - timedelta(days=1)
-    )
     overdue = list(event_selectors.debriefs_overdue(user=worker))
-    assert [d.measure_id for d in overdue] == [measure.pk]
+    assert overdue == [measure]
     assert "debrief overdue" in events_page()
 
 
@@ -157,3 +154,24 @@ def test_debrief_of_other_team_is_404(client, outsider, post_event, team_client,
     url = reverse("outreach:debrief-update", args=[team_client.pk, measure.pk])
     assert client.post(url, {"done_on": "2020-01-01"}).status_code == 404
     assert CoerciveMeasure.objects.get().debriefed_on is None
+
+
+def test_imported_measure_without_debrief_row_is_overdue_and_can_be_debriefed(
+    post_event, team_client, worker, days_ago
+):
+    # The importer writes measures directly, with no debrief row.
+    measure = CoerciveMeasureFactory(
+        client=team_client, started_at=timezone.now() - timedelta(days=15)
+    )
+    assert not Debrief.objects.exists()
+    assert list(event_selectors.debriefs_overdue(user=worker)) == [measure]
+    flags = event_selectors.debrief_flags_by_client(user=worker, client_ids=[team_client.pk])
+    assert flags == {team_client.pk: {"debriefs_overdue": 1, "requests_open": 0}}
+    response = post_event(
+        "debrief-update",
+        {"done_on": days_ago(0), "done_by": worker.pk, "what_should_change": "ask first"},
+        measure.pk,
+    )
+    assert response.status_code == 302
+    assert Debrief.objects.get(measure=measure).due_on == measure.debrief_due_on
+    assert not event_selectors.debriefs_overdue(user=worker).exists()
