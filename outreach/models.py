@@ -663,16 +663,18 @@ class HospitalStay(models.Model):
         return f"{self.client} {self.admitted_on}"
 
     def clean(self) -> None:
+        errors = {}
         if self.admitted_on and self.discharged_on and self.discharged_on < self.admitted_on:
-            raise ValidationError(
-                {"discharged_on": _("Discharge cannot be before admission.")},
-                code="discharge_before_admission",
+            errors["discharged_on"] = ValidationError(
+                _("Discharge cannot be before admission."), code="discharge_before_admission"
             )
         if self.legal_basis_id and self.legal_basis.legal_status != self.legal_status:
-            raise ValidationError(
-                {"legal_basis": _("This legal basis does not match the legal status.")},
+            errors["legal_basis"] = ValidationError(
+                _("This legal basis does not match the legal status."),
                 code="legal_basis_status_mismatch",
             )
+        if errors:
+            raise ValidationError(errors)
 
 
 class Relapse(models.Model):
