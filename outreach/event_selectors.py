@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from outreach.access import scoped
@@ -20,6 +20,7 @@ from outreach.models import (
     Crisis,
     Discharge,
     Episode,
+    ExitSurvey,
     HospitalStay,
     LifeDomain,
     Milestone,
@@ -200,3 +201,33 @@ def client_events(*, user: User, client: Client, today: date | None = None) -> C
         .first(),
         today=today,
     )
+
+
+EXIT_SURVEY_QUESTIONS = (
+    "coercion_experienced",
+    "felt_respected",
+    "advance_statement_upheld",
+    "peer_support_offered",
+    "community_inclusion",
+)
+
+
+def exit_survey_counts(
+    *, municipality_ids: list[int], first_month: date, last_month: date
+) -> dict[str, Any]:
+    """Aggregate exit-survey answers of whole months (no client can be reached from them).
+
+    Returns {"n": surveys, question: {answer: count}}; report rules (<5) are the caller's.
+    """
+    qs = ExitSurvey.objects.filter(
+        municipality_id__in=municipality_ids,
+        month__gte=first_month.replace(day=1),
+        month__lte=last_month.replace(day=1),
+    )
+    result: dict[str, Any] = {"n": qs.count()}
+    for question in EXIT_SURVEY_QUESTIONS:
+        counts = {answer: 0 for answer in ExitSurvey.Answer.values}
+        for row in qs.exclude(**{question: ""}).values(question).annotate(n=Count("pk")):
+            counts[row[question]] = row["n"]
+        result[question] = counts
+    return result

@@ -103,3 +103,17 @@ def test_closed_episode_cannot_be_closed_again(post_event, team_client, days_ago
     assert again.status_code == 400
     assert Episode.objects.get().discharge_reason == "goals_met"
     assert not ExitSurvey.objects.exists()
+
+
+def test_exit_surveys_are_reported_by_month_and_municipality(post_event, team_client, days_ago):
+    from outreach.event_selectors import exit_survey_counts
+
+    episode = team_client.episodes.get()
+    _close(post_event, episode, ended_on=days_ago(1), discharge_reason="goals_met", **SURVEY)
+    ended = Episode.objects.get().ended_on
+    counts = exit_survey_counts(
+        municipality_ids=[team_client.team.municipality_id], first_month=ended, last_month=ended
+    )
+    assert counts["n"] == 1
+    assert counts["felt_respected"]["yes"] == 1 and counts["felt_respected"]["no"] == 0
+    assert counts["community_inclusion"]["not_say"] == 1
