@@ -24,12 +24,12 @@ DROP FUNCTION IF EXISTS outreach_auditevent_append_only();
 
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE, params=None)
+        schema_editor.execute(CREATE)
 
 
 def backwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP, params=None)
+        schema_editor.execute(DROP)
 
 
 class Migration(migrations.Migration):

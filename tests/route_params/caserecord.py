@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import (
+from tests.outreach.events.factories import (
     AgencyRequestFactory,
     CoerciveMeasureFactory,
     CrisisFactory,

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from outreach import event_selectors
 from outreach.models import AuditEvent, CoerciveMeasure, Debrief, LegalBasis
-from tests.factories import CoerciveMeasureFactory, HospitalStayFactory
+from tests.outreach.events.factories import CoerciveMeasureFactory, HospitalStayFactory
 
 
 def _measure_data(moment_ago, days: int, **extra) -> dict:

@@ -17,7 +17,8 @@ from outreach.models import (
     Responsibility,
     SupportPerson,
 )
-from tests.factories import AgencyRequestFactory, CaseAgencyFactory, SupportPersonFactory
+from tests.factories import SupportPersonFactory
+from tests.outreach.events.factories import AgencyRequestFactory, CaseAgencyFactory
 
 
 def test_agency_and_responsibility_matrix(post_event, team_client, events_page):

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from outreach.models import AdverseEvent, AuditEvent, Crisis, Milestone, Relapse
-from tests.factories import ClientFactory, CrisisFactory, HospitalStayFactory, UserFactory
+from tests.factories import ClientFactory, UserFactory
+from tests.outreach.events.factories import CrisisFactory, HospitalStayFactory
 
 
 def test_crisis_with_response_and_mobilised_people(

@@ -19,7 +19,8 @@ from outreach.models import (
     FollowUpAction,
     Responsibility,
 )
-from tests.factories import (
+from tests.factories import SupportPersonFactory
+from tests.outreach.events.factories import (
     AgencyRequestFactory,
     CaseAgencyFactory,
     CoerciveMeasureFactory,
@@ -27,7 +28,6 @@ from tests.factories import (
     HospitalStayFactory,
     MilestoneFactory,
     RelapseFactory,
-    SupportPersonFactory,
 )
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.urls import reverse
 
 from outreach.models import AuditEvent, HospitalStay, LegalBasis
-from tests.factories import HospitalStayFactory
+from tests.outreach.events.factories import HospitalStayFactory
 
 
 def _basis(code: str) -> LegalBasis:

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from outreach import event_services
-from tests.factories import (
+from tests.outreach.events.factories import (
     AgencyRequestFactory,
     CoerciveMeasureFactory,
     CrisisFactory,
