@@ -55,7 +55,13 @@ class PlanAgreement(models.Model):
 
 
 class Instrument(models.Model):
-    """An outcome measure as data: items, scale and scoring rule; added without code."""
+    """An outcome measure as data: items, scale and scoring rule; added without code.
+
+    `items` is a list of `{"code", "type": "scale"|"yes_no", "min", "max", "text": {"en", "bg"},
+    "labels": {"1": {"en", "bg"}, ...}, "more_help": bool}`; `scoring` is
+    `{"rule": "mean"|"sum", "items": [...], "sub_scores": [{"code", "label", "rule", "items"}]}`.
+    See careplans/instruments.py, which validates both in `clean()`.
+    """
 
     class RatedBy(models.TextChoices):
         CLIENT = "client", _("Client")
@@ -64,13 +70,19 @@ class Instrument(models.Model):
     code = models.SlugField(_("code"))
     version = models.CharField(_("version"), max_length=20, default="1")
     name = models.CharField(_("name"), max_length=200)
+    name_bg = models.CharField(_("name in Bulgarian"), max_length=200, blank=True)
     items = models.JSONField(_("items"), default=list)
     scoring = models.JSONField(_("scoring rule"), default=dict)
     rated_by = models.CharField(
         _("rated by"), max_length=10, choices=RatedBy.choices, default=RatedBy.CLIENT
     )
     licence_note = models.TextField(_("licence note"), blank=True)
-    active = models.BooleanField(default=True)
+    scheduled = models.BooleanField(
+        _("on the review clock"),
+        default=False,
+        help_text=_("Due at months 0, 3, 6 and 9 of every open episode."),
+    )
+    active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         ordering = ["code", "version"]
@@ -82,7 +94,18 @@ class Instrument(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.code} v{self.version})"
+        return f"{self.display_name} ({self.code} v{self.version})"
+
+    @property
+    def display_name(self) -> str:
+        from careplans.instruments import pick_language
+
+        return pick_language({"en": self.name, "bg": self.name_bg})
+
+    def clean(self) -> None:
+        from careplans.instruments import validate_definition
+
+        validate_definition(items=self.items, scoring=self.scoring)
 
 
 class Assessment(models.Model):
@@ -91,19 +114,26 @@ class Assessment(models.Model):
         MONTH_3 = "month_3", _("Month 3")
         MONTH_6 = "month_6", _("Month 6")
         MONTH_9 = "month_9", _("Month 9")
-        FOLLOW_UP = "follow_up", _("Follow-up")
         DISCHARGE = "discharge", _("Discharge")
+        FOLLOW_UP = "follow_up", _("Follow-up")
+        OTHER = "other", _("Other")
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="assessments")
     episode = models.ForeignKey(
         Episode, on_delete=models.SET_NULL, null=True, blank=True, related_name="assessments"
     )
     instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="assessments")
+    instrument_version = models.CharField(
+        _("instrument version"), max_length=20, blank=True, editable=False
+    )
     assessed_on = models.DateField(_("assessed on"), validators=[not_in_future])
     timepoint = models.CharField(
         _("timepoint"), max_length=20, choices=Timepoint.choices, blank=True
     )
     answers = models.JSONField(_("answers"), default=dict, blank=True)
+    help_wanted = models.JSONField(
+        _("items the client wants more help with"), default=list, blank=True
+    )
     score = models.DecimalField(_("score"), max_digits=8, decimal_places=4, null=True, blank=True)
     scores = models.JSONField(_("sub-scores"), default=dict, blank=True)
     author = models.ForeignKey(

@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+from django.urls import include, path
+
 app_name = "careplans"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", include("careplans.assessment_urls")),
+]

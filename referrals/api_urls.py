@@ -1,3 +1,10 @@
 from __future__ import annotations
 
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from referrals import api
+
+router = SimpleRouter()
+router.register("referrals", api.ReferralViewSet, basename="referral")
+
+urlpatterns = router.urls

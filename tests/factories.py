@@ -118,3 +118,17 @@ class ConsentFactory(factory.django.DjangoModelFactory):
     recipient = "Social Assistance Directorate"
     scope = "care plan"
     given_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
+
+
+# --- referrals (issue 4) ---
+class ReferralFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "referrals.Referral"
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    received_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=10))
+    source = "hospital"
+    given_name = factory.Sequence(lambda n: f"Referred{n}")
+    family_name = factory.Sequence(lambda n: f"Person{n}")
+    sex = "male"
+    reasons = "Not engaging with services, lost housing."

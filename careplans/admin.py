@@ -1,0 +1,5 @@
+"""Admin registrations of the care-plans app."""
+
+from __future__ import annotations
+
+from careplans import assessment_admin  # noqa: F401 - registers the instrument admin

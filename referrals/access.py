@@ -1,0 +1,81 @@
+"""Who sees which referral: thin compositions of `outreach.access` plus referral-specific rules."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from outreach import access, audit
+from outreach.models import WORKER_ROLES, Municipality, Role, User
+from referrals.models import Referral
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+TRIAGE_ROLES = frozenset({Role.COORDINATOR, Role.SUPERVISOR})
+SUBMIT_ROLES = frozenset(
+    {Role.PARTNER, Role.PROFESSIONAL, Role.PEER, Role.SUPERVISOR, Role.COORDINATOR}
+)
+
+
+def _active(user: User) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def can_triage(user: User) -> bool:
+    """Coordinators and supervisors screen and decide referrals of their municipalities."""
+    return _active(user) and user.role in TRIAGE_ROLES
+
+
+def can_submit(user: User) -> bool:
+    return _active(user) and user.role in SUBMIT_ROLES
+
+
+def visible_referrals(user: User) -> QuerySet[Referral]:
+    """Referrals this user may open; anything else is a 404.
+
+    Partners and workers: the ones they submitted. Coordinators: their municipality's.
+    Supervisors: the municipalities of their teams.
+    """
+    if not _active(user):
+        return Referral.objects.none()
+    if user.role in TRIAGE_ROLES:
+        return Referral.objects.filter(
+            municipality__in=access.visible_municipalities(user).values("pk")
+        )
+    if user.role == Role.PARTNER or user.role in WORKER_ROLES:
+        return Referral.objects.filter(submitted_by=user)
+    return Referral.objects.none()
+
+
+def triage_referrals(user: User) -> QuerySet[Referral]:
+    """Referrals this user may screen and decide."""
+    if not can_triage(user):
+        return Referral.objects.none()
+    return visible_referrals(user)
+
+
+def submit_municipalities(user: User) -> QuerySet[Municipality]:
+    """Municipalities the user may submit a referral to."""
+    if not can_submit(user):
+        return Municipality.objects.none()
+    if user.role in (Role.PARTNER, Role.COORDINATOR):
+        return Municipality.objects.filter(pk=user.municipality_id)
+    return Municipality.objects.filter(teams__members=user).distinct()
+
+
+def referral_for_request(
+    request: HttpRequest, pk: int, *, triage: bool = False, action: str = "referral.view"
+) -> Referral:
+    """Return a referral the requester may open (or triage), auditing the read; 404 otherwise."""
+    qs = triage_referrals(request.user) if triage else visible_referrals(request.user)
+    referral = get_object_or_404(
+        qs.select_related(
+            "municipality", "team", "client", "submitted_by", "decided_by", "criteria_version"
+        ),
+        pk=pk,
+    )
+    audit.record(actor=request.user, action=action, target=referral, request=request)
+    return referral

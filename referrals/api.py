@@ -1,0 +1,72 @@
+"""REST API of referrals, with the same access rules as the pages."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from rest_framework import mixins, status, viewsets
+from rest_framework.response import Response
+
+from outreach import audit
+from outreach.api import IsVerifiedStaff
+from referrals import access, services
+from referrals.serializers import (
+    ReferralInSerializer,
+    ReferralOutSerializer,
+    ReferralTriageOutSerializer,
+)
+
+
+class ReferralViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    permission_classes = [IsVerifiedStaff]
+    filterset_fields = ["status", "source"]
+
+    def get_queryset(self):
+        return (
+            access.visible_referrals(self.request.user)
+            .select_related("criteria_version__municipality")
+            .order_by("-received_at", "pk")
+        )
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return ReferralInSerializer
+        if access.can_triage(self.request.user):
+            return ReferralTriageOutSerializer
+        return ReferralOutSerializer
+
+    def retrieve(self, request, *args, **kwargs):
+        referral = self.get_object()
+        audit.record(
+            actor=request.user, action="referral.view", target=referral, request=request._request
+        )
+        return Response(self.get_serializer(referral).data)
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        audit.record(
+            actor=request.user,
+            action="referral.list",
+            request=request._request,
+            detail={"count": response.data.get("count")},
+        )
+        return response
+
+    def create(self, request, *args, **kwargs):
+        user = request.user
+        if not access.can_submit(user):
+            raise Http404
+        serializer = ReferralInSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        allowed = access.submit_municipalities(user)
+        municipality = data.pop("municipality", None)
+        if municipality is None:
+            municipality = allowed.first() if allowed.count() == 1 else None
+        if municipality is None or not allowed.filter(pk=municipality.pk).exists():
+            raise Http404
+        data = {k: v for k, v in data.items() if k in services.SUBMIT_FIELDS}
+        referral = services.referral_submit(
+            actor=user, municipality=municipality, request=request._request, **data
+        )
+        out = ReferralTriageOutSerializer if access.can_triage(user) else ReferralOutSerializer
+        return Response(out(referral).data, status=status.HTTP_201_CREATED)

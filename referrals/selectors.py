@@ -1,0 +1,210 @@
+"""Reads of referrals, always given the user who asks."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from outreach.access import visible_municipalities
+from outreach.models import Contact, Episode, Sex, Team, User
+from referrals.access import triage_referrals, visible_referrals
+from referrals.models import Referral, Status
+
+SEEN = Q(mode=Contact.Mode.FACE_TO_FACE, outcome=Contact.Outcome.MET)
+OPEN_STATUSES = (Status.RECEIVED, Status.SCREENING)
+AGE_BANDS = ("18_24", "25_34", "35_44", "45_54", "55_64", "65_plus", "unknown")
+
+_LIST_RELATED = ("municipality", "team", "submitted_by", "criteria_version")
+
+
+def referral_list(*, user: User, status: str = "open") -> QuerySet[Referral]:
+    """Referrals the user may see; triage roles filter by status ("open", "decided", "all")."""
+    qs = visible_referrals(user).select_related(*_LIST_RELATED)
+    if status == "open":
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    elif status == "decided":
+        qs = qs.exclude(status__in=OPEN_STATUSES)
+    elif status in Status.values:
+        qs = qs.filter(status=status)
+    # Open referrals: urgent first, then the highest score, then the longest waiting.
+    return qs.order_by("-urgent", F("score").desc(nulls_last=True), "received_at", "pk")
+
+
+def waiting_list(*, user: User, team: Team | None = None) -> QuerySet[Referral]:
+    """The ranked waiting list: by score, then date received."""
+    qs = triage_referrals(user).filter(status=Status.WAITLISTED).select_related(*_LIST_RELATED)
+    if team is not None:
+        qs = qs.filter(team=team)
+    return qs.order_by("team__name", F("score").desc(nulls_last=True), "received_at", "pk")
+
+
+def team_load(*, user: User) -> list[Team]:
+    """Teams of the user's municipalities with their open episodes (one query)."""
+    open_eps = (
+        Episode.objects.filter(client__team=OuterRef("pk"), ended_on__isnull=True)
+        .order_by()
+        .values("client__team")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return list(
+        Team.objects.filter(municipality__in=visible_municipalities(user).values("pk"))
+        .annotate(open_episodes=Subquery(open_eps))
+        .order_by("name")
+    )
+
+
+@dataclass
+class Clocks:
+    to_decision: int | None
+    first_attempt_at: datetime | None
+    to_first_attempt: int | None
+    first_seen_at: datetime | None
+    to_first_seen: int | None
+
+
+def _days(start: datetime, end: datetime | None) -> int | None:
+    if end is None:
+        return None
+    return (timezone.localdate(end) - timezone.localdate(start)).days
+
+
+def referral_clocks(referral: Referral) -> Clocks:
+    """Received → decided, → first attempt (any contact), → first seen contact (dates compared)."""
+    first_attempt = first_seen = None
+    if referral.client_id:
+        received_on = timezone.localdate(referral.received_at)
+        contacts = Contact.objects.filter(
+            client_id=referral.client_id, started_at__date__gte=received_on
+        ).order_by("started_at")
+        first_attempt = contacts.values_list("started_at", flat=True).first()
+        first_seen = contacts.filter(SEEN).values_list("started_at", flat=True).first()
+    return Clocks(
+        to_decision=_days(referral.received_at, referral.decided_at),
+        first_attempt_at=first_attempt,
+        to_first_attempt=_days(referral.received_at, first_attempt),
+        first_seen_at=first_seen,
+        to_first_seen=_days(referral.received_at, first_seen),
+    )
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def age_band_expression(on: date) -> Case:
+    """Age band on a day, from the birth date or else the approximate age (under 18 → 18_24)."""
+    whens = []
+    for band, low in (("65_plus", 65), ("55_64", 55), ("45_54", 45), ("35_44", 35), ("25_34", 25)):
+        whens.append(When(birth_date__lte=_years_before(on, low), then=Value(band)))
+    whens.append(When(birth_date__isnull=False, then=Value("18_24")))
+    for band, low in (("65_plus", 65), ("55_64", 55), ("45_54", 45), ("35_44", 35), ("25_34", 25)):
+        whens.append(When(approximate_age__gte=low, then=Value(band)))
+    whens.append(When(approximate_age__isnull=False, then=Value("18_24")))
+    return Case(*whens, default=Value("unknown"), output_field=CharField())
+
+
+BAND_LABELS = {
+    "18_24": "18–24",
+    "25_34": "25–34",
+    "35_44": "35–44",
+    "45_54": "45–54",
+    "55_64": "55–64",
+    "65_plus": "65+",
+    "unknown": _("unknown"),
+}
+
+
+@dataclass
+class FairnessRow:
+    group: str
+    label: str = ""
+    received: int = 0
+    accepted: int = 0
+    declined: int = 0
+    decision_days_median: float | None = None
+    first_contact_days_median: float | None = None
+
+
+def _median(values: list[int]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def fairness(*, user: User, first: date, last: date) -> dict[str, list[FairnessRow]]:
+    """Referrals received in [first, last] by age band and by sex: counts and median days.
+
+    Counts are SQL aggregates grouped by band; the medians come from one query of day pairs.
+    """
+    received_on = TruncDate("received_at")
+    first_seen = (
+        Contact.objects.filter(SEEN, client=OuterRef("client"))
+        .filter(started_at__date__gte=OuterRef("received_on"))
+        .order_by("started_at")
+        .values("started_at")[:1]
+    )
+    qs = (
+        triage_referrals(user)
+        .annotate(received_on=received_on)
+        .filter(received_on__gte=first, received_on__lte=last)
+        .annotate(age_band=age_band_expression(last))
+    )
+    counts = {
+        "received": Count("pk"),
+        "accepted": Count("pk", filter=Q(status=Status.ACCEPTED)),
+        "declined": Count("pk", filter=Q(status=Status.DECLINED)),
+    }
+    result: dict[str, list[FairnessRow]] = {}
+    pairs = list(
+        qs.annotate(first_seen_at=Subquery(first_seen)).values_list(
+            "age_band", "sex", "status", "received_at", "decided_at", "first_seen_at"
+        )
+    )
+    for key, groups in (("age_band", AGE_BANDS), ("sex", tuple(Sex.values))):
+        labels = BAND_LABELS if key == "age_band" else dict(Sex.choices)
+        rows = {g: FairnessRow(group=g, label=str(labels[g])) for g in groups}
+        for item in qs.order_by().values(key).annotate(**counts):
+            row = rows[item[key]]
+            row.received, row.accepted, row.declined = (
+                item["received"],
+                item["accepted"],
+                item["declined"],
+            )
+        index = 0 if key == "age_band" else 1
+        for group, row in rows.items():
+            mine = [p for p in pairs if p[index] == group]
+            row.decision_days_median = _median(
+                [
+                    _days(p[3], p[4])
+                    for p in mine
+                    if p[2] in (Status.ACCEPTED, Status.DECLINED) and p[4]
+                ]
+            )
+            row.first_contact_days_median = _median([_days(p[3], p[5]) for p in mine if p[5]])
+        result[key] = list(rows.values())
+    return result
+
+
+def quarter_bounds(day: date) -> tuple[date, date]:
+    q_start = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    next_start = date(q_start.year + (q_start.month + 2) // 12, (q_start.month + 2) % 12 + 1, 1)
+    return q_start, next_start - timedelta(days=1)

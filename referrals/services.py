@@ -1,0 +1,535 @@
+"""Every write to referrals: validated, atomic and audited."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from outreach import audit
+from outreach.models import Client, Episode, Municipality, Tandem, Team, User
+from referrals.models import (
+    CriteriaVersion,
+    Criterion,
+    CriterionRole,
+    Referral,
+    ReferralScore,
+    Status,
+)
+
+SUBMIT_FIELDS = (
+    "source",
+    "source_organisation",
+    "referrer_name",
+    "referrer_phone",
+    "given_name",
+    "family_name",
+    "birth_date",
+    "approximate_age",
+    "sex",
+    "phone",
+    "whereabouts",
+    "reasons",
+    "urgent",
+    "person_knows",
+    "person_agrees",
+)
+
+
+def _field_error(field: str, message: str, code: str) -> ValidationError:
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
+def current_criteria(municipality: Municipality) -> CriteriaVersion:
+    """Return the criteria version in use for a municipality (its own, else the default)."""
+    version = (
+        CriteriaVersion.objects.filter(municipality=municipality, active=True)
+        .order_by("-version")
+        .first()
+    ) or (
+        CriteriaVersion.objects.filter(municipality__isnull=True, active=True)
+        .order_by("-version")
+        .first()
+    )
+    if version is None:
+        raise ValidationError(
+            _("No eligibility criteria are configured for %(m)s.") % {"m": municipality},
+            code="no_criteria",
+        )
+    return version
+
+
+@transaction.atomic
+def referral_submit(
+    *,
+    actor: User,
+    municipality: Municipality,
+    received_at: datetime | None = None,
+    request=None,
+    **fields: Any,
+) -> Referral:
+    """Record a referral (from a partner's form, or taken by phone or letter by the team)."""
+    unknown = set(fields) - set(SUBMIT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown referral fields {sorted(unknown)}")
+    referral = Referral(
+        municipality=municipality,
+        submitted_by=actor,
+        received_at=received_at or timezone.now(),
+        **fields,
+    )
+    if not referral.source_organisation and actor.organisation:
+        referral.source_organisation = actor.organisation
+    referral.full_clean()
+    referral.save()
+    audit.record(actor=actor, action="referral.create", target=referral, request=request)
+    return referral
+
+
+def score_answers(
+    *, version: CriteriaVersion, answers: dict[str, str], criteria: list[Criterion] | None = None
+) -> tuple[int, bool, list[dict[str, Any]]]:
+    """Score answers under a criteria version: (score, eligible, explanation); errors if incomplete."""
+    criteria = list(version.criteria.all()) if criteria is None else criteria
+    errors: dict[str, list[ValidationError]] = {}
+    explanation: list[dict[str, Any]] = []
+    score = 0
+    eligible = True
+    for criterion in criteria:
+        answer = str(answers.get(criterion.code) or "")
+        valid = {value for value, _label in criterion.choices()}
+        if answer and answer not in valid:
+            errors[criterion.code] = [
+                ValidationError(_("Choose one of the offered answers."), code="invalid_answer")
+            ]
+            continue
+        if not answer and criterion.role != CriterionRole.SCORING:
+            errors[criterion.code] = [
+                ValidationError(
+                    _("Answer this question: it decides eligibility."), code="answer_required"
+                )
+            ]
+            continue
+        points = criterion.points_for(answer)
+        if criterion.role == CriterionRole.REQUIRED and answer != "yes":
+            eligible = False
+        if criterion.role == CriterionRole.EXCLUDING and answer == "yes":
+            eligible = False
+        score += points
+        label = dict(criterion.choices()).get(answer, "") if answer else ""
+        explanation.append(
+            {
+                "code": criterion.code,
+                "question": criterion.question,
+                "role": criterion.role,
+                "answer": answer,
+                "answer_label": label,
+                "points": points,
+            }
+        )
+    if errors:
+        raise ValidationError(errors)
+    return score, eligible, explanation
+
+
+def _record_score(
+    *, referral: Referral, version: CriteriaVersion, answers: dict[str, str], actor: User
+) -> ReferralScore:
+    score, eligible, explanation = score_answers(version=version, answers=answers)
+    kept = {k: v for k, v in answers.items() if v}
+    result = ReferralScore(
+        referral=referral,
+        version=version,
+        answers=kept,
+        score=score,
+        eligible=eligible,
+        explanation=explanation,
+        scored_by=actor,
+    )
+    result.full_clean()
+    result.save()
+    referral.answers = kept
+    referral.score = score
+    referral.eligible = eligible
+    referral.criteria_version = version
+    return result
+
+
+def _lock(referral: Referral) -> Referral:
+    return Referral.objects.select_for_update().get(pk=referral.pk)
+
+
+@transaction.atomic
+def referral_screen(
+    *, referral: Referral, actor: User, answers: dict[str, str], request=None
+) -> ReferralScore:
+    """Record the eligibility checklist and score it under the municipality's current version."""
+    referral = _lock(referral)
+    if referral.status not in (Status.RECEIVED, Status.SCREENING, Status.WAITLISTED):
+        raise ValidationError(_("This referral has been decided."), code="already_decided")
+    version = current_criteria(referral.municipality)
+    result = _record_score(referral=referral, version=version, answers=answers, actor=actor)
+    if referral.status == Status.RECEIVED:
+        referral.status = Status.SCREENING
+    referral.full_clean()
+    referral.save()
+    audit.record(
+        actor=actor,
+        action="referral.screen",
+        target=referral,
+        request=request,
+        detail={"version": str(version), "score": result.score, "eligible": result.eligible},
+    )
+    return result
+
+
+@transaction.atomic
+def referral_rescore(*, referral: Referral, actor: User, request=None) -> ReferralScore:
+    """Score the stored answers again under the current version; the old score stays recorded."""
+    referral = _lock(referral)
+    if referral.criteria_version_id is None:
+        raise ValidationError(_("Screen the referral before re-scoring it."), code="not_screened")
+    version = current_criteria(referral.municipality)
+    try:
+        result = _record_score(
+            referral=referral, version=version, answers=referral.answers, actor=actor
+        )
+    except ValidationError as exc:
+        raise ValidationError(
+            _(
+                "The current criteria ask questions this referral has no answer to: screen it again."
+            ),
+            code="rescore_incomplete",
+        ) from exc
+    referral.full_clean()
+    referral.save()
+    audit.record(
+        actor=actor,
+        action="referral.rescore",
+        target=referral,
+        request=request,
+        detail={"version": str(version), "score": result.score, "eligible": result.eligible},
+    )
+    return result
+
+
+def _decision_time(referral: Referral, decided_at: datetime | None) -> datetime:
+    """Validate when a decision was made; forms work in whole minutes, so the minute of receipt
+    counts as at or after receipt."""
+    decided_at = decided_at or timezone.now()
+    if decided_at < referral.received_at and decided_at.replace(
+        second=0, microsecond=0
+    ) == referral.received_at.replace(second=0, microsecond=0):
+        decided_at = referral.received_at
+    _check_decision_time(referral, decided_at)
+    return decided_at
+
+
+def _check_decision_time(referral: Referral, decided_at: datetime) -> None:
+    if decided_at > timezone.now() + timezone.timedelta(minutes=1):
+        raise _field_error("decided_at", _("The time cannot be in the future."), "future_time")
+    if decided_at < referral.received_at:
+        raise _field_error(
+            "decided_at",
+            _("A decision cannot be made before the referral was received."),
+            "decision_before_receipt",
+        )
+
+
+def _check_undecided(referral: Referral) -> None:
+    if referral.status not in (Status.RECEIVED, Status.SCREENING, Status.WAITLISTED):
+        raise ValidationError(_("This referral has already been decided."), code="already_decided")
+
+
+def _decide(
+    *,
+    referral: Referral,
+    actor: User,
+    status: str,
+    decided_at: datetime,
+    reason: str,
+    request,
+    detail: dict[str, Any] | None = None,
+) -> Referral:
+    referral.status = status
+    referral.decided_at = decided_at
+    referral.decided_by = actor
+    referral.decision_reason = reason
+    referral.full_clean()
+    referral.save()
+    audit.record(
+        actor=actor,
+        action=f"referral.{status}",
+        target=referral,
+        request=request,
+        detail={"reason": reason, **(detail or {})},
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_decline(
+    *,
+    referral: Referral,
+    actor: User,
+    reason: str,
+    decided_at: datetime | None = None,
+    request=None,
+) -> Referral:
+    """Decline a referral; the reason is required and shown to the referrer."""
+    referral = _lock(referral)
+    _check_undecided(referral)
+    decided_at = _decision_time(referral, decided_at)
+    if not reason.strip():
+        raise _field_error(
+            "reason", _("Give the reason: the referrer will see it."), "reason_required"
+        )
+    return _decide(
+        referral=referral,
+        actor=actor,
+        status=Status.DECLINED,
+        decided_at=decided_at,
+        reason=reason.strip(),
+        request=request,
+    )
+
+
+@transaction.atomic
+def referral_withdraw(
+    *,
+    referral: Referral,
+    actor: User,
+    reason: str = "",
+    decided_at: datetime | None = None,
+    request=None,
+) -> Referral:
+    """Record that the referral was withdrawn (by the referrer or the person)."""
+    referral = _lock(referral)
+    _check_undecided(referral)
+    decided_at = _decision_time(referral, decided_at)
+    return _decide(
+        referral=referral,
+        actor=actor,
+        status=Status.WITHDRAWN,
+        decided_at=decided_at,
+        reason=reason.strip(),
+        request=request,
+    )
+
+
+def open_episode_count(team: Team) -> int:
+    return Episode.objects.filter(client__team=team, ended_on__isnull=True).count()
+
+
+def _check_team(referral: Referral, team: Team) -> None:
+    if team.municipality_id != referral.municipality_id:
+        raise _field_error(
+            "team", _("The team does not work in the referral's municipality."), "team_elsewhere"
+        )
+
+
+@transaction.atomic
+def referral_waitlist(
+    *,
+    referral: Referral,
+    actor: User,
+    team: Team,
+    reason: str = "",
+    decided_at: datetime | None = None,
+    request=None,
+) -> Referral:
+    """Put an eligible referral on a team's waiting list."""
+    referral = _lock(referral)
+    if referral.status not in (Status.RECEIVED, Status.SCREENING):
+        raise ValidationError(_("This referral has already been decided."), code="already_decided")
+    _check_team(referral, team)
+    _check_screened(referral)
+    decided_at = _decision_time(referral, decided_at)
+    referral.team = team
+    referral.waitlisted_at = decided_at
+    return _decide(
+        referral=referral,
+        actor=actor,
+        status=Status.WAITLISTED,
+        decided_at=decided_at,
+        reason=reason.strip(),
+        request=request,
+        detail={"team": team.pk},
+    )
+
+
+def _check_screened(referral: Referral) -> None:
+    if referral.criteria_version_id is None:
+        raise ValidationError(
+            _("Screen the referral with the eligibility checklist first."), code="not_screened"
+        )
+    if not referral.eligible:
+        raise ValidationError(
+            _("The checklist found the person not eligible: decline, or correct the answers."),
+            code="not_eligible",
+        )
+
+
+def _digits(phone: str) -> str:
+    return "".join(ch for ch in phone or "" if ch.isdigit())
+
+
+def duplicate_candidates(referral: Referral) -> QuerySet[Client]:
+    """Clients in the referral's municipality who may be the referred person.
+
+    A candidate has the same given and family name, or the same birth date and one of the names,
+    or the same phone number (compared on its last nine digits).
+    """
+    base = Client.objects.filter(team__municipality=referral.municipality_id)
+    match = Q(pk__in=[])
+    if referral.given_name and referral.family_name:
+        match |= Q(given_name__iexact=referral.given_name, family_name__iexact=referral.family_name)
+    if referral.birth_date:
+        names = Q(pk__in=[])
+        if referral.given_name:
+            names |= Q(given_name__iexact=referral.given_name)
+        if referral.family_name:
+            names |= Q(family_name__iexact=referral.family_name)
+        match |= Q(birth_date=referral.birth_date) & names
+    phone = _digits(referral.phone)[-9:]
+    if len(phone) >= 6:
+        # Phones are stored as typed; compare the digits of those that share the last four.
+        ids = [
+            pk
+            for pk, p in base.filter(phone__endswith=phone[-1]).values_list("pk", "phone")
+            if _digits(p)[-9:] == phone
+        ]
+        match |= Q(pk__in=ids)
+    open_episode = Episode.objects.filter(client=OuterRef("pk"), ended_on__isnull=True)
+    return (
+        base.filter(match)
+        .annotate(in_care=Exists(open_episode))
+        .select_related("team")
+        .order_by("family_name", "given_name", "pk")
+    )
+
+
+@transaction.atomic
+def referral_accept(
+    *,
+    referral: Referral,
+    actor: User,
+    team: Team,
+    tandem: Tandem | None = None,
+    link_client: Client | None = None,
+    new_client: bool = False,
+    reason: str = "",
+    decided_at: datetime | None = None,
+    request=None,
+) -> Referral:
+    """Accept a referral: create (or link) the client and open an episode with a tandem.
+
+    When the team is at capacity the referral goes on its waiting list instead.
+    """
+    referral = _lock(referral)
+    _check_undecided(referral)
+    _check_team(referral, team)
+    _check_screened(referral)
+    decided_at = _decision_time(referral, decided_at)
+    team = Team.objects.select_for_update().get(pk=team.pk)
+    if open_episode_count(team) >= team.capacity:
+        if referral.status == Status.WAITLISTED and referral.team_id == team.pk:
+            raise ValidationError(
+                _("%(team)s is still at capacity (%(n)s): the referral stays on the waiting list.")
+                % {"team": team, "n": team.capacity},
+                code="at_capacity",
+            )
+        referral.team = team
+        referral.waitlisted_at = decided_at
+        return _decide(
+            referral=referral,
+            actor=actor,
+            status=Status.WAITLISTED,
+            decided_at=decided_at,
+            reason=reason.strip(),
+            request=request,
+            detail={"team": team.pk, "at_capacity": True},
+        )
+    if tandem is None or tandem.team_id != team.pk or tandem.ended_on is not None:
+        raise _field_error("tandem", _("Choose an active tandem of the team."), "tandem_required")
+    candidates = duplicate_candidates(referral)
+    if link_client is None and not new_client:
+        if candidates.exists():
+            raise _field_error(
+                "client",
+                _(
+                    "Possible duplicates exist: choose the existing client or confirm "
+                    "that this is a new person."
+                ),
+                "duplicates_unresolved",
+            )
+        new_client = True
+    today = timezone.localdate(decided_at)
+    if link_client is not None:
+        if not candidates.filter(pk=link_client.pk).exists():
+            raise _field_error(
+                "client",
+                _("Only one of the offered possible duplicates can be linked."),
+                "not_a_candidate",
+            )
+        client = Client.objects.select_for_update().get(pk=link_client.pk)
+        if client.episodes.filter(ended_on__isnull=True).exists():
+            raise _field_error(
+                "client",
+                _("%(name)s already has an open episode of care: no new one is opened.")
+                % {"name": client.full_name},
+                "episode_open",
+            )
+        previous_team = client.team_id
+        client.team = team
+        client.tandem = tandem
+        client.full_clean()
+        client.save()
+        audit.record(
+            actor=actor,
+            action="referral.link_client",
+            target=referral,
+            client=client,
+            request=request,
+            detail={"client": client.pk, "previous_team": previous_team},
+        )
+    else:
+        if not referral.given_name.strip():
+            raise _field_error(
+                "client",
+                _("Give the person's given name before accepting: the client needs one."),
+                "name_required",
+            )
+        client = Client(
+            team=team,
+            tandem=tandem,
+            given_name=referral.given_name.strip(),
+            family_name=referral.family_name.strip(),
+            birth_date=referral.birth_date,
+            sex=referral.sex,
+            phone=referral.phone,
+            whereabouts=referral.whereabouts,
+        )
+        client.full_clean()
+        client.save()
+        audit.record(actor=actor, action="client.create", target=client, request=request)
+    episode = Episode(client=client, tandem=tandem, started_on=today)
+    episode.full_clean()
+    episode.save()
+    audit.record(actor=actor, action="episode.open", target=episode, client=client, request=request)
+    referral.client = client
+    referral.team = team
+    return _decide(
+        referral=referral,
+        actor=actor,
+        status=Status.ACCEPTED,
+        decided_at=decided_at,
+        reason=reason.strip(),
+        request=request,
+        detail={"team": team.pk, "tandem": tandem.pk, "client": client.pk, "episode": episode.pk},
+    )

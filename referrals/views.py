@@ -1,0 +1,306 @@
+"""Referral pages: parse, check access, call a selector or service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from outreach import access as core_access
+from outreach import audit
+from outreach.models import Tandem, Team
+from referrals import access, selectors, services
+from referrals.forms import DecisionForm, FairnessForm, ReferralForm, ScreeningForm
+from referrals.models import ReferralScore, Status
+
+
+def _apply_form_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+STATUS_TABS = [
+    ("open", gettext_lazy("To triage")),
+    ("waitlisted", gettext_lazy("Waiting list")),
+    ("decided", gettext_lazy("Decided")),
+    ("all", gettext_lazy("All")),
+]
+
+
+@login_required
+def referral_list(request: HttpRequest) -> HttpResponse:
+    """Partners and workers: their own referrals. Coordinators and supervisors: the triage list."""
+    user = request.user
+    triage = access.can_triage(user)
+    if not triage and not access.can_submit(user):
+        raise Http404
+    status = request.GET.get("status", "open") if triage else "all"
+    if status not in {key for key, _label in STATUS_TABS}:
+        status = "open"
+    referrals = list(selectors.referral_list(user=user, status=status))
+    audit.record(
+        actor=user,
+        action="referral.list",
+        request=request,
+        detail={"status": status, "count": len(referrals)},
+    )
+    return render(
+        request,
+        "referrals/referral_list.html",
+        {
+            "referrals": referrals,
+            "triage": triage,
+            "status": status,
+            "tabs": [(key, str(label)) for key, label in STATUS_TABS],
+            "can_submit": access.can_submit(user),
+        },
+    )
+
+
+@login_required
+def referral_create(request: HttpRequest) -> HttpResponse:
+    """Submit a referral (partner), or record one received by phone, letter or in person."""
+    user = request.user
+    municipalities = access.submit_municipalities(user)
+    if not access.can_submit(user) or not municipalities.exists():
+        raise Http404
+    staff = user.role != "partner"
+    initial = {}
+    if not staff:
+        # A partner refers on behalf of their organisation: fill in who they are.
+        initial = {
+            "source_organisation": user.organisation,
+            "referrer_name": user.get_full_name(),
+            "referrer_phone": user.phone,
+        }
+    form = ReferralForm(
+        request.POST or None, municipalities=municipalities, staff=staff, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k in services.SUBMIT_FIELDS}
+        try:
+            referral = services.referral_submit(
+                actor=user,
+                municipality=form.chosen_municipality(),
+                received_at=form.cleaned_data.get("received_at"),
+                request=request,
+                **data,
+            )
+        except ValidationError as exc:
+            _apply_form_errors(form, exc)
+        else:
+            messages.success(request, _("Referral received. You can follow its status here."))
+            return redirect(referral)
+    return render(request, "referrals/referral_form.html", {"form": form, "staff": staff})
+
+
+@login_required
+def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One referral: the referrer sees status and outcome; triage roles see all and the clocks."""
+    referral = access.referral_for_request(request, pk)
+    context = {"referral": referral, "triage": access.can_triage(request.user)}
+    if context["triage"]:
+        context["scores"] = list(
+            ReferralScore.objects.filter(referral=referral).select_related("version", "scored_by")
+        )
+        context["clocks"] = selectors.referral_clocks(referral)
+        context["client_visible"] = bool(
+            referral.client_id
+            and core_access.visible_clients(request.user).filter(pk=referral.client_id).exists()
+        )
+        context["decidable"] = referral.is_open
+        context["current_version"] = _current_version_or_none(referral)
+    return render(request, "referrals/referral_detail.html", context)
+
+
+def _current_version_or_none(referral):
+    try:
+        return services.current_criteria(referral.municipality)
+    except ValidationError:
+        return None
+
+
+@login_required
+def referral_screen(request: HttpRequest, pk: int) -> HttpResponse:
+    """Fill in the eligibility checklist; the score and its explanation are stored."""
+    referral = access.referral_for_request(request, pk, triage=True)
+    try:
+        version = services.current_criteria(referral.municipality)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(referral)
+    criteria = list(version.criteria.all())
+    form = ScreeningForm(request.POST or None, criteria=criteria, initial_answers=referral.answers)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.referral_screen(
+                referral=referral, actor=request.user, answers=form.answers(), request=request
+            )
+        except ValidationError as exc:
+            _apply_form_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Checklist saved: score %(score)s, %(eligible)s.")
+                % {
+                    "score": result.score,
+                    "eligible": _("eligible") if result.eligible else _("not eligible"),
+                },
+            )
+            return redirect(referral)
+    return render(
+        request,
+        "referrals/referral_screen.html",
+        {"referral": referral, "form": form, "version": version},
+    )
+
+
+@login_required
+@require_POST
+def referral_rescore(request: HttpRequest, pk: int) -> HttpResponse:
+    """Score the stored answers under the current criteria version (the old score is kept)."""
+    referral = access.referral_for_request(request, pk, triage=True)
+    try:
+        result = services.referral_rescore(referral=referral, actor=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Re-scored under %(version)s: %(score)s.")
+            % {"version": result.version, "score": result.score},
+        )
+    return redirect(referral)
+
+
+@login_required
+def referral_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Accept (with duplicate resolution), put on the waiting list, decline or mark withdrawn."""
+    referral = access.referral_for_request(request, pk, triage=True)
+    if not referral.is_open:
+        messages.error(request, _("This referral has already been decided."))
+        return redirect(referral)
+    teams = Team.objects.filter(municipality=referral.municipality)
+    tandems = Tandem.objects.filter(team__in=teams, ended_on__isnull=True).select_related(
+        "team", "professional", "peer"
+    )
+    candidates = list(services.duplicate_candidates(referral))
+    if candidates:
+        audit.record(
+            actor=request.user,
+            action="referral.duplicates_view",
+            target=referral,
+            request=request,
+            detail={"clients": [c.pk for c in candidates]},
+        )
+    form = DecisionForm(
+        request.POST or None,
+        teams=teams,
+        tandems=tandems,
+        candidates=candidates,
+        initial={"team": referral.team_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        common = {
+            "referral": referral,
+            "actor": request.user,
+            "decided_at": data["decided_at"],
+            "request": request,
+        }
+        try:
+            if data["decision"] == DecisionForm.ACCEPT:
+                referral = services.referral_accept(
+                    team=data["team"],
+                    tandem=data["tandem"],
+                    link_client=form.linked_client(),
+                    new_client=data.get("client") == "new",
+                    reason=data["reason"],
+                    **common,
+                )
+            elif data["decision"] == DecisionForm.WAITLIST:
+                referral = services.referral_waitlist(
+                    team=data["team"], reason=data["reason"], **common
+                )
+            elif data["decision"] == DecisionForm.DECLINE:
+                referral = services.referral_decline(reason=data["reason"], **common)
+            else:
+                referral = services.referral_withdraw(reason=data["reason"], **common)
+        except ValidationError as exc:
+            _apply_form_errors(form, exc)
+        else:
+            if referral.status == Status.WAITLISTED:
+                messages.warning(
+                    request,
+                    _("%(team)s is at capacity or the referral waits: it is on the waiting list.")
+                    % {"team": referral.team},
+                )
+            else:
+                messages.success(
+                    request,
+                    _("Decision recorded: %(status)s.") % {"status": referral.get_status_display()},
+                )
+            return redirect(referral)
+    return render(
+        request,
+        "referrals/referral_decide.html",
+        {
+            "referral": referral,
+            "form": form,
+            "candidates": candidates,
+            "teams": selectors.team_load(user=request.user),
+        },
+    )
+
+
+@login_required
+def waiting_list(request: HttpRequest) -> HttpResponse:
+    """The ranked waiting list per team, with days waiting."""
+    if not access.can_triage(request.user):
+        raise Http404
+    rows = list(selectors.waiting_list(user=request.user))
+    today = timezone.localdate()
+    for row in rows:
+        since = row.waitlisted_at or row.received_at
+        row.days_waiting = (today - timezone.localdate(since)).days
+    ranked: list = []
+    for row in rows:
+        if ranked and ranked[-1][0] == row.team:
+            ranked[-1][1].append(row)
+        else:
+            ranked.append((row.team, [row]))
+    audit.record(
+        actor=request.user,
+        action="referral.waiting_list",
+        request=request,
+        detail={"count": len(rows)},
+    )
+    return render(
+        request,
+        "referrals/referral_waiting_list.html",
+        {"groups": ranked, "teams": selectors.team_load(user=request.user)},
+    )
+
+
+@login_required
+def fairness(request: HttpRequest) -> HttpResponse:
+    """Received, accepted, declined and median days by age band and by sex for a period."""
+    if not access.can_triage(request.user):
+        raise Http404
+    first, last = selectors.quarter_bounds(timezone.localdate())
+    form = FairnessForm(request.GET or {"first": first, "last": last})
+    table = None
+    if form.is_valid():
+        table = selectors.fairness(
+            user=request.user, first=form.cleaned_data["first"], last=form.cleaned_data["last"]
+        )
+    return render(request, "referrals/referral_fairness.html", {"form": form, "table": table})
