@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from outreach.models import Intervention, Municipality, Tandem, Team, User
+from outreach.models import Intervention, LegalBasis, Municipality, Tandem, Team, User
 
 
 @admin.register(User)
@@ -58,4 +58,13 @@ class TandemAdmin(admin.ModelAdmin):
 @admin.register(Intervention)
 class InterventionAdmin(admin.ModelAdmin):
     list_display = ("name", "name_bg", "code", "active", "order")
+    list_editable = ("active", "order")
+
+
+@admin.register(LegalBasis)
+class LegalBasisAdmin(admin.ModelAdmin):
+    """Legal bases for admissions and coercion are data per country: add a country here."""
+
+    list_display = ("label", "label_bg", "country", "code", "legal_status", "active", "order")
+    list_filter = ("country", "legal_status", "active")
     list_editable = ("active", "order")

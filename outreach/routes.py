@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
-from outreach import account_views, views
+from outreach import account_views, event_routes, views
 
 app_name = "outreach"
 
@@ -44,4 +44,5 @@ urlpatterns = [
         name="supportperson-update",
     ),
     path("clients/<int:client_pk>/consents/new/", views.consent_create, name="consent-create"),
+    path("clients/<int:client_pk>/", include(event_routes)),
 ]

@@ -1,0 +1,233 @@
+"""Reads of the case record's events, always scoped to the user who asks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from outreach.access import scoped
+from outreach.models import (
+    AdverseEvent,
+    AgencyRequest,
+    CaseAgency,
+    CaseConference,
+    Client,
+    CoerciveMeasure,
+    Crisis,
+    Discharge,
+    Episode,
+    ExitSurvey,
+    HospitalStay,
+    LifeDomain,
+    Milestone,
+    Relapse,
+    Responsibility,
+    Team,
+    User,
+)
+
+AGENCY_REQUEST_OPEN_DAYS = 30
+
+
+def _limit(qs: QuerySet, via: str, team: Team | None, mine: bool, user: User) -> QuerySet:
+    if team is not None:
+        qs = qs.filter(**{f"{via}__team": team})
+    if mine:
+        qs = qs.filter(
+            Q(**{f"{via}__tandem__professional": user}) | Q(**{f"{via}__tandem__peer": user})
+        )
+    return qs
+
+
+def debriefs_overdue(
+    *, user: User, team: Team | None = None, mine: bool = False, today: date | None = None
+) -> QuerySet[CoerciveMeasure]:
+    """Coercive measures not debriefed within 14 days (overdue from day 15), oldest first.
+
+    Read from the measure itself, so imported measures (which have no debrief row) count too;
+    `measure.debrief_due_on` gives the due date.
+    """
+    today = today or timezone.localdate()
+    # Overdue when local date + 14 < today, i.e. the measure started before local midnight
+    # that opened the day today − 14.
+    cutoff = timezone.make_aware(datetime.combine(today - timedelta(days=14), time.min))
+    qs = scoped(CoerciveMeasure.objects.all(), user, via="client").filter(
+        debriefed_on__isnull=True, started_at__lt=cutoff
+    )
+    qs = _limit(qs, "client", team, mine, user)
+    return qs.select_related("client").order_by("started_at", "pk")
+
+
+def debriefs_open(
+    *, user: User, team: Team | None = None, mine: bool = False
+) -> QuerySet[CoerciveMeasure]:
+    """Coercive measures whose debrief is still to hold, the oldest first."""
+    qs = scoped(CoerciveMeasure.objects.all(), user, via="client").filter(debriefed_on__isnull=True)
+    qs = _limit(qs, "client", team, mine, user)
+    return qs.select_related("client").order_by("started_at", "pk")
+
+
+def debrief_flags_by_client(
+    *, user: User, client_ids: list[int], today: date | None = None
+) -> dict[int, dict[str, int]]:
+    """For a caseload: per client, the number of overdue debriefs and of requests open 30+ days."""
+    flags: dict[int, dict[str, int]] = {}
+    overdue = debriefs_overdue(user=user, today=today).filter(client_id__in=client_ids)
+    for client_id in overdue.values_list("client_id", flat=True):
+        flags.setdefault(client_id, {"debriefs_overdue": 0, "requests_open": 0})
+        flags[client_id]["debriefs_overdue"] += 1
+    requests = agency_requests_open(user=user, today=today).filter(client_id__in=client_ids)
+    for client_id in requests.values_list("client_id", flat=True):
+        flags.setdefault(client_id, {"debriefs_overdue": 0, "requests_open": 0})
+        flags[client_id]["requests_open"] += 1
+    return flags
+
+
+def agency_requests_open(
+    *,
+    user: User,
+    team: Team | None = None,
+    mine: bool = False,
+    older_than_days: int = AGENCY_REQUEST_OPEN_DAYS,
+    today: date | None = None,
+) -> QuerySet[AgencyRequest]:
+    """Requests without a response, sent `older_than_days` or more days ago, oldest first."""
+    today = today or timezone.localdate()
+    qs = scoped(AgencyRequest.objects.all(), user, via="client").filter(
+        responded_on__isnull=True, sent_on__lte=today - timedelta(days=older_than_days)
+    )
+    qs = _limit(qs, "client", team, mine, user)
+    return qs.select_related("client").order_by("sent_on", "pk")
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: str  # template switch: stay, measure, crisis, relapse, adverse, request, ...
+    when: date | datetime
+    obj: Any
+
+    @property
+    def sort_key(self) -> datetime:
+        if isinstance(self.when, datetime):
+            return timezone.localtime(self.when).replace(tzinfo=None)
+        return datetime.combine(self.when, time.max)
+
+    @property
+    def is_datetime(self) -> bool:
+        return isinstance(self.when, datetime)
+
+
+@dataclass
+class ClientEvents:
+    events: list[Event]
+    baseline_stays: list[HospitalStay]
+    agencies: list[CaseAgency]
+    matrix: list[tuple[str, list[Responsibility]]]
+    debriefs_due: list[CoerciveMeasure]
+    requests_open: list[AgencyRequest]
+    open_episode: Episode | None
+    today: date
+
+
+def client_events(*, user: User, client: Client, today: date | None = None) -> ClientEvents:
+    """Every event of the client, newest first, in a number of queries that does not grow."""
+    today = today or timezone.localdate()
+
+    def mine(model):
+        return scoped(model.objects.filter(client=client), user, via="client")
+
+    staff_only = User.objects.only("id", "first_name", "last_name", "username")
+    stays = list(mine(HospitalStay).select_related("legal_basis"))
+    measures = list(
+        mine(CoerciveMeasure).select_related(
+            "legal_basis", "debrief", "debrief__done_by", "hospital_stay"
+        )
+    )
+    crises = list(mine(Crisis).prefetch_related(Prefetch("mobilised_staff", queryset=staff_only)))
+    relapses = list(mine(Relapse).select_related("crisis", "hospital_stay"))
+    adverse = list(mine(AdverseEvent))
+    requests = list(mine(AgencyRequest).select_related("case_agency"))
+    conferences = list(
+        mine(CaseConference).prefetch_related(
+            Prefetch("staff", queryset=staff_only), "support_people", "agencies", "actions"
+        )
+    )
+    milestones = list(mine(Milestone))
+    discharges = list(
+        scoped(
+            Discharge.objects.filter(episode__client=client), user, via="episode__client"
+        ).select_related("episode", "recorded_by")
+    )
+    agencies = list(mine(CaseAgency))
+    responsibilities = list(mine(Responsibility).select_related("agency"))
+
+    events: list[Event] = []
+    events += [Event("stay", s.admitted_on, s) for s in stays if not s.pre_intake]
+    events += [Event("measure", m.started_at, m) for m in measures]
+    events += [Event("crisis", c.reported_at, c) for c in crises]
+    events += [Event("relapse", r.onset_on, r) for r in relapses]
+    events += [Event("adverse", a.occurred_on, a) for a in adverse]
+    events += [Event("request", r.sent_on, r) for r in requests]
+    events += [Event("conference", c.held_on, c) for c in conferences]
+    events += [Event("milestone", m.achieved_on, m) for m in milestones]
+    events += [Event("discharge", d.episode.ended_on, d) for d in discharges if d.episode.ended_on]
+    events.sort(key=lambda e: (e.sort_key, e.obj.pk), reverse=True)
+
+    by_domain: dict[str, list[Responsibility]] = {}
+    for r in responsibilities:
+        by_domain.setdefault(r.domain, []).append(r)
+    matrix = [
+        (label, by_domain[value]) for value, label in LifeDomain.choices if value in by_domain
+    ]
+    open_since = today - timedelta(days=AGENCY_REQUEST_OPEN_DAYS)
+    debriefs_due = sorted(
+        (m for m in measures if m.debriefed_on is None), key=lambda m: m.started_at
+    )
+    return ClientEvents(
+        events=events,
+        baseline_stays=[s for s in stays if s.pre_intake],
+        agencies=agencies,
+        matrix=matrix,
+        debriefs_due=debriefs_due,
+        requests_open=[r for r in requests if r.responded_on is None and r.sent_on <= open_since],
+        open_episode=scoped(
+            Episode.objects.filter(client=client, ended_on__isnull=True), user, via="client"
+        )
+        .order_by("-started_on")
+        .first(),
+        today=today,
+    )
+
+
+EXIT_SURVEY_QUESTIONS = (
+    "coercion_experienced",
+    "felt_respected",
+    "advance_statement_upheld",
+    "peer_support_offered",
+    "community_inclusion",
+)
+
+
+def exit_survey_counts(
+    *, municipality_ids: list[int], first_month: date, last_month: date
+) -> dict[str, Any]:
+    """Aggregate exit-survey answers of whole months (no client can be reached from them).
+
+    Returns {"n": surveys, question: {answer: count}}; report rules (<5) are the caller's.
+    """
+    qs = ExitSurvey.objects.filter(
+        municipality_id__in=municipality_ids,
+        month__gte=first_month.replace(day=1),
+        month__lte=last_month.replace(day=1),
+    )
+    result: dict[str, Any] = {"n": qs.count()}
+    for question in EXIT_SURVEY_QUESTIONS:
+        counts = {answer: 0 for answer in ExitSurvey.Answer.values}
+        for row in qs.exclude(**{question: ""}).values(question).annotate(n=Count("pk")):
+            counts[row[question]] = row["n"]
+        result[question] = counts
+    return result
