@@ -121,6 +121,7 @@ def _save_version(plan: CarePlan, *, author: User, reason: str) -> CarePlan:
     plan.snapshot = build_snapshot(plan)
     plan.full_clean()
     plan._change_reason = reason
+    plan._history_user = author
     plan.save()
     return plan
 
@@ -138,6 +139,7 @@ def careplan_create(*, episode: Episode, author: User, request=None, **fields: A
     )
     plan.full_clean()
     plan._change_reason = _("Plan started")
+    plan._history_user = author
     plan.save()
     audit.record(
         actor=author, action="careplan.create", target=plan, client=episode.client, request=request
@@ -211,6 +213,7 @@ def advance_statement_save(
         if f in fields:
             setattr(statement, f, fields[f])
     statement.full_clean()
+    statement._history_user = author
     statement.save()
     statement.crisis_contacts.set(contacts)
     _save_version(plan, author=author, reason=_("Advance statement edited"))
@@ -247,6 +250,7 @@ def goal_save(
     goal.domain, goal.in_their_words, goal.status = domain, in_their_words, status
     goal.full_clean()
     created = goal.pk is None
+    goal._history_user = author
     goal.save()
     _save_version(plan, author=author, reason=_("Goal added") if created else _("Goal changed"))
     audit.record(
@@ -299,6 +303,7 @@ def action_add(
         done_on=done_on,
     )
     action.full_clean()
+    action._history_user = author
     action.save()
     _save_version(plan, author=author, reason=_("Action added"))
     audit.record(
@@ -488,6 +493,7 @@ def review_record(
         if status and status != goal.status:
             goal.status = status
             goal.full_clean()
+            goal._history_user = author
             goal.save()
             changed_goals.append(goal.pk)
     if changed_goals:
