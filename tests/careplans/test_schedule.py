@@ -39,10 +39,13 @@ def test_review_months_are_0_3_6_9_then_every_three():
 
 def test_first_plan_is_due_at_episode_start_and_overdue_the_day_after():
     start = date(2026, 1, 31)
-    assert next_review(started_on=start, first_agreed=False, reviewed_months=(),
-                       today=start).status == "due"
-    late = next_review(started_on=start, first_agreed=False, reviewed_months=(),
-                       today=date(2026, 2, 1))
+    assert (
+        next_review(started_on=start, first_agreed=False, reviewed_months=(), today=start).status
+        == "due"
+    )
+    late = next_review(
+        started_on=start, first_agreed=False, reviewed_months=(), today=date(2026, 2, 1)
+    )
     assert (late.month, late.due_on, late.status) == (0, start, "overdue")
 
 
@@ -61,11 +64,13 @@ def test_month_3_review_after_jan_31_start_is_due_on_apr_30():
 
 def test_held_reviews_move_the_clock_on():
     start = date(2026, 1, 31)
-    nxt = next_review(started_on=start, first_agreed=True, reviewed_months=[3, 6, 9],
-                      today=date(2026, 11, 1))
+    nxt = next_review(
+        started_on=start, first_agreed=True, reviewed_months=[3, 6, 9], today=date(2026, 11, 1)
+    )
     assert (nxt.month, nxt.due_on, nxt.status) == (12, date(2027, 1, 31), "upcoming")
-    missed = next_review(started_on=start, first_agreed=True, reviewed_months=[3],
-                         today=date(2026, 11, 1))
+    missed = next_review(
+        started_on=start, first_agreed=True, reviewed_months=[3], today=date(2026, 11, 1)
+    )
     assert (missed.month, missed.due_on, missed.status) == (6, date(2026, 7, 31), "overdue")
 
 

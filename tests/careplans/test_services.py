@@ -21,16 +21,32 @@ def _sign_both(plan, worker, peer):
 
 
 def test_every_save_is_a_version_with_goals_and_advance_statement(plan, worker, peer):
-    services.careplan_update(careplan=plan, author=worker, expected_version=1,
-                             what_matters="Искам да живея сама, близо до сестра си.",
-                             domains={"housing": "Живея в приют."})
-    goal = services.goal_save(careplan=plan, author=peer, expected_version=2, domain="housing",
-                              in_their_words="Стая под наем до лятото")
-    services.action_add(goal=goal, author=worker, expected_version=3,
-                        what="Ask the municipal housing office", who="tandem", staff=worker,
-                        due_on=timezone.localdate() + timedelta(days=30))
-    services.advance_statement_save(careplan=plan, author=worker, expected_version=4,
-                                    early_signs="Не спя", what_helps="Тишина")
+    services.careplan_update(
+        careplan=plan,
+        author=worker,
+        expected_version=1,
+        what_matters="Искам да живея сама, близо до сестра си.",
+        domains={"housing": "Живея в приют."},
+    )
+    goal = services.goal_save(
+        careplan=plan,
+        author=peer,
+        expected_version=2,
+        domain="housing",
+        in_their_words="Стая под наем до лятото",
+    )
+    services.action_add(
+        goal=goal,
+        author=worker,
+        expected_version=3,
+        what="Ask the municipal housing office",
+        who="tandem",
+        staff=worker,
+        due_on=timezone.localdate() + timedelta(days=30),
+    )
+    services.advance_statement_save(
+        careplan=plan, author=worker, expected_version=4, early_signs="Не спя", what_helps="Тишина"
+    )
     plan.refresh_from_db()
     assert plan.version == 5
     versions = {h.version: h for h in plan.history.all()}
@@ -59,8 +75,9 @@ def test_every_save_is_a_version_with_goals_and_advance_statement(plan, worker, 
 def test_stale_version_raises_conflict_and_saves_nothing(plan, worker, peer):
     services.careplan_update(careplan=plan, author=peer, expected_version=1, strengths="Пее")
     with pytest.raises(services.CarePlanConflict) as exc:
-        services.careplan_update(careplan=plan, author=worker, expected_version=1,
-                                 strengths="Рисува")
+        services.careplan_update(
+            careplan=plan, author=worker, expected_version=1, strengths="Рисува"
+        )
     assert exc.value.current.version == 2
     plan.refresh_from_db()
     assert plan.strengths == "Пее"
@@ -70,21 +87,37 @@ def test_stale_version_raises_conflict_and_saves_nothing(plan, worker, peer):
 def test_agreed_only_when_both_signed_and_client_agrees(plan, worker, peer, episode):
     today = timezone.localdate()
     services.careplan_sign(careplan=plan, user=worker, plan_version=1)
-    services.careplan_respond(careplan=plan, author=worker, plan_version=1, answer="agree",
-                              in_their_words="Да, така е.", responded_on=today)
+    services.careplan_respond(
+        careplan=plan,
+        author=worker,
+        plan_version=1,
+        answer="agree",
+        in_their_words="Да, така е.",
+        responded_on=today,
+    )
     assert not PlanAgreement.objects.exists()
     services.careplan_sign(careplan=plan, user=peer, plan_version=1)
     agreement = PlanAgreement.objects.get()
     assert (agreement.client, agreement.agreed_on, agreement.kind, agreement.plan_version) == (
-        plan.client, today, PlanAgreement.Kind.FIRST, 1)
+        plan.client,
+        today,
+        PlanAgreement.Kind.FIRST,
+        1,
+    )
     # A new version needs new sign-offs; the second agreement is a review.
     services.careplan_update(careplan=plan, author=worker, expected_version=1, strengths="Готви")
     plan.refresh_from_db()
     state = services.version_state(plan, plan.signoffs.all(), plan.responses.all())
     assert not state["agreed"] and state["missing"] == {worker.pk, peer.pk}
     _sign_both(plan, worker, peer)
-    services.careplan_respond(careplan=plan, author=peer, plan_version=2, answer="agree",
-                              in_their_words="", responded_on=today)
+    services.careplan_respond(
+        careplan=plan,
+        author=peer,
+        plan_version=2,
+        answer="agree",
+        in_their_words="",
+        responded_on=today,
+    )
     assert sorted(PlanAgreement.objects.values_list("kind", "plan_version")) == [
         ("first", 1),
         ("review", 2),
@@ -94,13 +127,23 @@ def test_agreed_only_when_both_signed_and_client_agrees(plan, worker, peer, epis
 def test_disagreement_is_recorded_with_reasons_and_is_no_agreement(plan, worker, peer):
     _sign_both(plan, worker, peer)
     with pytest.raises(ValidationError) as exc:
-        services.careplan_respond(careplan=plan, author=worker, plan_version=1,
-                                  answer="disagree", in_their_words=" ",
-                                  responded_on=timezone.localdate())
+        services.careplan_respond(
+            careplan=plan,
+            author=worker,
+            plan_version=1,
+            answer="disagree",
+            in_their_words=" ",
+            responded_on=timezone.localdate(),
+        )
     assert "in_their_words" in exc.value.message_dict
-    services.careplan_respond(careplan=plan, author=worker, plan_version=1, answer="disagree",
-                              in_their_words="Не искам да ходя в болница.",
-                              responded_on=timezone.localdate())
+    services.careplan_respond(
+        careplan=plan,
+        author=worker,
+        plan_version=1,
+        answer="disagree",
+        in_their_words="Не искам да ходя в болница.",
+        responded_on=timezone.localdate(),
+    )
     response = ClientResponse.objects.get()
     assert response.in_their_words == "Не искам да ходя в болница."
     assert not PlanAgreement.objects.exists()
@@ -120,42 +163,63 @@ def test_signing_an_old_version_is_a_conflict(plan, worker):
 
 def test_do_not_contact_person_is_refused_as_crisis_contact(plan, worker, team_client):
     sister = SupportPersonFactory(client=team_client, name="Сестра")
-    father = SupportPersonFactory(client=team_client, name="Баща",
-                                  involvement=SupportPerson.Involvement.DO_NOT_CONTACT)
+    father = SupportPersonFactory(
+        client=team_client, name="Баща", involvement=SupportPerson.Involvement.DO_NOT_CONTACT
+    )
     with pytest.raises(ValidationError) as exc:
-        services.advance_statement_save(careplan=plan, author=worker, expected_version=1,
-                                        crisis_contacts=[sister, father])
+        services.advance_statement_save(
+            careplan=plan, author=worker, expected_version=1, crisis_contacts=[sister, father]
+        )
     assert "crisis_contacts" in exc.value.message_dict
     assert "Баща" in exc.value.message_dict["crisis_contacts"][0]
     plan.refresh_from_db()
     assert plan.version == 1
     assert not hasattr(plan, "advance_statement") or plan.advance_statement is None
-    statement = services.advance_statement_save(careplan=plan, author=worker, expected_version=1,
-                                                crisis_contacts=[sister])
+    statement = services.advance_statement_save(
+        careplan=plan, author=worker, expected_version=1, crisis_contacts=[sister]
+    )
     assert list(statement.crisis_contacts.all()) == [sister]
 
 
 def test_other_clients_support_person_refused(plan, worker):
     stranger = SupportPersonFactory()
     with pytest.raises(ValidationError):
-        services.advance_statement_save(careplan=plan, author=worker, expected_version=1,
-                                        crisis_contacts=[stranger])
+        services.advance_statement_save(
+            careplan=plan, author=worker, expected_version=1, crisis_contacts=[stranger]
+        )
 
 
 def test_review_needs_first_agreement_then_takes_month_3(plan, worker, peer):
     today = timezone.localdate()
     with pytest.raises(ValidationError) as exc:
-        services.review_record(careplan=plan, author=worker, expected_version=1, held_on=today,
-                               what_changed="...")
+        services.review_record(
+            careplan=plan, author=worker, expected_version=1, held_on=today, what_changed="..."
+        )
     assert exc.value.code == "first_plan_not_agreed"
     _sign_both(plan, worker, peer)
-    services.careplan_respond(careplan=plan, author=worker, plan_version=1, answer="agree",
-                              in_their_words="", responded_on=today)
-    goal = services.goal_save(careplan=plan, author=worker, expected_version=1,
-                              domain="documents", in_their_words="Лична карта")
-    review = services.review_record(careplan=plan, author=worker, expected_version=2,
-                                    held_on=today, what_changed="Got the ID card",
-                                    goal_statuses={goal.pk: "achieved"})
+    services.careplan_respond(
+        careplan=plan,
+        author=worker,
+        plan_version=1,
+        answer="agree",
+        in_their_words="",
+        responded_on=today,
+    )
+    goal = services.goal_save(
+        careplan=plan,
+        author=worker,
+        expected_version=1,
+        domain="documents",
+        in_their_words="Лична карта",
+    )
+    review = services.review_record(
+        careplan=plan,
+        author=worker,
+        expected_version=2,
+        held_on=today,
+        what_changed="Got the ID card",
+        goal_statuses={goal.pk: "achieved"},
+    )
     assert review.month == 3
     plan.refresh_from_db()
     assert plan.version == 3 and review.plan_version == 3
@@ -165,30 +229,51 @@ def test_review_needs_first_agreement_then_takes_month_3(plan, worker, peer):
 
 def test_review_date_before_episode_refused(plan, worker, peer, episode):
     _sign_both(plan, worker, peer)
-    services.careplan_respond(careplan=plan, author=worker, plan_version=1, answer="agree",
-                              in_their_words="", responded_on=timezone.localdate())
+    services.careplan_respond(
+        careplan=plan,
+        author=worker,
+        plan_version=1,
+        answer="agree",
+        in_their_words="",
+        responded_on=timezone.localdate(),
+    )
     with pytest.raises(ValidationError) as exc:
-        services.review_record(careplan=plan, author=worker, expected_version=1,
-                               held_on=episode.started_on - timedelta(days=1), what_changed="x")
+        services.review_record(
+            careplan=plan,
+            author=worker,
+            expected_version=1,
+            held_on=episode.started_on - timedelta(days=1),
+            what_changed="x",
+        )
     assert "held_on" in exc.value.message_dict
 
 
 def test_future_response_date_refused(plan, worker):
     with pytest.raises(ValidationError):
-        services.careplan_respond(careplan=plan, author=worker, plan_version=1, answer="agree",
-                                  in_their_words="",
-                                  responded_on=timezone.localdate() + timedelta(days=1))
+        services.careplan_respond(
+            careplan=plan,
+            author=worker,
+            plan_version=1,
+            answer="agree",
+            in_their_words="",
+            responded_on=timezone.localdate() + timedelta(days=1),
+        )
 
 
 def test_comment_kept_with_its_version(plan, worker):
     services.careplan_update(careplan=plan, author=worker, expected_version=1, strengths="x")
-    comment = services.comment_add(careplan=plan, author=worker, plan_version=1,
-                                   text="Първата версия ми харесваше.",
-                                   made_on=timezone.localdate())
+    comment = services.comment_add(
+        careplan=plan,
+        author=worker,
+        plan_version=1,
+        text="Първата версия ми харесваше.",
+        made_on=timezone.localdate(),
+    )
     assert comment.plan_version == 1
     with pytest.raises(ValidationError):
-        services.comment_add(careplan=plan, author=worker, plan_version=9, text="?",
-                             made_on=timezone.localdate())
+        services.comment_add(
+            careplan=plan, author=worker, plan_version=9, text="?", made_on=timezone.localdate()
+        )
 
 
 def test_a_team_worker_outside_the_tandem_cannot_edit(plan, team):
@@ -196,8 +281,7 @@ def test_a_team_worker_outside_the_tandem_cannot_edit(plan, team):
 
     colleague = UserFactory(teams=[team])
     with pytest.raises(PermissionDenied):
-        services.careplan_update(careplan=plan, author=colleague, expected_version=1,
-                                 strengths="x")
+        services.careplan_update(careplan=plan, author=colleague, expected_version=1, strengths="x")
     assert CarePlan.objects.get().version == 1
 
 
