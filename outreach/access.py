@@ -43,7 +43,10 @@ def scoped(qs: QuerySet[M], user: User, *, via: str) -> QuerySet[M]:
 def client_for_request(request: HttpRequest, pk: int, *, action: str = "client.view") -> Client:
     """Return a client the requester may open, auditing the read; 404 otherwise."""
     client = get_object_or_404(
-        visible_clients(request.user).select_related("team", "tandem"), pk=pk
+        visible_clients(request.user).select_related(
+            "team", "tandem__professional", "tandem__peer"
+        ),
+        pk=pk,
     )
     audit.record(actor=request.user, action=action, target=client, request=request)
     return client

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from outreach.models import Client, Consent, Contact, Intervention, SupportPerson, User
+from outreach.models import Client, Consent, Contact, Intervention, SupportPerson, Team, User
 
 
 class DateInput(forms.DateInput):
@@ -102,6 +102,15 @@ class ContactForm(forms.ModelForm):
 
 
 class ClientForm(forms.ModelForm):
+    """A client's details; supervisors also assign the tandem."""
+
+    def __init__(self, *args, tandem_queryset=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if tandem_queryset is None:
+            del self.fields["tandem"]
+        else:
+            self.fields["tandem"].queryset = tandem_queryset
+
     class Meta:
         model = Client
         fields = [
@@ -118,6 +127,38 @@ class ClientForm(forms.ModelForm):
             "preferred_language",
             "interpreter_needed",
             "interpreter_language",
+            "tandem",
+        ]
+        widgets = {"birth_date": DateInput(), "whereabouts": forms.Textarea(attrs={"rows": 2})}
+
+
+class EngagementForm(forms.ModelForm):
+    """The minimal record of a person the team is trying to engage, before any consent."""
+
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
+
+    def __init__(self, *args, team_queryset=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = (
+            team_queryset if team_queryset is not None else Team.objects.none()
+        )
+        if self.fields["team"].queryset.count() == 1:
+            self.fields["team"].initial = self.fields["team"].queryset.first()
+        self.fields["given_name"].help_text = _(
+            "A first name or the name the person uses is enough."
+        )
+
+    class Meta:
+        model = Client
+        fields = [
+            "given_name",
+            "family_name",
+            "known_as",
+            "sex",
+            "birth_date",
+            "phone",
+            "whereabouts",
+            "team",
         ]
         widgets = {"birth_date": DateInput(), "whereabouts": forms.Textarea(attrs={"rows": 2})}
 

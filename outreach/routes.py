@@ -23,6 +23,7 @@ urlpatterns = [
     path("caseload/", views.caseload, name="caseload"),
     path("team/", views.team_caseload, name="team-caseload"),
     path("clients/search/", views.client_search, name="client-search"),
+    path("clients/new/", views.client_create, name="client-create"),
     path("clients/<int:pk>/", views.client_detail, name="client-detail"),
     path("clients/<int:pk>/edit/", views.client_update, name="client-update"),
     path("clients/<int:pk>/audit/", views.client_audit, name="client-audit"),

@@ -8,7 +8,7 @@ from datetime import date
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from outreach.access import scoped, visible_clients
+from outreach.access import scoped, visible_clients, visible_teams
 from outreach.models import Client, Contact, Episode, Tandem, Team, User
 
 SEEN = Q(mode=Contact.Mode.FACE_TO_FACE, outcome=Contact.Outcome.MET)
@@ -71,17 +71,19 @@ def seen_flag(last_seen_at, today: date | None = None) -> SeenFlag:
     return SeenFlag(days, "ok")
 
 
-def tandem_load(*, user: User, team: Team) -> QuerySet[Tandem]:
-    """The team's current tandems with their number of clients in care."""
+def tandem_load(*, user: User, team: Team | None = None) -> QuerySet[Tandem]:
+    """Current tandems of the user's teams (or one of them) with their number of clients in care."""
+    qs = Tandem.objects.filter(team__in=visible_teams(user), ended_on__isnull=True)
+    if team is not None:
+        qs = qs.filter(team=team)
     return (
-        Tandem.objects.filter(team=team, team__in=user.teams.all(), ended_on__isnull=True)
-        .select_related("professional", "peer")
+        qs.select_related("professional", "peer", "team")
         .annotate(
             clients_in_care=Count(
                 "clients", filter=Q(clients__episodes__ended_on__isnull=True), distinct=True
             ),
         )
-        .order_by("professional__last_name")
+        .order_by("team__name", "professional__last_name")
     )
 
 

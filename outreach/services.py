@@ -7,10 +7,11 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from outreach import audit
-from outreach.models import Client, Consent, Contact, Intervention, SupportPerson, User
+from outreach.models import Client, Consent, Contact, Intervention, SupportPerson, Tandem, User
 
 CONTACT_FIELDS = (
     "started_at",
@@ -124,6 +125,24 @@ def contact_update(
 
 
 @transaction.atomic
+def client_create(*, actor: User, team, tandem=None, request=None, **fields) -> Client:
+    """Open a minimal record for a person the team starts to engage (no episode yet)."""
+    if not actor.teams.filter(pk=team.pk).exists():
+        raise ValidationError({"team": _("You are not a member of that team.")}, code="not_in_team")
+    if tandem is None and actor.is_worker:
+        tandem = (
+            Tandem.objects.filter(team=team, ended_on__isnull=True)
+            .filter(Q(professional=actor) | Q(peer=actor))
+            .first()
+        )
+    client = Client(team=team, tandem=tandem, **fields)
+    client.full_clean()
+    client.save()
+    audit.record(actor=actor, action="client.create", target=client, request=request)
+    return client
+
+
+@transaction.atomic
 def client_update(*, client: Client, actor: User, request=None, **fields) -> Client:
     """Change a client's identity, contact or situation fields."""
     changed = []
@@ -131,8 +150,17 @@ def client_update(*, client: Client, actor: User, request=None, **fields) -> Cli
         if getattr(client, name) != value:
             changed.append(name)
             setattr(client, name, value)
+    if client.tandem_id and client.tandem.team_id != client.team_id:
+        raise ValidationError(
+            {"tandem": _("That tandem belongs to another team.")}, code="tandem_other_team"
+        )
     client.full_clean()
     client.save()
+    if "tandem" in changed:
+        # The open episode follows the client's tandem.
+        for episode in client.episodes.filter(ended_on__isnull=True):
+            episode.tandem = client.tandem
+            episode.save(update_fields=["tandem"])
     audit.record(
         actor=actor,
         action="client.update",

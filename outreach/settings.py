@@ -178,6 +178,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_timezone("TIME_ZONE", "Europe/Sofia")
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = ["outreach.formats"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

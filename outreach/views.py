@@ -16,8 +16,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from outreach import access, audit, selectors, services
-from outreach.forms import ClientForm, ConsentForm, ContactForm, SupportPersonForm
-from outreach.models import TEAM_ROLES, AuditEvent, Contact, Role, SupportPerson, Team
+from outreach.forms import ClientForm, ConsentForm, ContactForm, EngagementForm, SupportPersonForm
+from outreach.models import (
+    TEAM_ROLES,
+    AuditEvent,
+    Client,
+    Contact,
+    Role,
+    SupportPerson,
+    Tandem,
+    Team,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +68,11 @@ def _team_caseload_context(request: HttpRequest, *, mine: bool) -> dict:
     clients = list(selectors.caseload_list(user=request.user, team=team, mine=mine, sort=sort))
     today = timezone.localdate()
     rows = [(c, selectors.seen_flag(c.last_seen_at, today)) for c in clients]
+    counts = {
+        "total": len(clients),
+        "not_seen_14": sum(1 for _c, f in rows if f.level in {"14", "30", "never"}),
+        "not_seen_30": sum(1 for _c, f in rows if f.level in {"30", "never"}),
+    }
     flag_filter = request.GET.get("flag", "")
     if flag_filter in {"14", "30"}:
         wanted = {"14": {"14", "30", "never"}, "30": {"30", "never"}}[flag_filter]
@@ -69,11 +83,7 @@ def _team_caseload_context(request: HttpRequest, *, mine: bool) -> dict:
         "teams": teams,
         "team": team,
         "flag": flag_filter,
-        "counts": {
-            "total": len(clients),
-            "not_seen_14": sum(1 for _c, f in rows if f.level in {"14", "30", "never"}),
-            "not_seen_30": sum(1 for _c, f in rows if f.level in {"30", "never"}),
-        },
+        "counts": counts,
     }
 
 
@@ -101,9 +111,7 @@ def team_caseload(request: HttpRequest) -> HttpResponse:
     if request.user.role not in TEAM_ROLES:
         raise Http404
     context = _team_caseload_context(request, mine=False)
-    team = context["team"] or (context["teams"][0] if context["teams"] else None)
-    context["tandems"] = list(selectors.tandem_load(user=request.user, team=team)) if team else []
-    context["load_team"] = team
+    context["tandems"] = list(selectors.tandem_load(user=request.user, team=context["team"]))
     audit.record(
         actor=request.user,
         action="caseload.view",
@@ -122,12 +130,16 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "client": client,
         "episodes": list(client.episodes.select_related("tandem__professional", "tandem__peer")),
-        "timeline": selectors.contact_timeline(user=request.user, client=client),
+        "timeline": selectors.contact_timeline(
+            user=request.user,
+            client=client,
+            limit=None if request.GET.get("timeline") == "all" else 50,
+        ),
         "support_people": support_people,
         "do_not_contact": [p for p in support_people if p.do_not_contact],
         "consents": list(client.consents.select_related("support_person")),
         "can_edit": request.user.role in TEAM_ROLES,
-        "today": timezone.localdate(),
+        "age": client.age_on(timezone.localdate()),
     }
     return render(request, "outreach/client_detail.html", context)
 
@@ -228,17 +240,47 @@ def contact_update(request: HttpRequest, client_pk: int, pk: int) -> HttpRespons
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def client_create(request: HttpRequest) -> HttpResponse:
+    """Start a record for a person the team is engaging: a name and where to find them."""
+    teams = access.visible_teams(request.user)
+    if request.user.role not in TEAM_ROLES:
+        raise Http404
+    form = EngagementForm(request.POST or None, team_queryset=teams)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            client = services.client_create(actor=request.user, request=request, **data)
+        except ValidationError as exc:
+            _apply_form_errors(form, exc)
+        else:
+            messages.success(
+                request, _("Record opened. Log your attempts to reach the person as contacts.")
+            )
+            return redirect(client)
+    return render(
+        request, "outreach/client_create.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def client_update(request: HttpRequest, pk: int) -> HttpResponse:
     """Change a client's details."""
     client = access.client_for_request(request, pk)
-    form = ClientForm(request.POST or None, instance=client)
+    tandems = None
+    if access.can_manage_team(request.user, client.team):
+        tandems = Tandem.objects.filter(team=client.team, ended_on__isnull=True).select_related(
+            "professional", "peer"
+        )
+    form = ClientForm(request.POST or None, instance=client, tandem_queryset=tandems)
     if request.method == "POST" and form.is_valid():
         try:
             services.client_update(
-                client=client,
+                # The form has written its values onto `client`; the service compares with the row.
+                client=Client.objects.get(pk=client.pk),
                 actor=request.user,
                 request=request,
-                **{f: form.cleaned_data[f] for f in form.Meta.fields},
+                **{f: form.cleaned_data[f] for f in form.fields},
             )
         except ValidationError as exc:
             _apply_form_errors(form, exc)

@@ -8,7 +8,7 @@ from django.db import migrations
 CREATE = """
 CREATE OR REPLACE FUNCTION outreach_auditevent_append_only() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION 'outreach_auditevent is append-only (% refused)', TG_OP;
+    RAISE EXCEPTION 'outreach_auditevent is append-only (%% refused)', TG_OP;
 END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER outreach_auditevent_no_update_delete

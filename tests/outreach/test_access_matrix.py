@@ -87,3 +87,28 @@ def test_anonymous_is_sent_to_login_or_refused(route, url_name, client, team_cli
         assert response.status_code in (401, 403)
     else:
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+CORE_CLIENT_PAGES = [
+    "/clients/{c}/",
+    "/clients/{c}/edit/",
+    "/clients/{c}/contacts/new/",
+    "/clients/{c}/support/new/",
+    "/clients/{c}/consents/new/",
+    "/api/v1/clients/{c}/",
+]
+
+
+@pytest.mark.parametrize("path", CORE_CLIENT_PAGES)
+@pytest.mark.parametrize("role", ["worker", "peer", "supervisor"])
+def test_team_roles_are_allowed(path, role, client, users_by_role, team_client):
+    client.force_login(users_by_role[role])
+    response = client.get(path.format(c=team_client.pk))
+    assert response.status_code == 200
+    assert team_client.family_name in response.content.decode()
+
+
+@pytest.mark.parametrize(("role", "status"), [("supervisor", 200), ("worker", 404), ("peer", 404)])
+def test_audit_trail_is_for_supervisors(role, status, client, users_by_role, team_client):
+    client.force_login(users_by_role[role])
+    assert client.get(f"/clients/{team_client.pk}/audit/").status_code == status
