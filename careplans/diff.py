@@ -11,6 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from careplans.models import AdvanceStatement, Contributor, Goal, LifeDomain
+from careplans.services import ADVANCE_FIELDS
 
 
 def _advance_label(field: str) -> str:
@@ -46,7 +47,11 @@ def flatten(version: Any) -> list[tuple[str, str, str]]:
         label = f"{_('Goal')} ({domain_names.get(goal['domain'], goal['domain'])})"
         rows.append((f"goal:{goal['id']}", label, "\n".join(lines)))
     advance = snapshot.get("advance", {})
-    for field, value in advance.items():
+    # jsonb does not keep key order: read the fields in the form's order.
+    for field in [*ADVANCE_FIELDS[:10], "crisis_contacts", *ADVANCE_FIELDS[10:]]:
+        if field not in advance:
+            continue
+        value = advance[field]
         if isinstance(value, bool):
             text = str(_("yes")) if value else str(_("no"))
         elif isinstance(value, list):

@@ -106,7 +106,7 @@ def build_snapshot(plan: CarePlan) -> dict[str, Any]:
 
 def _lock(careplan: CarePlan, expected_version: int) -> CarePlan:
     locked = (
-        CarePlan.objects.select_for_update()
+        CarePlan.objects.select_for_update(of=("self",))
         .select_related("episode__client__team", "episode__client__tandem")
         .get(pk=careplan.pk)
     )
