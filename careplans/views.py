@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from django.contrib import messages
@@ -62,7 +63,13 @@ def _editable_plan(request: HttpRequest, pk: int, *, action: str) -> CarePlan:
 
 
 def _conflict(
-    request: HttpRequest, form, exc: services.CarePlanConflict, *, base_version: int, title: str
+    request: HttpRequest,
+    form,
+    exc: services.CarePlanConflict,
+    *,
+    base_version: int,
+    title: str,
+    mine: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """Show what the other person saved next to the user's unsaved input, ready to merge."""
     current = exc.current
@@ -76,6 +83,15 @@ def _conflict(
     rows = []
     if base_version in versions and theirs is not None:
         rows = diff.versions_diff(versions[base_version], theirs)
+    mine_rows = []
+    if mine is not None and theirs is not None:
+        unsaved = SimpleNamespace(
+            **{f: getattr(theirs, f) for f in services.PLAN_FIELDS},
+            snapshot=theirs.snapshot,
+        )
+        for field, value in mine.items():
+            setattr(unsaved, field, value)
+        mine_rows = diff.versions_diff(theirs, unsaved)
     data = request.POST.copy()
     data["version"] = str(current.version)
     form.data = data
@@ -97,6 +113,7 @@ def _conflict(
             "client": current.client,
             "form": form,
             "rows": rows,
+            "mine_rows": mine_rows,
             "theirs": theirs,
             "base_version": base_version,
             "title": title,
@@ -236,6 +253,7 @@ def careplan_update(request: HttpRequest, plan_pk: int) -> HttpResponse:
                     exc,
                     base_version=form.cleaned_data["version"],
                     title=_("Edit the plan"),
+                    mine=form.plan_data(),
                 )
             except ValidationError as exc:
                 _apply_errors(form, exc)
@@ -644,15 +662,23 @@ def crisis_sheet(request: HttpRequest, plan_pk: int) -> HttpResponse:
 
 @login_required
 def reviews_overdue(request: HttpRequest) -> HttpResponse:
-    """Reviews due and overdue: my tandem's clients, or the whole team for a supervisor."""
+    """Reviews due and overdue: my tandem's clients, or the whole team for a supervisor.
+
+    `?status=overdue` keeps only overdue ones; an htmx request gets just the table, for the
+    caseload and team pages to load with `hx-get`.
+    """
     if request.user.role not in TEAM_ROLES:
         raise Http404
     mine = request.user.role != "supervisor" and request.GET.get("scope") != "team"
-    rows = selectors.reviews_due(user=request.user, today=timezone.localdate(), mine=mine)
+    statuses = ("overdue",) if request.GET.get("status") == "overdue" else ("due", "overdue")
+    rows = selectors.reviews_due(
+        user=request.user, today=timezone.localdate(), mine=mine, statuses=statuses
+    )
     audit.record(
         actor=request.user,
         action="careplan.reviews_due",
         request=request,
         detail={"count": len(rows), "mine": mine},
     )
-    return render(request, "careplans/reviews_due.html", {"rows": rows, "mine": mine})
+    template = "careplans/_reviews_table.html" if request.htmx else "careplans/reviews_due.html"
+    return render(request, template, {"rows": rows, "mine": mine})

@@ -75,6 +75,7 @@ def test_concurrent_edit_second_session_gets_conflict_and_nothing_is_lost(
     assert "Готви за всички" in page  # what the first person saved
     assert "Обича кучета" in page  # the second person's unsaved input, kept in the form
     assert 'name="version" value="2"' in page
+    assert "Yours, not saved" in page and "<ins>Обича кучета</ins>" in page
     plan.refresh_from_db()
     assert plan.strengths == "Готви за всички" and plan.version == 2
     # The second person merges both and saves.
@@ -362,3 +363,40 @@ def test_api_returns_409_on_stale_version(client, worker, peer, plan):
     assert response.json()["current"]["version"] == 2
     plan.refresh_from_db()
     assert plan.strengths == "A"
+
+
+def test_reviews_due_on_the_right_day_and_htmx_table(client, worker, peer, plan, episode):
+    from datetime import date
+
+    from careplans.selectors import reviews_due
+
+    episode.started_on = date(2026, 1, 31)
+    episode.save()
+    services.careplan_sign(careplan=plan, user=worker, plan_version=1)
+    services.careplan_sign(careplan=plan, user=peer, plan_version=1)
+    services.careplan_respond(
+        careplan=plan,
+        author=worker,
+        plan_version=1,
+        answer="agree",
+        in_their_words="",
+        responded_on=date(2026, 2, 3),
+    )
+
+    def listed(today):
+        return [
+            (r.client.pk, r.next.month, r.next.due_on, r.next.status)
+            for r in reviews_due(user=worker, today=today, mine=True)
+        ]
+
+    cid = episode.client_id
+    assert listed(date(2026, 4, 10)) == []
+    assert listed(date(2026, 4, 30)) == [(cid, 3, date(2026, 4, 30), "due")]
+    assert listed(date(2026, 5, 1)) == [(cid, 3, date(2026, 4, 30), "overdue")]
+    # The supervisor's overdue list, loaded with htmx into the team page.
+    client.force_login(worker)
+    table = client.get(
+        reverse("careplans:reviews-due") + "?status=overdue&scope=team", HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert table.startswith('<div class="careplan-reviews">')
+    assert "Maria Ivanova" in table and "Month 3 review" in table and "overdue" in table
