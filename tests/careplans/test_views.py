@@ -127,8 +127,8 @@ def test_plan_page_queries_do_not_grow_with_versions_and_goals(
     client.get(_url("careplan-detail", plan))  # warm caches (content types, sessions)
     # session, user, plan+episode+client+team+tandem+advance statement, goals, actions,
     # crisis contacts, sign-offs (+users), responses, comments (+authors), reviews, agreements,
-    # audit insert, history (+users), support people, can_edit (visible client, team check),
-    # savepoint + release
+    # audit insert, history (+users joined), support people, can_edit (visible client),
+    # session refresh (savepoint, update, release)
     with django_assert_num_queries(20) as first:
         assert client.get(_url("careplan-detail", plan)).status_code == 200
     grow(4)
@@ -400,3 +400,39 @@ def test_reviews_due_on_the_right_day_and_htmx_table(client, worker, peer, plan,
     ).content.decode()
     assert table.startswith('<div class="careplan-reviews">')
     assert "Maria Ivanova" in table and "Month 3 review" in table and "overdue" in table
+
+
+def test_crisis_sheet_stays_on_one_page_with_long_answers(
+    client, worker, plan, team_client, tmp_path
+):
+    long = "Много дълъг текст за кризисния план, написан от клиента. " * 20
+    fields = {f: long for f in services.ADVANCE_FIELDS if f != "legally_binding"}
+    fields["preferred_hospitals"] = fields["refused_hospitals"] = long[:300]
+    people = [SupportPersonFactory(client=team_client, phone="0888 000 000") for _ in range(4)]
+    services.advance_statement_save(
+        careplan=plan, author=worker, expected_version=1, crisis_contacts=people, **fields
+    )
+    consent = ConsentFactory(client=team_client)
+    client.force_login(worker)
+    response = client.post(_url("crisis-sheet", plan), {"consent": consent.pk})
+    pdf = tmp_path / "sheet.pdf"
+    pdf.write_bytes(response.content)
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Pages:\s+1$", info, re.MULTILINE)
+
+
+def test_history_page_queries_do_not_grow(client, worker, plan, django_assert_num_queries):
+    client.force_login(worker)
+    url = _url("careplan-history", plan)
+    client.get(url)
+    # session, user, plan, audit insert, history (+users), comments,
+    # session refresh (savepoint, update, release)
+    with django_assert_num_queries(9) as first:
+        client.get(url)
+    for i in range(6):
+        services.careplan_update(
+            careplan=plan, author=worker, expected_version=plan.version, strengths=f"v{i}"
+        )
+        plan.refresh_from_db()
+    with django_assert_num_queries(len(first.captured_queries)):
+        assert client.get(url).status_code == 200
