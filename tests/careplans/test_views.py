@@ -436,3 +436,38 @@ def test_history_page_queries_do_not_grow(client, worker, plan, django_assert_nu
         plan.refresh_from_db()
     with django_assert_num_queries(len(first.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_goal_added_from_a_stale_page_is_a_conflict_and_kept_for_merging(worker, peer, plan):
+    first, second = HttpClient(), HttpClient()
+    first.force_login(worker)
+    second.force_login(peer)
+    url = _url("goal-create", plan)
+    first.post(
+        url,
+        {"version": 1, "domain": "documents", "in_their_words": "Лична карта", "status": "open"},
+    )
+    clash = second.post(
+        url, {"version": 1, "domain": "work", "in_their_words": "Работа", "status": "open"}
+    )
+    assert clash.status_code == 409
+    page = clash.content.decode()
+    assert "Лична карта" in page and "Работа" in page
+    assert list(plan.goals.values_list("in_their_words", flat=True)) == ["Лична карта"]
+    again = second.post(
+        url, {"version": 2, "domain": "work", "in_their_words": "Работа", "status": "open"}
+    )
+    assert again.status_code == 302
+    assert plan.goals.count() == 2
+
+
+def test_easy_read_follows_the_clients_language_not_the_workers(client, worker, plan, team_client):
+    team_client.preferred_language = "en"
+    team_client.save()
+    client.force_login(worker)
+    page = client.get(_url("careplan-easyread", plan), HTTP_ACCEPT_LANGUAGE="bg").content
+    assert "What matters to me" in page.decode()
+    team_client.preferred_language = "bg"
+    team_client.save()
+    page = client.get(_url("careplan-easyread", plan)).content.decode()
+    assert "Какво е важно за мен" in page
