@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from careplans.models import (
     Action,
@@ -138,7 +139,7 @@ def careplan_create(*, episode: Episode, author: User, request=None, **fields: A
         episode=episode, updated_by=author, **{k: fields[k] for k in fields if k in PLAN_FIELDS}
     )
     plan.full_clean()
-    plan._change_reason = _("Plan started")
+    plan._change_reason = gettext_noop("Plan started")
     plan._history_user = author
     plan.save()
     audit.record(
@@ -157,7 +158,7 @@ def careplan_update(
     changed = [f for f in PLAN_FIELDS if f in fields and getattr(plan, f) != fields[f]]
     for f in changed:
         setattr(plan, f, fields[f])
-    _save_version(plan, author=author, reason=_("Plan edited"))
+    _save_version(plan, author=author, reason=gettext_noop("Plan edited"))
     audit.record(
         actor=author,
         action="careplan.update",
@@ -216,7 +217,7 @@ def advance_statement_save(
     statement._history_user = author
     statement.save()
     statement.crisis_contacts.set(contacts)
-    _save_version(plan, author=author, reason=_("Advance statement edited"))
+    _save_version(plan, author=author, reason=gettext_noop("Advance statement edited"))
     audit.record(
         actor=author,
         action="advancestatement.update",
@@ -252,7 +253,11 @@ def goal_save(
     created = goal.pk is None
     goal._history_user = author
     goal.save()
-    _save_version(plan, author=author, reason=_("Goal added") if created else _("Goal changed"))
+    _save_version(
+        plan,
+        author=author,
+        reason=gettext_noop("Goal added") if created else gettext_noop("Goal changed"),
+    )
     audit.record(
         actor=author,
         action="goal.create" if created else "goal.update",
@@ -305,7 +310,7 @@ def action_add(
     action.full_clean()
     action._history_user = author
     action.save()
-    _save_version(plan, author=author, reason=_("Action added"))
+    _save_version(plan, author=author, reason=gettext_noop("Action added"))
     audit.record(
         actor=author,
         action="action.create",
@@ -497,7 +502,7 @@ def review_record(
             goal.save()
             changed_goals.append(goal.pk)
     if changed_goals:
-        _save_version(plan, author=author, reason=_("Review: goal progress"))
+        _save_version(plan, author=author, reason=gettext_noop("Review: goal progress"))
     review = PlanReview(
         careplan=plan,
         month=nxt.month,
