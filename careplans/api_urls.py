@@ -1,3 +1,10 @@
 from __future__ import annotations
 
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from careplans import api
+
+router = SimpleRouter()
+router.register("careplans", api.CarePlanViewSet, basename="careplan")
+
+urlpatterns = router.urls

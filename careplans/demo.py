@@ -1,57 +1,136 @@
-"""Demo assessments: MANSA at the clock's timepoints and a DIALOG, recorded like a tandem would."""
+"""Demo care plans: a few versions, goals with actions, advance statements and agreements."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from careplans.assessment_selectors import due_dates, instrument_for_use
-from careplans.assessment_services import assessment_record
+from careplans import services
+from careplans.models import CarePlan, Goal
 from outreach import demo
-from outreach.demo import DemoContext
+from outreach.models import Episode, SupportPerson
 
-
-def _answers(ctx: DemoContext, instrument, level: int) -> dict:
-    answers = {}
-    for item in instrument.items:
-        if item.get("type", "scale") == "yes_no":
-            answers[item["code"]] = ctx.rng.random() < 0.5
-        else:
-            value = level + ctx.rng.choice((-1, 0, 0, 1))
-            answers[item["code"]] = max(item["min"], min(item["max"], value))
-    return answers
+WHAT_MATTERS = [
+    "Да имам собствено място и да не спя на улицата.",
+    "Искам пак да виждам дъщеря си.",
+    "Да не ме затварят в болница против волята ми.",
+    "Да си намеря работа, каквато и да е.",
+    "Искам спокойствие и хора, които не ме съдят.",
+]
+GOALS = [
+    ("housing", "Стая под наем до зимата", "Отиваме заедно в общинското жилищно бюро"),
+    ("documents", "Нова лична карта", "Снимки и заявление в МВР"),
+    ("income", "Да получавам помощи", "Подаваме документи в Дирекция „Социално подпомагане“"),
+    ("physical", "Да ми оправят зъбите", "Записваме час при зъболекар"),
+    ("relationships", "Да се видя с дъщеря си", "Звъня на сестра си да уреди среща"),
+    ("work", "Да работя по няколко часа", "Питаме в Бюрото по труда"),
+]
 
 
 @demo.register
-def seed_assessments(ctx: DemoContext) -> None:
-    """Record MANSA for most clients in care (improving a little) and DIALOG for a few."""
-    mansa, dialog = instrument_for_use("mansa"), instrument_for_use("dialog")
-    if mansa is None or dialog is None:
-        return
-    for n, client in enumerate(ctx.clients):
-        episode = client.episodes.filter(ended_on__isnull=True).order_by("-started_on").first()
-        if episode is None or n % 4 == 3:  # leave some due, to show the clock
-            continue
-        author = client.tandem.professional if client.tandem else ctx.users["worker"]
-        level = ctx.rng.choice((3, 3, 4))
-        for timepoint, due_on in due_dates(episode.started_on):
-            if due_on > ctx.today or (timepoint != "baseline" and ctx.rng.random() < 0.25):
-                continue
-            assessment_record(
-                client=client,
-                instrument=mansa,
-                author=author,
-                assessed_on=min(due_on + timedelta(days=ctx.rng.choice((0, 2, 5))), ctx.today),
-                timepoint=timepoint,
-                answers=_answers(ctx, mansa, level),
+def seed_careplans(ctx: demo.DemoContext) -> None:
+    """Plans for about two thirds of the clients with an open episode."""
+    rng = ctx.rng
+    episodes = (
+        Episode.objects.filter(ended_on__isnull=True, client__in=[c.pk for c in ctx.clients])
+        .select_related("client__tandem__professional", "client__tandem__peer", "client__team")
+        .order_by("pk")
+    )
+    for n, episode in enumerate(episodes):
+        client = episode.client
+        tandem = client.tandem
+        if tandem is None or n % 3 == 2 or CarePlan.objects.filter(episode=episode).exists():
+            continue  # some clients are still in engagement: no plan yet
+        worker, peer = tandem.professional, tandem.peer
+        plan = services.careplan_create(
+            episode=episode,
+            author=worker,
+            what_matters=WHAT_MATTERS[n % len(WHAT_MATTERS)],
+            contributors=["client", "tandem"],
+        )
+        for domain, words, action in rng.sample(GOALS, 2):
+            plan.refresh_from_db()
+            goal = services.goal_save(
+                careplan=plan,
+                author=peer,
+                expected_version=plan.version,
+                domain=domain,
+                in_their_words=words,
             )
-            level = min(level + 1, 6)
-        if n % 3 == 0:
-            assessment_record(
-                client=client,
-                instrument=dialog,
-                author=author,
-                assessed_on=ctx.today,
-                timepoint="other",
-                answers=_answers(ctx, dialog, 4),
-                help_wanted=["accommodation", "job"],
+            plan.refresh_from_db()
+            services.action_add(
+                goal=goal,
+                author=worker,
+                expected_version=plan.version,
+                what=action,
+                who="tandem",
+                staff=rng.choice([worker, peer]),
+                due_on=ctx.today + timedelta(days=rng.randint(7, 60)),
             )
+        people = list(client.support_people.all())
+        plan.refresh_from_db()
+        services.advance_statement_save(
+            careplan=plan,
+            author=worker,
+            expected_version=plan.version,
+            crisis_contacts=[p for p in people if not p.do_not_contact][:1],
+            early_signs="Спира да спи, говори бързо, не се храни.",
+            what_helps="Тиха стая, разходка, разговор с позната жена от екипа.",
+            what_does_not_help="Викане, полиция, да ме държат.",
+            treatment_preferences="Без инжекции, ако е възможно.",
+            refused_hospitals="Курило",
+            not_to_contact_note=(
+                "Не искам да се обаждате на него, дори ако е в болницата."
+                if any(p.involvement == SupportPerson.Involvement.DO_NOT_CONTACT for p in people)
+                else ""
+            ),
+        )
+        plan.refresh_from_db()
+        if n % 4 == 3:
+            continue  # written but not signed yet
+        agreed_on = min(ctx.today, episode.started_on + timedelta(days=rng.randint(5, 25)))
+        services.careplan_sign(careplan=plan, user=worker, plan_version=plan.version)
+        services.careplan_sign(careplan=plan, user=peer, plan_version=plan.version)
+        answer = "disagree" if n % 7 == 5 else "agree"
+        services.careplan_respond(
+            careplan=plan,
+            author=worker,
+            plan_version=plan.version,
+            answer=answer,
+            in_their_words="Не съм съгласна с лекарствата." if answer == "disagree" else "",
+            responded_on=agreed_on,
+        )
+        if answer == "agree" and (ctx.today - episode.started_on).days > 100 and n % 2 == 0:
+            held_on = min(ctx.today, episode.started_on + timedelta(days=92))
+            plan.refresh_from_db()
+            goal = plan.goals.first()
+            services.review_record(
+                careplan=plan,
+                author=worker,
+                expected_version=plan.version,
+                held_on=held_on,
+                what_changed="Намерихме стая; документите са подадени.",
+                goal_progress="Напредък по жилището.",
+                goal_statuses={goal.pk: Goal.Status.PROGRESS} if goal else {},
+            )
+            plan.refresh_from_db()
+            services.careplan_sign(careplan=plan, user=worker, plan_version=plan.version)
+            services.careplan_sign(careplan=plan, user=peer, plan_version=plan.version)
+            services.careplan_respond(
+                careplan=plan,
+                author=peer,
+                plan_version=plan.version,
+                answer="agree",
+                in_their_words="Да.",
+                responded_on=held_on,
+            )
+            services.comment_add(
+                careplan=plan,
+                author=peer,
+                plan_version=plan.version,
+                text="Радвам се, че имам стая.",
+                made_on=held_on,
+            )
+
+
+# Assessments have their own demo module; importing it registers its seeding function.
+from careplans import demo_assessments  # noqa: E402, F401

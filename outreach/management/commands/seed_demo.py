@@ -31,6 +31,7 @@ class Command(BaseCommand):
         else:
             autodiscover_modules("demo")
             import outreach.demo_events  # noqa: F401 - registers the core's event demo
+
             with transaction.atomic():
                 ctx = demo.seed_core(seed=seed)
                 for extend in demo.extensions():

@@ -1,0 +1,128 @@
+"""Reads of care plans, always for a given user, with their related rows fetched up front.
+
+For the outreach caseload (which cannot import this app) the same facts are reachable with ORM
+lookups by relation name from `Client`:
+
+- `episodes__careplan__version`, `episodes__careplan__updated_at`: the plan and its version;
+- `Exists(PlanAgreement)` ≈ `plan_agreements__agreed_on` (Max gives the last agreement date;
+  none means the month-0 "first plan" is still due on `episodes__started_on`);
+- `Max("episodes__careplan__reviews__month")`: the last review month held (3, 6, 9...); the
+  next one is due at that month + 3 after `episodes__started_on`, clamped to the month end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Prefetch, QuerySet
+
+from careplans.models import Action, CarePlan, PlanAgreement, PlanReview
+from careplans.schedule import NextReview, next_review
+from outreach import access
+from outreach.models import Client, Episode, Team, User
+
+
+def careplan_list(*, user: User) -> QuerySet[CarePlan]:
+    """Plans of the clients the user may open."""
+    return access.scoped(CarePlan.objects.all(), user, via="episode__client").select_related(
+        "episode__client__team", "episode__client__tandem", "episode__tandem", "updated_by"
+    )
+
+
+def careplan_get(*, user: User, pk: int) -> CarePlan:
+    """One plan with everything its page shows; DoesNotExist for anyone who may not see it."""
+    return (
+        careplan_list(user=user)
+        .select_related(
+            "episode__client__tandem__professional",
+            "episode__client__tandem__peer",
+            "advance_statement",
+        )
+        .prefetch_related(
+            Prefetch(
+                "goals__actions",
+                queryset=Action.objects.select_related("staff", "support_person"),
+            ),
+            "advance_statement__crisis_contacts",
+            "signoffs__user",
+            "responses__recorded_by",
+            "comments__recorded_by",
+            "reviews__recorded_by",
+            "agreements",
+        )
+        .get(pk=pk)
+    )
+
+
+def plan_next_review(plan: CarePlan, today: date) -> NextReview:
+    """The next review of a plan whose agreements and reviews are prefetched."""
+    return next_review(
+        started_on=plan.episode.started_on,
+        first_agreed=bool(plan.agreements.all()),
+        reviewed_months=[r.month for r in plan.reviews.all()],
+        today=today,
+    )
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    client: Client
+    episode: Episode
+    plan: CarePlan | None
+    next: NextReview
+
+
+def reviews_due(
+    *,
+    user: User,
+    today: date,
+    team: Team | None = None,
+    mine: bool = False,
+    statuses: tuple[str, ...] = ("due", "overdue"),
+) -> list[ReviewRow]:
+    """Open episodes of visible clients whose next review (or first plan) is due or overdue."""
+    episodes = (
+        access.scoped(Episode.objects.filter(ended_on__isnull=True), user, via="client")
+        .select_related("client__team", "client__tandem")
+        .order_by("started_on", "pk")
+    )
+    if team is not None:
+        episodes = episodes.filter(client__team=team)
+    if mine:
+        episodes = episodes.filter(client__tandem__in=user.tandems_as_professional.all()) | (
+            episodes.filter(client__tandem__in=user.tandems_as_peer.all())
+        )
+    episodes = list(episodes)
+    plans = {
+        p.episode_id: p
+        for p in CarePlan.objects.filter(episode__in=[e.pk for e in episodes]).prefetch_related(
+            Prefetch("agreements", queryset=PlanAgreement.objects.only("pk", "careplan_id")),
+            Prefetch("reviews", queryset=PlanReview.objects.only("pk", "careplan_id", "month")),
+        )
+    }
+    rows = []
+    for episode in episodes:
+        plan = plans.get(episode.pk)
+        if plan is None:
+            nxt = next_review(
+                started_on=episode.started_on, first_agreed=False, reviewed_months=(), today=today
+            )
+        else:
+            plan.episode = episode
+            nxt = plan_next_review(plan, today)
+        if nxt.status in statuses:
+            rows.append(ReviewRow(client=episode.client, episode=episode, plan=plan, next=nxt))
+    rows.sort(key=lambda r: r.next.due_on)
+    return rows
+
+
+def client_plan(*, user: User, client: Client) -> CarePlan | None:
+    """The plan of the client's current (latest open) episode, if there is one."""
+    return (
+        careplan_list(user=user)
+        .filter(episode__client=client, episode__ended_on__isnull=True)
+        .prefetch_related("agreements", "reviews", "signoffs", "responses")
+        .order_by("-episode__started_on")
+        .first()
+    )
