@@ -171,7 +171,7 @@ def caseloads(draw, period: Period) -> Caseload:
 
 @pytest.mark.django_db(transaction=False)
 @hsettings(
-    max_examples=40,
+    max_examples=60,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
