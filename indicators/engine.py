@@ -399,8 +399,14 @@ def _referrals(c: _Context) -> dict[str, Any]:
         .order_by("started_at")
         .values("on")[:1]
     )
+    seen_in_period = Contact.objects.filter(
+        _seen(), c.in_period("started_at"), client_id=OuterRef("client_id")
+    )
     first_days = list(
         refs.filter(client__isnull=False, received_at__lt=c.midnight(c.last + timedelta(days=1)))
+        # Cheap pre-filter (an index range on started_at): a first contact in P is a seen contact
+        # in P, so referrals of clients without one cannot count.
+        .filter(Exists(seen_in_period))
         .annotate(received_on=c.local_date("received_at"))
         .annotate(first_on=Subquery(first_seen, output_field=DateField()))
         .filter(first_on__gte=c.first, first_on__lte=c.last)

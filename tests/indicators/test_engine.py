@@ -526,3 +526,28 @@ def test_datetime_in_utc_is_stored_but_local_date_counts(compute, make_client):
     # 21:30 UTC on 30 June is 00:30 on 1 July in Sofia: inside Q3.
     contact(c, datetime(2026, 6, 30, 21, 30, tzinfo=UTC))
     assert compute()["contacts_seen"] == 1
+
+
+def test_query_count_does_not_grow_with_the_caseload(make_client, team, django_assert_num_queries):
+    def add(n):
+        for _ in range(n):
+            client = make_client()
+            episode(client, date(2026, 1, 1))
+            contact(client, local(2026, 8, 1))
+            Referral.objects.create(
+                municipality=team.municipality, client=client, received_at=local(2026, 7, 1),
+                source="gp", status="accepted", decided_at=local(2026, 7, 2),
+            )  # fmt: skip
+
+    q3, scope = Period.parse("2026-Q3"), Scope.team(team.slug)
+    add(1)
+    # 1 team lookup; 5 caseload (counts, client days, by reason, by sex, by age); 5 referrals
+    # (received, by source, decided, decision days, first-contact days); 4 contacts (aggregates,
+    # not seen 30d, 14-day clients, 14-day staff); 9 hospital (relapses ×2, admissions, bed days,
+    # crisis hours, crises ×2, by sex, by age); 2 care (coverage, qol); 9 rights (debrief, by
+    # kind, by sex, by age, cohort, agency ×3, milestones)
+    with django_assert_num_queries(35) as small:
+        engine.compute(q3, scope)
+    add(20)
+    with django_assert_num_queries(len(small.captured_queries)):
+        engine.compute(q3, scope)
