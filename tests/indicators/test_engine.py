@@ -357,8 +357,13 @@ def test_care_plan_coverage(compute, make_client):
 
 
 def test_qol_change_mean(compute, make_client):
-    mansa = Instrument.objects.create(code="mansa", name="MANSA")
-    honos = Instrument.objects.create(code="honos", name="HoNOS")
+    # MANSA may ship built in (a data migration): reuse it.
+    mansa, _ = Instrument.objects.get_or_create(
+        code="mansa", version="1", defaults={"name": "MANSA"}
+    )
+    honos, _ = Instrument.objects.get_or_create(
+        code="honos", version="1", defaults={"name": "HoNOS"}
+    )
 
     def assess(client, day, score, instrument=mansa):
         Assessment.objects.create(
