@@ -137,3 +137,17 @@ def test_card_query_count_does_not_grow(
     assert len(response.context["reviews"]) == n
     assert len(response.context["debriefs"]) == n
     assert len(response.context["assessments"]) == n
+
+
+def test_card_shows_the_oldest_eight_and_links_to_the_rest(client, worker, tandem, calm_client):
+    for i in range(10):
+        calm_client(f"Late{i:02d}", tandem=tandem, plan=False, started_days_ago=20 + i)
+    client.force_login(worker)
+    body = client.get(URL, {"scope": "mine"}, headers=HTMX).content.decode()
+    # The longest overdue first plans (started earliest) come first.
+    assert "Test Late09" in body and "Test Late02" in body
+    assert "Test Late01" not in body and "Test Late00" not in body
+    assert "Show 2 more clients" in body
+    assert AuditEvent.objects.filter(action="careplan.due_card.view").count() == 8
+    page = client.get(URL, {"scope": "mine"}).content.decode()
+    assert "Test Late00" in page and "more client" not in page
