@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -134,29 +133,35 @@ def caseload_review(
     by_id = {
         c.pk: ClientReview(client=c, seen=core.seen_flag(c.last_seen_at, today)) for c in clients
     }
-    ids = list(by_id)
-
+    # The reads below are limited by team (and the user's visibility), not by a list of ids,
+    # so they stay cheap for large teams; rows of clients not in `by_id` are skipped.
     for row in reviews_due(user=user, today=today, team=team, statuses=("overdue",)):
         if row.client.pk in by_id:
             by_id[row.client.pk].reviews.append(row)
-    client_qs: QuerySet[Client] = Client.objects.filter(pk__in=ids)
-    for due in assessments_due(user=user, today=today, clients=client_qs):
+    in_team = Client.objects.filter(team=team) if team is not None else None
+    for due in assessments_due(user=user, today=today, clients=in_team):
         if due.client.pk in by_id:
             by_id[due.client.pk].assessments.append(due)
-    for measure in debriefs_overdue(user=user, team=team, today=today).filter(client_id__in=ids):
-        by_id[measure.client_id].debriefs.append(measure)
-    for req in agency_requests_open(user=user, team=team, today=today).filter(client_id__in=ids):
-        by_id[req.client_id].requests.append(req)
+    for measure in debriefs_overdue(user=user, team=team, today=today):
+        if measure.client_id in by_id:
+            by_id[measure.client_id].debriefs.append(measure)
+    for req in agency_requests_open(user=user, team=team, today=today):
+        if req.client_id in by_id:
+            by_id[req.client_id].requests.append(req)
     crises = scoped(Crisis.objects.all(), user, via="client").filter(
-        client_id__in=ids, reported_at__gte=_recent_start(today)
+        reported_at__gte=_recent_start(today)
     )
-    for crisis in crises.order_by("-reported_at"):
-        by_id[crisis.client_id].crises.append(crisis)
     stays = scoped(HospitalStay.objects.all(), user, via="client").filter(
-        client_id__in=ids, pre_intake=False, admitted_on__gte=today - timedelta(days=RECENT_DAYS)
+        pre_intake=False, admitted_on__gte=today - timedelta(days=RECENT_DAYS)
     )
+    if team is not None:
+        crises, stays = crises.filter(client__team=team), stays.filter(client__team=team)
+    for crisis in crises.order_by("-reported_at"):
+        if crisis.client_id in by_id:
+            by_id[crisis.client_id].crises.append(crisis)
     for stay in stays.order_by("-admitted_on"):
-        by_id[stay.client_id].admissions.append(stay)
+        if stay.client_id in by_id:
+            by_id[stay.client_id].admissions.append(stay)
 
     reviews = list(by_id.values())
     summaries: dict[tuple[int | None, int], TandemSummary] = {}

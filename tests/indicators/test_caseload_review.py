@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from outreach.models import AuditEvent, Role
-from tests.factories import UserFactory
+from tests.factories import ClientFactory, EpisodeFactory, UserFactory
 from tests.outreach.events.factories import (
     AgencyRequestFactory,
     CoerciveMeasureFactory,
@@ -210,3 +210,25 @@ def test_query_count_does_not_grow_with_the_caseload(
     rows = response.context["review"].rows
     assert len(rows) == n
     assert all(len(r.kinds) == 7 for r in rows), [sorted(r.kinds) for r in rows]
+
+
+def test_discharged_clients_are_not_reviewed(client, supervisor, flagged, today):
+    episode = flagged["Crisisrecent"].episodes.get()
+    episode.ended_on = today
+    episode.discharge_reason = "goals_met"
+    episode.save()
+    client.force_login(supervisor)
+    response = client.get(URL, {"flag": "crisis"})
+    assert _listed(response) == set()
+    assert "Crisisrecent" not in response.content.decode()
+
+
+def test_clients_without_a_tandem_have_their_own_row(client, supervisor, team, flagged, noon):
+    orphan = ClientFactory(team=team, tandem=None, given_name="Test", family_name="Notandem")
+    EpisodeFactory(client=orphan, tandem=None)
+    CrisisFactory(client=orphan, reported_at=noon(2))
+    client.force_login(supervisor)
+    response = client.get(URL, {"tandem": "none"})
+    assert _listed(response) == {"Notandem"}
+    summary = next(s for s in response.context["review"].tandems if s.tandem is None)
+    assert summary.key == "none" and summary.counts["crisis"] == 1
