@@ -107,6 +107,10 @@ class CaseloadReview:
     totals: dict[str, int]
     clients_in_care: int
 
+    @property
+    def total_list(self) -> list[tuple[str, str, int]]:
+        return [(kind, label, self.totals[kind]) for kind, label in FLAG_KINDS.items()]
+
 
 def _recent_start(today: date) -> datetime:
     return timezone.make_aware(datetime.combine(today - timedelta(days=RECENT_DAYS), time.min))

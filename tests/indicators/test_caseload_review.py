@@ -101,6 +101,8 @@ def test_summary_counts_flags_per_tandem(client, supervisor, flagged, tandem, se
     assert second.counts["not_seen_14"] == 0
     body = response.content.decode()
     assert f"tandem={second_tandem.pk}&amp;flag=crisis" in body
+    totals = response.context["review"].totals
+    assert totals["crisis"] == 1 and totals["not_seen_14"] == 3 and totals["request_open"] == 1
 
 
 def test_filter_by_tandem_and_sort(client, supervisor, flagged, second_tandem):
