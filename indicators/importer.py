@@ -339,6 +339,8 @@ class Parser:
 
     def __init__(self) -> None:
         self.errors: list[RowError] = []
+        # Every ref of a file, also of rows with errors (so one bad row is reported once).
+        self.refs: dict[str, set[str]] = {}
         self.tz_name = settings.TIME_ZONE
         self.tz = ZoneInfo(self.tz_name)
         self.today = timezone.localdate()
@@ -422,6 +424,7 @@ class Parser:
                 values = row_parser(row)
                 if row.ok:
                     records.append(Record(start, ref, values))
+            self.refs[name] = set(seen)
         except csv.Error as exc:
             self.errors.append(
                 RowError(name, reader.line_num, "-", _("malformed CSV: %(e)s") % {"e": exc})
@@ -570,13 +573,20 @@ class Parser:
         }
 
 
-def parse_dir(path: str | Path) -> tuple[dict[str, list[Record]], list[RowError]]:
-    """Read every file of the format in ``path``; return its valid rows and every row error."""
+@dataclass
+class Parsed:
+    data: dict[str, list[Record]]
+    errors: list[RowError]
+    refs: dict[str, set[str]]
+
+
+def parse_dir(path: str | Path) -> Parsed:
+    """Read every file of the format in ``path``: its valid rows, every row error, all refs."""
     directory = Path(path)
     parser = Parser()
     if not directory.is_dir():
         parser.errors.append(RowError(str(directory), 0, "-", _("not a directory")))
-        return {}, parser.errors
+        return Parsed({}, parser.errors, {})
     for extra in sorted(p.name for p in directory.glob("*.csv")):
         if extra not in FILES:
             parser.errors.append(RowError(extra, 1, "-", _("unknown file")))
@@ -585,7 +595,7 @@ def parse_dir(path: str | Path) -> tuple[dict[str, list[Record]], list[RowError]
         records = parser.read(directory, name)
         if records is not None:
             data[name] = records
-    return data, parser.errors
+    return Parsed(data, parser.errors, parser.refs)
 
 
 # --- writing ---------------------------------------------------------------------------------
@@ -732,14 +742,14 @@ def import_dir(
     path: str | Path, team_slug: str, municipality_slug: str | None = None
 ) -> ImportResult:
     """Import the caseload files in ``path`` into a team, all or nothing; raise ImportFailed."""
-    data, errors = parse_dir(path)
+    parsed = parse_dir(path)
     with transaction.atomic():
         try:
             team, created = _team_for(team_slug, municipality_slug)
         except ImportFailed as exc:
-            raise ImportFailed(exc.errors + _sorted(errors)) from None
+            raise ImportFailed(exc.errors + _sorted(parsed.errors)) from None
         result = ImportResult(team=team, team_created=created)
-        _Importer(team, data, errors, result).run()
+        _Importer(team, parsed, result).run()
         audit.record(actor=None, action="caseload.import", target=team, detail=result.as_dict())
     return result
 
@@ -748,13 +758,13 @@ class _Importer:
     def __init__(
         self,
         team: Team,
-        data: dict[str, list[Record]],
-        errors: list[RowError],
+        parsed: Parsed,
         result: ImportResult,
     ) -> None:
         self.team = team
-        self.data = data
-        self.errors = errors
+        self.data = parsed.data
+        self.errors = parsed.errors
+        self.file_refs = parsed.refs
         self.result = result
         self.tz = ZoneInfo(settings.TIME_ZONE)
 
@@ -789,11 +799,11 @@ class _Importer:
         clients = _existing(
             Client.objects.filter(team=team), ("given_name", "family_name", "birth_date", "sex")
         )
-        self.client_refs = set(clients) | {r.ref for r in self.rows("people.csv")}
+        self.client_refs = set(clients) | self.file_refs.get("people.csv", set())
         staff = _existing(
             User.objects.filter(teams=team), ("first_name", "last_name", "role", "email")
         )
-        self.staff_refs = set(staff) | {r.ref for r in self.rows("staff.csv")}
+        self.staff_refs = set(staff) | self.file_refs.get("staff.csv", set())
         self.check_person_refs()
         for record in self.rows("contacts.csv"):
             for ref in record.values["staff_refs"]:
