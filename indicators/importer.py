@@ -125,6 +125,7 @@ MANSA_ITEMS = [
 ]  # fmt: skip
 MANSA_SCORING = {"method": "mean", "min": 1, "max": 7, "items": [i["code"] for i in MANSA_ITEMS]}
 
+_INT_RE = re.compile(r"[+-]?[0-9]+")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATETIME_RE = re.compile(
     r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?$"
@@ -252,6 +253,11 @@ class _Row:
         value = self._raw(column, required)
         if value is None:
             return None
+        # Spreadsheets repeat the same moments (whole quarters of an hour): parse each once.
+        cache = self.parser.datetimes
+        hit = cache.get(value)
+        if hit is not None:
+            return hit
         try:
             if not _DATETIME_RE.match(value):
                 raise ValueError
@@ -275,6 +281,7 @@ class _Row:
         if parsed > self.parser.now_limit:
             self.error(column, _("the time %(value)s is in the future") % {"value": value})
             return None
+        cache[value] = parsed
         return parsed
 
     def integer(self, column: str, low: int, high: int) -> int | None:
@@ -282,7 +289,7 @@ class _Row:
         if value is None:
             return None
         try:
-            if not re.fullmatch(r"[+-]?\d+", value):
+            if not (value.isdigit() and value.isascii()) and not _INT_RE.fullmatch(value):
                 raise ValueError
             parsed = int(value)
         except ValueError:
@@ -345,7 +352,7 @@ class Parser:
         self.tz = ZoneInfo(self.tz_name)
         self.today = timezone.localdate()
         self.now_limit = timezone.now() + timedelta(minutes=1)
-        self._offsets: dict[tuple[int, int, int, int], Any] = {}
+        self.datetimes: dict[str, datetime] = {}
 
     def localize(self, naive: datetime) -> datetime | None:
         """Attach TIME_ZONE; None if the wall time was skipped; the earlier offset if repeated."""
@@ -498,10 +505,11 @@ class Parser:
         }
         if values["location"] and values["mode"] and values["mode"] != "face_to_face":
             row.error("location", _("a location is only recorded for face-to-face contacts"))
-        refs = [r for r in row.cells["staff_refs"].split(";")] if row.cells["staff_refs"] else []
-        if any(r == "" for r in refs):
+        cell = row.cells["staff_refs"]
+        refs = cell.split(";") if cell else []
+        if "" in refs:
             row.error("staff_refs", _("an empty staff reference"))
-        values["staff_refs"] = list(dict.fromkeys(r for r in refs if r))
+        values["staff_refs"] = refs if len(refs) < 2 else list(dict.fromkeys(refs))
         return values
 
     def row_hospital_stays(self, row: _Row) -> dict[str, Any]:

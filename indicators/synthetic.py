@@ -110,8 +110,10 @@ class Generator:
         return [(f"s{team}-{k}", str(role)) for k, role in enumerate(roles)]
 
     def at(self, rng: random.Random, day: date) -> datetime:
-        """A local daytime moment on a day (08:00–19:59, so never skipped by a clock change)."""
-        return datetime.combine(day, time(rng.randint(8, 19), rng.choice((0, 15, 30, 45))))
+        """A local daytime moment on a day (08:00–19:59: never skipped or repeated by DST)."""
+        return datetime.combine(
+            day, time(rng.randint(8, 19), rng.choice((0, 15, 30, 45))), tzinfo=self.tz
+        )
 
     def person(self, i: int) -> Person:
         rng = random.Random(self.seed * 1_000_003 + i)  # noqa: S311 - synthetic data, not secrets
@@ -330,7 +332,9 @@ class Generator:
             reported = self.at(rng, span_start + timedelta(days=rng.randint(0, span)))
             response = None
             if rng.random() < 0.9:
-                response = reported + timedelta(minutes=rng.randint(20, 48 * 60))
+                # Elapsed time, in UTC: the answer may fall in a night with a clock change.
+                elapsed = timedelta(minutes=rng.randint(20, 48 * 60))
+                response = (reported.astimezone(UTC) + elapsed).astimezone(self.tz)
                 if response.date() > last_day:
                     response = None
             rows["crises.csv"].append(
@@ -388,6 +392,10 @@ def _cell(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, datetime):
+        # Daytime as local wall time (the usual spreadsheet); night-time, where a clock change
+        # could make the wall time ambiguous, with its offset.
+        if 5 <= value.hour <= 23:
+            value = value.replace(tzinfo=None)
         return value.isoformat(timespec="minutes" if value.second == 0 else "seconds")
     if isinstance(value, list):
         return ";".join(value)
@@ -518,7 +526,9 @@ class _Ids:
 def _aware(value: datetime | None, tz: ZoneInfo) -> datetime | None:
     if value is None:
         return None
-    return value.replace(tzinfo=tz).astimezone(UTC)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=tz)
+    return value.astimezone(UTC)
 
 
 def _mansa() -> Instrument:
@@ -601,6 +611,10 @@ def write_db(*, clients: int, seed: int, teams: int = 1, log: Any = None) -> dic
     done = 0
     for chunk in gen.chunks(clients):
         with transaction.atomic():
+            if connection.vendor == "postgresql":
+                # Generated data can be regenerated: no need to wait for each flush to disk.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL synchronous_commit TO OFF")
             for p in chunk:
                 tables[Client].add(
                     team_id=team_objs[p.team].pk,
@@ -631,7 +645,8 @@ def write_db(*, clients: int, seed: int, teams: int = 1, log: Any = None) -> dic
         )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            for model in tables:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     return counts
 
 

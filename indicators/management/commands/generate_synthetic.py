@@ -45,7 +45,13 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(
                 json.dumps(
-                    {"rows": total, "teams": teams, "seconds": round(elapsed, 3), "tables": counts}
+                    {
+                        "rows": total,
+                        "teams": teams,
+                        "anchor": synthetic.Generator(seed=0, teams=1).anchor.isoformat(),
+                        "seconds": round(elapsed, 3),
+                        "tables": counts,
+                    }
                 )
             )
             return
