@@ -251,6 +251,7 @@ def write_results(results: dict[str, dict]) -> None:
             ("snapshot peak RSS", fmt(r.get("snapshot_peak_rss_mib", "n/a"), ".0f", " MiB")),
             ("date", r["date"][:16].replace("T", " ") + " UTC"),
             ("machine", r["machine"]),
+            ("code", r.get("commit", "")),
         ]  # fmt: skip
         lines += [f"## {scale}", "", "| measure | value |", "|---|---|"]
         lines += [f"| {k} | {v} |" for k, v in rows]
@@ -271,10 +272,17 @@ def main() -> None:
         raise SystemExit("The benchmark needs PostgreSQL (DATABASE_URL=postgres://...).")
     path = BENCH / "results.json"
     results = json.loads(path.read_text()) if path.exists() else {}
+    commit = subprocess.run(  # noqa: S603
+        ["git", "-C", str(ROOT), "log", "-1", "--format=%h %s"],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
     for scale in scales:
         info = machine()
         results[scale] = run_scale(scale, url)
         results[scale]["machine"] = info
+        results[scale]["commit"] = commit[:100]
         write_results(results)
     log("wrote bench/RESULTS.md")
 
