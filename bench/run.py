@@ -79,11 +79,20 @@ def _measure_child(command: list[str]) -> None:
     started = time.perf_counter()
     proc = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)  # noqa: S603
     wall = time.perf_counter() - started
-    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
         sys.stderr.write(proc.stdout[-2000:] + proc.stderr[-4000:])
         raise SystemExit(proc.returncode)
-    print(json.dumps({"wall": wall, "peak_rss_mib": peak_kib / 1024, "stdout": proc.stdout}))
+    print(
+        json.dumps(
+            {
+                "wall": wall,
+                "peak_rss_mib": usage.ru_maxrss / 1024,  # KiB on Linux
+                "cpu": usage.ru_utime + usage.ru_stime,
+                "stdout": proc.stdout,
+            }
+        )
+    )
 
 
 SNAPSHOT = """
@@ -93,7 +102,12 @@ from django.core.management import call_command, get_commands
 if "compute_indicators" not in get_commands():
     print("ENGINE-NOT-AVAILABLE")
     sys.exit(0)
-call_command("compute_indicators", "--period", sys.argv[1], "--json")
+import io, json, time
+out = io.StringIO()
+started = time.perf_counter()
+call_command("compute_indicators", "--period", sys.argv[1], "--json", stdout=out)
+seconds = time.perf_counter() - started
+print(json.dumps({"seconds": seconds, "indicators": json.loads(out.getvalue())["indicators"]}))
 """
 
 
@@ -157,9 +171,12 @@ def run_scale(scale: str, url: str) -> dict:
     elif "ENGINE-NOT-AVAILABLE" in snap["stdout"]:
         result["snapshot"] = "engine not available"
     else:
-        result["snapshot_seconds"] = snap["wall"]
+        printed = json.loads(snap["stdout"].strip().splitlines()[-1])
+        result["snapshot_process_seconds"] = snap["wall"]
+        result["snapshot_seconds"] = printed["seconds"]
+        result["snapshot_cpu_seconds"] = snap["cpu"]
         result["snapshot_peak_rss_mib"] = snap["peak_rss_mib"]
-        result["snapshot_indicators"] = len(json.loads(snap["stdout"])["indicators"])
+        result["snapshot_indicators"] = len(printed["indicators"])
 
     log(f"{scale}: floor (bench/floor.sql)")
     result["floor_seconds"], floor_values = run_floor(url, period)
@@ -182,19 +199,26 @@ def run_scale(scale: str, url: str) -> dict:
             str(directory),
             env=env,
         )
-        out = manage(
-            "import_caseload",
-            str(directory),
-            "--team",
-            f"bench-import-{scale.lower()}",
-            "--municipality",
-            "bench-import",
-            "--json",
-            env=env,
+        run = measure(
+            [
+                sys.executable,
+                str(ROOT / "manage.py"),
+                "import_caseload",
+                str(directory),
+                "--team",
+                f"bench-import-{scale.lower()}",
+                "--municipality",
+                "bench-import",
+                "--json",
+            ],
+            env,
         )
-        imported = json.loads(out.stdout.strip().splitlines()[-1])
+        if not run["ok"]:
+            raise SystemExit("import_caseload failed:\n" + run["stderr"])
+        imported = json.loads(run["stdout"].strip().splitlines()[-1])
         result["import_rows"] = imported["rows"]
         result["import_seconds"] = imported["seconds"]
+        result["import_cpu_seconds"] = run["cpu"]
         result["import_rows_per_second"] = imported["rows"] / imported["seconds"]
     finally:
         shutil.rmtree(directory, ignore_errors=True)
@@ -225,8 +249,9 @@ def write_results(results: dict[str, dict]) -> None:
         "",
         "Written by `bench/run.py` (`make bench`, `make bench SCALE=L`); see bench/README.md.",
         "Snapshot = `compute_indicators --period P --json` for everything (all teams), run as its",
-        "own process; floor = `bench/floor.sql`, the main figures in one hand-written SQL",
-        "statement over the same tables in the same run; ratio = snapshot / floor.",
+        "own process (peak RSS is that process's); floor = `bench/floor.sql`, the main figures in",
+        "one hand-written SQL statement over the same tables in the same run; ratio = snapshot",
+        "time (the command itself) / floor time. Import rows/s = rows / the command's own time.",
         "",
     ]
 
@@ -243,9 +268,13 @@ def write_results(results: dict[str, dict]) -> None:
             ("rows generated", f"{r['rows']:,}"),
             ("generate time", fmt(r["generate_seconds"], ".1f", " s")),
             ("import rows/s", fmt(r.get("import_rows_per_second"), ",.0f")
-             + f" ({r.get('import_rows', 0):,} rows in {fmt(r.get('import_seconds'), '.2f', ' s')})"),
+             + f" ({r.get('import_rows', 0):,} rows in {fmt(r.get('import_seconds'), '.2f', ' s')}"
+             + f"; import process CPU {fmt(r.get('import_cpu_seconds'), '.2f', ' s')})"),
             ("period", r["period"]),
-            ("snapshot wall time", fmt(snapshot, ".2f", " s")),
+            ("snapshot time (compute_indicators itself)", fmt(snapshot, ".2f", " s")),
+            ("snapshot process wall time (incl. Python and Django start)",
+             fmt(r.get("snapshot_process_seconds", "n/a"), ".2f", " s")),
+            ("snapshot process CPU time", fmt(r.get("snapshot_cpu_seconds", "n/a"), ".2f", " s")),
             ("floor time", fmt(r["floor_seconds"], ".3f", " s")),
             ("ratio snapshot / floor", fmt(r.get("ratio", "n/a"), ".1f")),
             ("snapshot peak RSS", fmt(r.get("snapshot_peak_rss_mib", "n/a"), ".0f", " MiB")),
