@@ -7,6 +7,7 @@ model ``save()`` logic is skipped and the model rules are checked here instead.
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import re
@@ -688,15 +689,24 @@ def bulk_insert(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
         for row, (pk,) in zip(rows, cursor.fetchall(), strict=True):
             row["id"] = pk
         columns = ", ".join(quote(f.column) for f in fields)
-        with cursor.cursor.copy(f"COPY {quote(table)} ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                values = {**static, **row}
-                for f in dynamic:
-                    if f.attname not in row:
-                        values[f.attname] = f.get_default()
-                for name in json_fields:
-                    values[name] = json.dumps(values[name])
-                copy.write_row([values[f.attname] for f in fields])
+        names = [f.attname for f in fields]
+        lines = []
+        for row in rows:
+            values = {**static, **row}
+            for f in dynamic:
+                if f.attname not in row:
+                    values[f.attname] = f.get_default()
+            for name in json_fields:
+                values[name] = json.dumps(values[name])
+            lines.append([values[n] for n in names])
+        copy_rows(cursor.cursor, f"COPY {quote(table)} ({columns}) FROM STDIN", lines)
+
+
+def copy_rows(cursor: Any, statement: str, rows: list[list[Any]]) -> None:
+    """COPY rows through a psycopg 3 cursor (its C dumpers beat formatting text in Python)."""
+    with cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 def _write(
@@ -750,16 +760,24 @@ def import_dir(
     path: str | Path, team_slug: str, municipality_slug: str | None = None
 ) -> ImportResult:
     """Import the caseload files in ``path`` into a team, all or nothing; raise ImportFailed."""
-    parsed = parse_dir(path)
-    with transaction.atomic():
-        try:
-            team, created = _team_for(team_slug, municipality_slug)
-        except ImportFailed as exc:
-            raise ImportFailed(exc.errors + _sorted(parsed.errors)) from None
-        result = ImportResult(team=team, team_created=created)
-        _Importer(team, parsed, result).run()
-        audit.record(actor=None, action="caseload.import", target=team, detail=result.as_dict())
-    return result
+    # Hundreds of thousands of small dicts and no reference cycles: the cyclic garbage
+    # collector would only rescan them again and again (it costs ~40 % of the parse time).
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        parsed = parse_dir(path)
+        with transaction.atomic():
+            try:
+                team, created = _team_for(team_slug, municipality_slug)
+            except ImportFailed as exc:
+                raise ImportFailed(exc.errors + _sorted(parsed.errors)) from None
+            result = ImportResult(team=team, team_created=created)
+            _Importer(team, parsed, result).run()
+            audit.record(actor=None, action="caseload.import", target=team, detail=result.as_dict())
+        return result
+    finally:
+        if gc_was_enabled:
+            gc.enable()
 
 
 class _Importer:

@@ -9,6 +9,7 @@ import format (IMPORT_FORMAT.md).
 from __future__ import annotations
 
 import csv
+import gc
 import json
 import math
 import random
@@ -26,7 +27,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from careplans.models import Assessment, Instrument, PlanAgreement
-from indicators.importer import FILES, MANSA_ITEMS, MANSA_SCORING
+from indicators.importer import FILES, MANSA_ITEMS, MANSA_SCORING, copy_rows
 from outreach import audit
 from outreach.models import (
     AgencyRequest,
@@ -489,19 +490,16 @@ class _Table:
         table = self.model._meta.db_table
         fields = self.fields
         cols = ", ".join(connection.ops.quote_name(c) for c in self.columns)
+        names = [f.attname for f in fields]
+        json_names = {f.attname for f in fields if isinstance(f, models.JSONField)}
+        lines = []
+        for row in rows:
+            values = {**self.defaults, **row}
+            for name in json_names:
+                values[name] = json.dumps(values[name])
+            lines.append([values[n] for n in names])
         with connection.cursor() as cursor:
-            raw = cursor.cursor  # psycopg 3 cursor
-            with raw.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:  # noqa: S608 - model names
-                for row in rows:
-                    values = {**self.defaults, **row}
-                    copy.write_row(
-                        [
-                            json.dumps(values[f.attname])
-                            if isinstance(f, models.JSONField)
-                            else values[f.attname]
-                            for f in fields
-                        ]
-                    )
+            copy_rows(cursor.cursor, f"COPY {table} ({cols}) FROM STDIN", lines)
 
 
 class _Ids:
@@ -546,6 +544,16 @@ def _mansa() -> Instrument:
 
 def write_db(*, clients: int, seed: int, teams: int = 1, log: Any = None) -> dict[str, int]:
     """Write the caseload straight into the database, chunk by chunk; return rows per table."""
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # many small dicts, no cycles: see indicators.importer.import_dir
+    try:
+        return _write_db(clients=clients, seed=seed, teams=teams, log=log)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _write_db(*, clients: int, seed: int, teams: int, log: Any) -> dict[str, int]:
     gen = Generator(seed=seed, teams=teams)
     tz = gen.tz
     ids = _Ids()
