@@ -294,6 +294,7 @@ def main() -> None:
         return
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", action="append", choices=sorted(SCALES), help="S, M or L")
+    parser.add_argument("--note", default="", help="A remark stored with the results.")
     args = parser.parse_args()
     scales = args.scale or ["S", "M"]
     url = os.environ.get("DATABASE_URL") or DEFAULT_URL
@@ -311,7 +312,7 @@ def main() -> None:
         info = machine()
         results[scale] = run_scale(scale, url)
         results[scale]["machine"] = info
-        results[scale]["commit"] = commit[:100]
+        results[scale]["commit"] = commit[:100] + (f" ({args.note})" if args.note else "")
         write_results(results)
     log("wrote bench/RESULTS.md")
 
