@@ -289,7 +289,7 @@ class Generator:
                 continue
             end = day + timedelta(days=rng.randint(2, 45))
             stays.append((day, None if end > last_day else end, ""))
-        stays.sort()
+        stays.sort(key=lambda s: (s[0], s[1] or date.max))
         kept_end = date.min
         for adm, dis, __ in stays:
             if adm <= kept_end:
