@@ -247,7 +247,9 @@ def test_full_import_writes_every_record(team, tmp_path):
     ]
     m2 = Assessment.objects.get(source_ref="M2")
     assert m2.instrument.code == "mansa" and m2.score == Decimal("4.5")
-    assert len(m2.instrument.items) == 12
+    # The built-in MANSA (12 scored satisfaction items, 4 yes/no items) is used, not a copy.
+    assert m2.instrument.pk == Instrument.objects.get(code="mansa").pk
+    assert len(m2.instrument.scoring["items"]) == 12
 
     k1 = CoerciveMeasure.objects.get()
     assert (k1.kind, k1.debriefed_on) == ("mechanical_restraint", date(2025, 3, 2))
@@ -268,10 +270,12 @@ def test_import_dir_returns_counts(team, tmp_path):
 
 
 def test_existing_instrument_is_used_not_recreated(team, tmp_path):
-    Instrument.objects.create(code="mansa", version="1", name="MANSA")
-    newest = Instrument.objects.create(code="mansa", version="2", name="MANSA 2")
+    builtin = Instrument.objects.get(code="mansa", version="1")  # shipped by a data migration
+    newest = Instrument.objects.create(
+        code="mansa", version="2", name="MANSA 2", items=builtin.items, scoring=builtin.scoring
+    )
     run(write(tmp_path, valid_files()))
-    assert Instrument.objects.count() == 2
+    assert Instrument.objects.filter(code="mansa").count() == 2
     assert set(Assessment.objects.values_list("instrument", flat=True)) == {newest.pk}
 
 
@@ -650,10 +654,11 @@ def test_missing_team_without_municipality_is_an_error(db, tmp_path):
 def test_failed_import_does_not_create_the_team(db, tmp_path):
     files = valid_files()
     files["people.csv"][0]["sex"] = "x"
+    instruments = set(Instrument.objects.values_list("pk", flat=True))  # the built-in ones
     run_failing(write(tmp_path, files), team="new-team", municipality="plovdiv")
     assert not Team.objects.exists()
     assert not Municipality.objects.exists()
-    assert not Instrument.objects.exists()
+    assert set(Instrument.objects.values_list("pk", flat=True)) == instruments
 
 
 def test_refs_are_per_team(team, other_team, tmp_path):
