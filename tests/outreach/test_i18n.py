@@ -5,8 +5,8 @@ from __future__ import annotations
 import gettext
 import re
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.urls import reverse
