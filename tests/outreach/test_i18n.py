@@ -85,7 +85,7 @@ def test_caseload_renders_in_bulgarian(client, worker, team_client):
     assert '<html lang="bg">' in body
     assert "Моите клиенти" in body  # My caseload (title and menu)
     assert "Последна среща" in body  # Last seen
-    assert "невиждани 14+ дни" in body
+    assert "без среща 14+ дни" in body
     assert "Изход" in body  # Sign out
     assert "Maria Ivanova" in body
     assert "My caseload" not in body and "Last seen" not in body
