@@ -1,3 +1,172 @@
 """Indicator snapshots and municipal reports (see INDICATORS.md)."""
 
 from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from outreach.models import Municipality, Team
+
+
+class SnapshotPublished(ValidationError):
+    """A published snapshot was about to change; recompute makes a new version instead."""
+
+
+class IndicatorSnapshotQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        if self.filter(status=IndicatorSnapshot.Status.PUBLISHED).exists():
+            raise SnapshotPublished(
+                _("A published snapshot cannot be changed; recompute to make a new version."),
+                code="snapshot_published",
+            )
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self.filter(status=IndicatorSnapshot.Status.PUBLISHED).exists():
+            raise SnapshotPublished(
+                _("A published snapshot cannot be deleted."), code="snapshot_published"
+            )
+        return super().delete()
+
+
+class IndicatorSnapshot(models.Model):
+    """The indicators of one period and scope under one definitions version.
+
+    A scope has at most one draft per (period, scope, definitions version): the nightly refresh
+    rewrites it. Publishing freezes it; recomputing afterwards creates a new draft with the next
+    version number, and the published one stays readable and unchanged.
+    """
+
+    class ScopeKind(models.TextChoices):
+        TEAM = "team", _("Team")
+        MUNICIPALITY = "municipality", _("Municipality")
+        ALL = "all", _("All teams")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    period = models.CharField(_("period"), max_length=7, help_text=_("2026-Q3 or 2026-07"))
+    period_first = models.DateField(_("first day"))
+    period_last = models.DateField(_("last day"))
+    scope_kind = models.CharField(_("scope"), max_length=12, choices=ScopeKind.choices)
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="indicator_snapshots"
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="indicator_snapshots",
+    )
+    # "team:<pk>", "municipality:<pk>" or "all": one non-null column for the natural key.
+    scope_key = models.CharField(max_length=40, editable=False)
+    definitions_version = models.CharField(_("definitions version"), max_length=20)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    computed_at = models.DateTimeField(_("computed at"))
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    values = models.JSONField(_("values"), default=dict)
+    task_id = models.CharField(_("task id"), max_length=64, blank=True)
+
+    objects = IndicatorSnapshotQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-period_first", "scope_key", "-version"]
+        verbose_name = _("indicator snapshot")
+        verbose_name_plural = _("indicator snapshots")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "scope_key", "definitions_version"],
+                condition=Q(status="draft"),
+                name="snapshot_one_draft_per_key",
+            ),
+            models.UniqueConstraint(
+                fields=["period", "scope_key", "definitions_version", "version"],
+                name="snapshot_unique_version",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(scope_kind="team", team__isnull=False, municipality__isnull=True)
+                    | Q(scope_kind="municipality", team__isnull=True, municipality__isnull=False)
+                    | Q(scope_kind="all", team__isnull=True, municipality__isnull=True)
+                ),
+                name="snapshot_scope_consistent",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft", published_at__isnull=True)
+                | Q(status="published", published_at__isnull=False),
+                name="snapshot_published_has_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["period", "scope_key", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.scope_label} v{self.version} ({self.get_status_display()})"
+
+    def save(self, *args, **kwargs):
+        # Guard, not business logic: a published row in the database is frozen.
+        if self.pk is not None:
+            stored = (
+                IndicatorSnapshot.objects.filter(pk=self.pk)
+                .values_list("status", flat=True)
+                .first()
+            )
+            if stored == self.Status.PUBLISHED:
+                raise SnapshotPublished(
+                    _("A published snapshot cannot be changed; recompute to make a new version."),
+                    code="snapshot_published",
+                )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.is_published:
+            raise SnapshotPublished(
+                _("A published snapshot cannot be deleted."), code="snapshot_published"
+            )
+        return super().delete(*args, **kwargs)
+
+    @property
+    def scope_label(self) -> str:
+        if self.team_id:
+            return str(self.team)
+        if self.municipality_id:
+            return str(self.municipality)
+        return str(_("All teams"))
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class SnapshotRun(models.Model):
+    """One attempt of a task to compute a snapshot; failed runs keep their error."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+
+    task_name = models.CharField(max_length=100)
+    task_id = models.CharField(max_length=64, blank=True, db_index=True)
+    period = models.CharField(max_length=7)
+    scope = models.CharField(max_length=140)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    snapshot = models.ForeignKey(
+        IndicatorSnapshot, on_delete=models.SET_NULL, null=True, blank=True, related_name="runs"
+    )
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("snapshot run")
+
+    def __str__(self) -> str:
+        return f"{self.task_name} {self.period} {self.scope} {self.status}"

@@ -111,3 +111,30 @@ def team_staff(*, team_ids: list[int]) -> QuerySet[User]:
         .distinct()
         .order_by("last_name", "first_name")
     )
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    kind: str  # "contact", or the kind of an event (stay, measure, crisis, ...)
+    obj: object
+    event: object | None = None  # the event_selectors.Event, for the event template
+
+
+def merged_timeline(
+    contacts: list[Contact], events: list, *, complete: bool
+) -> list[TimelineEntry]:
+    """Contacts and events in one list, newest first.
+
+    When only the latest contacts are shown (`complete` false), events older than the oldest
+    shown contact wait for "show all" too, so the list has no gap.
+    """
+    entries = [
+        (timezone.localtime(c.started_at).replace(tzinfo=None), TimelineEntry("contact", c))
+        for c in contacts
+    ]
+    cutoff = entries[-1][0] if entries and not complete else None
+    for e in events:
+        if cutoff is None or e.sort_key >= cutoff:
+            entries.append((e.sort_key, TimelineEntry(e.kind, e.obj, e)))
+    entries.sort(key=lambda pair: pair[0], reverse=True)
+    return [entry for _key, entry in entries]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from outreach import access, audit, selectors, services
+from outreach import access, audit, event_selectors, selectors, services
 from outreach.forms import ClientForm, ConsentForm, ContactForm, EngagementForm, SupportPersonForm
 from outreach.models import (
     TEAM_ROLES,
@@ -30,6 +30,8 @@ from outreach.models import (
 )
 
 logger = logging.getLogger(__name__)
+
+CONTACTS_SHOWN = 50
 
 
 def _apply_form_errors(form, exc: ValidationError) -> None:
@@ -127,17 +129,23 @@ def team_caseload(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The client page: alerts, timeline of contacts, support network and consents."""
+    """The client page: alerts, one timeline of contacts and events, network and consents."""
     client = access.client_for_request(request, pk)
     support_people = list(client.support_people.all())
+    show_all = request.GET.get("timeline") == "all"
+    contacts = selectors.contact_timeline(
+        user=request.user, client=client, limit=None if show_all else CONTACTS_SHOWN
+    )
+    events = event_selectors.client_events(user=request.user, client=client)
     context = {
         "client": client,
         "episodes": list(client.episodes.select_related("tandem__professional", "tandem__peer")),
-        "timeline": selectors.contact_timeline(
-            user=request.user,
-            client=client,
-            limit=None if request.GET.get("timeline") == "all" else 50,
+        "timeline": selectors.merged_timeline(
+            contacts, events.events, complete=show_all or len(contacts) < CONTACTS_SHOWN
         ),
+        "more_contacts": not show_all and len(contacts) == CONTACTS_SHOWN,
+        "data": events,
+        "in_page": True,
         "support_people": support_people,
         "do_not_contact": [p for p in support_people if p.do_not_contact],
         "consents": list(client.consents.select_related("support_person")),

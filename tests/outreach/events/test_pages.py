@@ -58,12 +58,26 @@ def test_object_forms_render(client, worker, team_client):
         assert client.get(url).status_code == 200, url
 
 
-def test_client_page_loads_the_events_partial(client, worker, team_client):
+def test_client_page_shows_events_on_the_one_timeline(client, worker, team_client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from outreach.models import Crisis, Relapse
+    from tests.factories import ContactFactory
+
+    now = timezone.now()
+    ContactFactory(client=team_client, note="newest contact", started_at=now - timedelta(days=1))
+    Crisis.objects.create(client=team_client, reported_at=now - timedelta(days=3), outcome="stayed at home")
+    ContactFactory(client=team_client, note="older contact", started_at=now - timedelta(days=5))
+    Relapse.objects.create(client=team_client, onset_on=timezone.localdate() - timedelta(days=8), signs="not sleeping")
     client.force_login(worker)
     body = client.get(team_client.get_absolute_url()).content.decode()
-    url = reverse("outreach:client-events", args=[team_client.pk])
-    assert f'hx-get="{url}"' in body
-    assert f'href="{url}"' in body  # without JavaScript, a link
+    timeline = body[body.index('id="timeline-h"') :]
+    order = [timeline.index(t) for t in ("newest contact", "stayed at home", "older contact", "not sleeping")]
+    assert order == sorted(order)
+    # Recording an event starts from the client page.
+    assert reverse("outreach:crisis-create", args=[team_client.pk]) in body
 
 
 @pytest.mark.parametrize("name", CREATE_ROUTES)

@@ -1,0 +1,123 @@
+"""Celery tasks: adapters that call indicators.services (arguments are strings, never models)."""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+
+from celery import shared_task
+from django.db import OperationalError
+from django.utils import timezone
+
+from outreach.models import Municipality, Team
+
+from . import services
+from .models import IndicatorSnapshot, SnapshotRun
+from .periods import Period, Scope
+
+RETRY = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": (OperationalError,),
+    "retry_backoff": True,
+    "max_retries": 5,
+}
+
+
+def all_scopes() -> list[Scope]:
+    """Every scope a snapshot is kept for: everything, each municipality, each team."""
+    return [
+        Scope.everything(),
+        *(
+            Scope.municipality(s)
+            for s in Municipality.objects.order_by("slug").values_list("slug", flat=True)
+        ),
+        *(Scope.team(s) for s in Team.objects.order_by("slug").values_list("slug", flat=True)),
+    ]
+
+
+def _recorded(
+    task_name: str,
+    task_id: str | None,
+    period: str,
+    scope: str,
+    work: Callable[[Period, Scope, str], IndicatorSnapshot],
+) -> int:
+    """Run `work` and keep a SnapshotRun row saying how it went (failures keep their error)."""
+    run = SnapshotRun.objects.create(
+        task_name=task_name,
+        task_id=task_id or "",
+        period=period,
+        scope=scope,
+        started_at=timezone.now(),
+    )
+    try:
+        snapshot = work(Period.parse(period), Scope.parse(scope), task_id or "")
+    except Exception as exc:
+        SnapshotRun.objects.filter(pk=run.pk).update(
+            status=SnapshotRun.Status.FAILED,
+            finished_at=timezone.now(),
+            error=f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=5)}",
+        )
+        raise
+    SnapshotRun.objects.filter(pk=run.pk).update(
+        status=SnapshotRun.Status.SUCCEEDED, finished_at=timezone.now(), snapshot=snapshot
+    )
+    return snapshot.pk
+
+
+@shared_task(name="indicators.tasks.snapshot_refresh", bind=True, **RETRY)
+def snapshot_refresh(self, period: str, scope: str) -> int:
+    """Recompute the draft snapshot for one period and scope; return its id."""
+    return _recorded(
+        self.name,
+        self.request.id,
+        period,
+        scope,
+        lambda p, s, tid: services.snapshot_compute(period=p, scope=s, task_id=tid),
+    )
+
+
+@shared_task(name="indicators.tasks.snapshot_finalise", bind=True, **RETRY)
+def snapshot_finalise(self, period: str, scope: str) -> int:
+    """Compute and publish the final snapshot of a closed period and scope, once; return its id."""
+    return _recorded(
+        self.name,
+        self.request.id,
+        period,
+        scope,
+        lambda p, s, tid: services.snapshot_finalise(period=p, scope=s, task_id=tid),
+    )
+
+
+@shared_task(name="indicators.tasks.refresh_current_drafts", **RETRY)
+def refresh_current_drafts() -> int:
+    """Queue the refresh of the current quarter's and month's drafts for every scope."""
+    today = timezone.localdate()
+    periods = (Period.quarter_of(today), Period.month_of(today))
+    scopes = all_scopes()
+    for period in periods:
+        for scope in scopes:
+            snapshot_refresh.delay(str(period), str(scope))
+    return len(periods) * len(scopes)
+
+
+@shared_task(name="indicators.tasks.finalise_previous_quarter", **RETRY)
+def finalise_previous_quarter() -> int:
+    """Queue the final (published) snapshot of the quarter that ended, for every scope."""
+    period = Period.quarter_of(timezone.localdate()).previous()
+    scopes = all_scopes()
+    for scope in scopes:
+        snapshot_finalise.delay(str(period), str(scope))
+    return len(scopes)
+
+
+@shared_task(name="indicators.tasks.draft_monthly_reports", **RETRY)
+def draft_monthly_reports() -> int:
+    """Queue the draft snapshot of the month that ended for each municipality (for its report)."""
+    # TODO(#7): the monthly Report model comes with the report issue; it will render this draft.
+    period = Period.month_of(timezone.localdate()).previous()
+    slugs = list(Municipality.objects.order_by("slug").values_list("slug", flat=True))
+    for slug in slugs:
+        snapshot_refresh.delay(str(period), str(Scope.municipality(slug)))
+    return len(slugs)

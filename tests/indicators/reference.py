@@ -1,0 +1,400 @@
+"""A small, slow, independent implementation of INDICATORS.md over plain Python records.
+
+Written from the text of INDICATORS.md (not from indicators/engine.py): it walks the days of the
+period literally, so that the engine's SQL shortcuts are checked against the plain definitions.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+from zoneinfo import ZoneInfo
+
+
+@dataclass
+class RClient:
+    id: int
+    team: str
+    sex: str = "unknown"
+    birth_date: date | None = None
+
+
+@dataclass
+class REpisode:
+    client: int
+    started_on: date
+    ended_on: date | None = None
+    discharge_reason: str = ""
+
+
+@dataclass
+class RContact:
+    client: int
+    started_at: datetime
+    mode: str = "face_to_face"
+    outcome: str = "met"
+    location: str = "street"
+    duration_minutes: int = 30
+    informal_support_present: bool = False
+    staff: frozenset[int] = frozenset()
+
+
+@dataclass
+class RStay:
+    client: int
+    admitted_on: date
+    discharged_on: date | None
+    legal_status: str
+
+
+@dataclass
+class RRelapse:
+    client: int
+    onset_on: date
+
+
+@dataclass
+class RCrisis:
+    client: int
+    reported_at: datetime
+    first_response_at: datetime | None
+
+
+@dataclass
+class RMeasure:
+    client: int
+    started_at: datetime
+    kind: str
+    debriefed_on: date | None
+
+
+@dataclass
+class RAgencyRequest:
+    client: int
+    sent_on: date
+    responded_on: date | None
+
+
+@dataclass
+class RMilestone:
+    client: int
+    kind: str
+    achieved_on: date
+
+
+@dataclass
+class RReferral:
+    client: int | None
+    team: str | None
+    received_at: datetime
+    source: str
+    status: str
+    decided_at: datetime | None
+
+
+@dataclass
+class RAgreement:
+    client: int
+    agreed_on: date
+
+
+@dataclass
+class RAssessment:
+    client: int
+    assessed_on: date
+    score: Decimal | None
+    instrument: str = "mansa"
+
+
+@dataclass
+class Caseload:
+    clients: list[RClient] = field(default_factory=list)
+    episodes: list[REpisode] = field(default_factory=list)
+    contacts: list[RContact] = field(default_factory=list)
+    stays: list[RStay] = field(default_factory=list)
+    relapses: list[RRelapse] = field(default_factory=list)
+    crises: list[RCrisis] = field(default_factory=list)
+    measures: list[RMeasure] = field(default_factory=list)
+    agency_requests: list[RAgencyRequest] = field(default_factory=list)
+    milestones: list[RMilestone] = field(default_factory=list)
+    referrals: list[RReferral] = field(default_factory=list)
+    agreements: list[RAgreement] = field(default_factory=list)
+    assessments: list[RAssessment] = field(default_factory=list)
+
+
+def _median(xs: list[float]) -> float | None:
+    return statistics.median(xs) if xs else None
+
+
+def _p90(xs: list[float]) -> float | None:
+    if not xs:
+        return None
+    rank = math.ceil(Fraction(9, 10) * len(xs))
+    return sorted(xs)[rank - 1]
+
+
+def _share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def _age_band(birth: date | None, on: date) -> str:
+    if birth is None:
+        return "unknown"
+    age = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+    for upper, band in ((25, "18_24"), (35, "25_34"), (45, "35_44"), (55, "45_54"), (65, "55_64")):
+        if age < upper:
+            return band
+    return "65_plus"
+
+
+def reference(data: Caseload, first: date, last: date, teams: set[str] | None, tz: str) -> dict:
+    """Every indicator for the days first..last and the clients of `teams` (None: everything)."""
+    zone = ZoneInfo(tz)
+
+    def local(dt: datetime) -> date:
+        return dt.astimezone(zone).date()
+
+    def in_p(d: date | None) -> bool:
+        return d is not None and first <= d <= last
+
+    clients = {c.id: c for c in data.clients if teams is None or c.team in teams}
+
+    def mine(rows: list[Any]) -> list[Any]:
+        return [r for r in rows if r.client in clients]
+
+    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+    def active(e: REpisode, d: date) -> bool:
+        return e.started_on <= d and (e.ended_on is None or d <= e.ended_on)
+
+    def seen(ct: RContact) -> bool:
+        return ct.mode == "face_to_face" and ct.outcome == "met"
+
+    def disaggregate(key: str, ids: set[int]) -> dict[str, Any]:
+        by_sex = dict.fromkeys(("female", "male", "other", "unknown"), 0)
+        by_age = dict.fromkeys(
+            ("18_24", "25_34", "35_44", "45_54", "55_64", "65_plus", "unknown"), 0
+        )
+        for i in ids:
+            by_sex[clients[i].sex] += 1
+            by_age[_age_band(clients[i].birth_date, last)] += 1
+        return {key: len(ids), f"{key}_by_sex": by_sex, f"{key}_by_age": by_age}
+
+    out: dict[str, Any] = {}
+    episodes = mine(data.episodes)
+    contacts = mine(data.contacts)
+
+    # Caseload
+    out["caseload_start"] = sum(active(e, first) for e in episodes)
+    out["caseload_end"] = sum(active(e, last) for e in episodes)
+    out["episodes_started"] = sum(in_p(e.started_on) for e in episodes)
+    ended = [e for e in episodes if in_p(e.ended_on)]
+    out["episodes_ended"] = len(ended)
+    out["episodes_ended_by_reason"] = dict(Counter(e.discharge_reason for e in ended))
+    cohort = [e for e in episodes if any(active(e, d) for d in days)]
+    out.update(disaggregate("clients_served", {e.client for e in cohort}))
+    client_days = sum(active(e, d) for e in episodes for d in days)
+    out["client_days"] = client_days
+
+    # Referrals
+    refs = []
+    for r in data.referrals:
+        team = data_team(data, r.client) if r.client is not None else r.team
+        if teams is None or team in teams:
+            refs.append(r)
+    received = [r for r in refs if in_p(local(r.received_at))]
+    out["referrals_received"] = len(received)
+    out["referrals_by_source"] = dict(Counter(r.source for r in received))
+    decided = [r for r in refs if r.decided_at is not None and in_p(local(r.decided_at))]
+    out["referrals_accepted"] = sum(r.status == "accepted" for r in decided)
+    out["referrals_declined"] = sum(r.status == "declined" for r in decided)
+    decision = [
+        (local(r.decided_at) - local(r.received_at)).days
+        for r in decided
+        if r.status in ("accepted", "declined")
+    ]
+    out["referral_decision_days_median"] = _median(decision)
+    out["referral_decision_days_median_n"] = len(decision)
+    first_days = []
+    for r in refs:
+        if r.client is None:
+            continue
+        candidates = [
+            local(ct.started_at)
+            for ct in data.contacts
+            if ct.client == r.client and seen(ct) and local(ct.started_at) >= local(r.received_at)
+        ]
+        if candidates and in_p(min(candidates)):
+            first_days.append((min(candidates) - local(r.received_at)).days)
+    out["first_contact_days_median"] = _median(first_days)
+    out["first_contact_days_median_n"] = len(first_days)
+    out["first_contact_days_p90"] = _p90(first_days)
+    out["first_contact_days_p90_n"] = len(first_days)
+
+    # Contacts and engagement
+    seen_p = [ct for ct in contacts if seen(ct) and in_p(local(ct.started_at))]
+    out["contacts_seen"] = len(seen_p)
+    out["contacts_not_met"] = sum(
+        ct.outcome == "not_met" and in_p(local(ct.started_at)) for ct in contacts
+    )
+    weeks = client_days / 7
+    out["contacts_per_client_week"] = len(seen_p) / weeks if client_days else None
+    minutes = sum(ct.duration_minutes for ct in seen_p)
+    out["contact_minutes_per_client_week"] = minutes / weeks if client_days else None
+    out["community_contact_share"] = _share(
+        sum(ct.location != "team_office" for ct in seen_p), len(seen_p)
+    )
+    out["community_contact_share_n"] = len(seen_p)
+    out["informal_support_contacts"] = sum(
+        ct.informal_support_present and in_p(local(ct.started_at)) for ct in contacts
+    )
+
+    def seen_between(client: int, a: date, b: date) -> list[RContact]:
+        return [
+            ct
+            for ct in contacts
+            if ct.client == client and seen(ct) and a <= local(ct.started_at) <= b
+        ]
+
+    out["clients_not_seen_30d"] = sum(
+        1
+        for e in episodes
+        if active(e, last)
+        and e.started_on <= last - timedelta(days=30)
+        and not seen_between(e.client, last - timedelta(days=29), last)
+    )
+    recent = {
+        ct.client
+        for ct in contacts
+        if seen(ct) and last - timedelta(days=13) <= local(ct.started_at) <= last
+    }
+    team_ok = 0
+    for client in recent:
+        staff: set[int] = set()
+        for ct in seen_between(client, last - timedelta(days=13), last):
+            staff |= ct.staff
+        team_ok += len(staff) >= 2
+    out["team_approach_share"] = _share(team_ok, len(recent))
+    out["team_approach_share_n"] = len(recent)
+
+    # Crises, relapses and hospital
+    relapses = [r for r in mine(data.relapses) if in_p(r.onset_on)]
+    out["relapses"] = len(relapses)
+    out["clients_with_relapse"] = len({r.client for r in relapses})
+    stays = mine(data.stays)
+    admissions = [s for s in stays if in_p(s.admitted_on)]
+    involuntary = [s for s in admissions if s.legal_status == "involuntary"]
+    out["admissions"] = len(admissions)
+    out["admissions_involuntary"] = len(involuntary)
+    out["admissions_voluntary"] = sum(s.legal_status == "voluntary" for s in admissions)
+    out["involuntary_admission_share"] = _share(len(involuntary), len(admissions))
+    out["involuntary_admission_share_n"] = len(admissions)
+    bed_days = 0
+    for s in stays:
+        start = max(s.admitted_on, first)
+        stop = min(s.discharged_on or date.max, last + timedelta(days=1))
+        bed_days += max(0, (stop - start).days)
+    out["bed_days"] = bed_days
+    crises = [c for c in mine(data.crises) if in_p(local(c.reported_at))]
+    out["crises"] = len(crises)
+    out["crises_without_response"] = sum(c.first_response_at is None for c in crises)
+    hours = [
+        (c.first_response_at - c.reported_at).total_seconds() / 3600
+        for c in crises
+        if c.first_response_at is not None
+    ]
+    out["crisis_response_hours_median"] = _median(hours)
+    out["crisis_response_hours_median_n"] = len(hours)
+
+    # Care plans and outcomes
+    due = [e for e in episodes if active(e, last) and e.started_on <= last - timedelta(days=30)]
+    covered = sum(
+        any(
+            a.client == e.client and last - timedelta(days=91) <= a.agreed_on <= last
+            for a in data.agreements
+        )
+        for e in due
+    )
+    out["care_plan_coverage"] = _share(covered, len(due))
+    out["care_plan_coverage_n"] = len(due)
+    changes = []
+    for e in cohort:
+        within = sorted(
+            (
+                a
+                for a in data.assessments
+                if a.client == e.client
+                and a.instrument == "mansa"
+                and a.score is not None
+                and e.started_on <= a.assessed_on <= (e.ended_on or date.max)
+            ),
+            key=lambda a: a.assessed_on,
+        )
+        if not within:
+            continue
+        baseline = within[0]
+        follow = [
+            a
+            for a in within
+            if a.assessed_on <= last and a.assessed_on >= baseline.assessed_on + timedelta(days=60)
+        ]
+        if follow:
+            changes.append(float(follow[-1].score - baseline.score))
+    out["qol_change_mean"] = statistics.fmean(changes) if changes else None
+    out["qol_change_mean_n"] = len(changes)
+
+    # Rights, coordination and recovery
+    out.update(disaggregate("clients_with_involuntary_admission", {s.client for s in involuntary}))
+    measures = [m for m in mine(data.measures) if in_p(local(m.started_at))]
+    out["coercive_measures"] = len(measures)
+    out["coercive_measures_by_kind"] = dict(Counter(m.kind for m in measures))
+    out.update(disaggregate("clients_with_coercive_measure", {m.client for m in measures}))
+    debriefed = sum(
+        m.debriefed_on is not None and m.debriefed_on <= local(m.started_at) + timedelta(days=14)
+        for m in measures
+    )
+    out["coercion_debrief_share"] = _share(debriefed, len(measures))
+    out["coercion_debrief_share_n"] = len(measures)
+    before = during = 0
+    exposure_days = 0
+    for e in cohort:
+        until = min(e.ended_on or last, last)
+        for s in data.stays:
+            if s.client != e.client or s.legal_status != "involuntary":
+                continue
+            if (
+                e.started_on - timedelta(days=365)
+                <= s.admitted_on
+                <= e.started_on - timedelta(days=1)
+            ):
+                before += 1
+            if e.started_on <= s.admitted_on <= until:
+                during += 1
+        exposure_days += (until - e.started_on).days + 1
+    out["involuntary_admissions_per_client_year_before"] = before / len(cohort) if cohort else None
+    out["involuntary_admissions_per_client_year_during"] = (
+        during / (exposure_days / 365) if exposure_days else None
+    )
+    requests = mine(data.agency_requests)
+    out["agency_requests_sent"] = sum(in_p(r.sent_on) for r in requests)
+    response = [(r.responded_on - r.sent_on).days for r in requests if in_p(r.responded_on)]
+    out["agency_response_days_median"] = _median(response)
+    out["agency_response_days_median_n"] = len(response)
+    out["agency_requests_open_30d"] = sum(
+        r.sent_on <= last - timedelta(days=30) and (r.responded_on is None or r.responded_on > last)
+        for r in requests
+    )
+    out["milestones_by_kind"] = dict(
+        Counter(m.kind for m in mine(data.milestones) if in_p(m.achieved_on))
+    )
+    return out
+
+
+def data_team(data: Caseload, client_id: int) -> str:
+    return next(c.team for c in data.clients if c.id == client_id)
