@@ -1,5 +1,15 @@
 from __future__ import annotations
 
+from django.urls import path
+
+from indicators import views
+
 app_name = "indicators"
 
 urlpatterns: list = []
+
+# --- Supervision: caseload review (issue 8) -------------------------------------------------
+urlpatterns += [
+    path("supervision/caseload/", views.caseload_review, name="caseload-review"),
+]
+# --- end supervision ------------------------------------------------------------------------
