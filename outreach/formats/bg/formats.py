@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-DATE_FORMAT = "j F Y г."
+DATE_FORMAT = "j F Y"
 SHORT_DATE_FORMAT = "d.m.Y"
-DATETIME_FORMAT = "j F Y г., H:i"
+DATETIME_FORMAT = "j F Y, H:i"
 SHORT_DATETIME_FORMAT = "d.m.Y H:i"
 TIME_FORMAT = "H:i"
 MONTH_DAY_FORMAT = "j F"
-YEAR_MONTH_FORMAT = "F Y г."
+YEAR_MONTH_FORMAT = "F Y"
 FIRST_DAY_OF_WEEK = 1
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y"]
 DATETIME_INPUT_FORMATS = [
