@@ -453,7 +453,9 @@ class _Table:
         for f in self.fields:
             if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
                 self.defaults[f.attname] = now
-            elif f.has_default() and not callable(f.default):
+            elif f.has_default() and (not callable(f.default) or isinstance(f, models.JSONField)):
+                # A JSON default (dict, list) is the same empty value for every row; other
+                # callable defaults (random codes) must be given per row by the generator.
                 self.defaults[f.attname] = f.get_default()
             elif f.null:
                 self.defaults[f.attname] = None
