@@ -68,13 +68,20 @@ def test_client_page_shows_events_on_the_one_timeline(client, worker, team_clien
 
     now = timezone.now()
     ContactFactory(client=team_client, note="newest contact", started_at=now - timedelta(days=1))
-    Crisis.objects.create(client=team_client, reported_at=now - timedelta(days=3), outcome="stayed at home")
+    Crisis.objects.create(
+        client=team_client, reported_at=now - timedelta(days=3), outcome="stayed at home"
+    )
     ContactFactory(client=team_client, note="older contact", started_at=now - timedelta(days=5))
-    Relapse.objects.create(client=team_client, onset_on=timezone.localdate() - timedelta(days=8), signs="not sleeping")
+    Relapse.objects.create(
+        client=team_client, onset_on=timezone.localdate() - timedelta(days=8), signs="not sleeping"
+    )
     client.force_login(worker)
     body = client.get(team_client.get_absolute_url()).content.decode()
     timeline = body[body.index('id="timeline-h"') :]
-    order = [timeline.index(t) for t in ("newest contact", "stayed at home", "older contact", "not sleeping")]
+    order = [
+        timeline.index(t)
+        for t in ("newest contact", "stayed at home", "older contact", "not sleeping")
+    ]
     assert order == sorted(order)
     # Recording an event starts from the client page.
     assert reverse("outreach:crisis-create", args=[team_client.pk]) in body
