@@ -219,7 +219,9 @@ def _period_from(request: HttpRequest) -> Period:
             return Period.parse(text)
         except ValueError as exc:
             raise Http404 from exc
-    return Period.quarter_of(timezone.localdate())
+    # The last complete month: point-in-time figures (caseload, not seen for 30 days, team
+    # approach) of a running period are taken on its last day, which is still ahead.
+    return Period.month_of(timezone.localdate()).previous()
 
 
 @login_required

@@ -23,7 +23,8 @@ from django.utils.translation import gettext_lazy as _l
 
 from outreach import audit
 from outreach.access import visible_municipalities, visible_teams
-from outreach.models import CoerciveMeasure, Municipality, Role, Team
+from outreach.models import CoerciveMeasure, DischargeReason, Milestone, Municipality, Role, Team
+from referrals.models import Source
 
 from . import formatting as fmt
 from . import services
@@ -143,7 +144,12 @@ BAND_LABELS = {
     "45_54": "45–54",
     "55_64": "55–64",
     "65_plus": "65+",
-    **dict(CoerciveMeasure.Kind.choices),
+}
+BREAKDOWN_LABELS: dict[str, dict[str, Any]] = {
+    "referrals_by_source": dict(Source.choices),
+    "episodes_ended_by_reason": dict(DischargeReason.choices),
+    "coercive_measures_by_kind": dict(CoerciveMeasure.Kind.choices),
+    "milestones_by_kind": dict(Milestone.Kind.choices),
 }
 
 # The trend: municipality figures of the last four quarters.
@@ -271,7 +277,9 @@ def report_content(report: Report, *, suppress: bool) -> Content:
                 "rows": [
                     {
                         "name": name,
-                        "label": BAND_LABELS.get(name, name.replace("_", " ")),
+                        "label": BREAKDOWN_LABELS.get(key, BAND_LABELS).get(
+                            name, name.replace("_", " ")
+                        ),
                         "cells": [
                             fmt.show(
                                 (c.snapshot.values.get(key) or {}).get(name, 0),
