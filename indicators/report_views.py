@@ -24,7 +24,12 @@ from .periods import Period, Scope
 
 
 def _report_or_404(request: HttpRequest, pk: int) -> Report:
-    return get_object_or_404(reports.report_list(user=request.user), pk=pk)
+    return get_object_or_404(
+        reports.with_snapshots(
+            reports.report_list(user=request.user).select_related("published_by")
+        ),
+        pk=pk,
+    )
 
 
 def _writable_report_or_404(request: HttpRequest, pk: int) -> Report:
@@ -328,10 +333,9 @@ def public_summary(request: HttpRequest) -> HttpResponse:
     wanted = {(r["municipality_id"], r["period"], r["v"]) for r in latest}
     published = [
         r
-        for r in Report.objects.filter(status=Report.Status.PUBLISHED)
-        .select_related("municipality")
-        .prefetch_related("snapshots__municipality", "snapshots__team")
-        .order_by("municipality__name", "-period_first")
+        for r in reports.with_snapshots(
+            Report.objects.filter(status=Report.Status.PUBLISHED).select_related("municipality")
+        ).order_by("municipality__name", "-period_first")
         if (r.municipality_id, r.period, r.version) in wanted
     ]
     blocks = []

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Max, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -233,8 +233,17 @@ class Content:
     trend_periods: list[str] = field(default_factory=list)
 
 
+def with_snapshots(qs: QuerySet[Report]) -> QuerySet[Report]:
+    """Prefetch the snapshots a report renders, with their team and municipality."""
+    return qs.prefetch_related(
+        Prefetch(
+            "snapshots", queryset=IndicatorSnapshot.objects.select_related("team", "municipality")
+        )
+    )
+
+
 def _columns(report: Report) -> list[Column]:
-    snaps = list(report.snapshots.select_related("team", "municipality"))
+    snaps = list(report.snapshots.all())
     muni = [s for s in snaps if s.scope_kind == IndicatorSnapshot.ScopeKind.MUNICIPALITY]
     teams = sorted((s for s in snaps if s.team_id), key=lambda s: s.team.name)
     return [Column(str(s.municipality), s) for s in muni] + [

@@ -142,5 +142,5 @@ def render_report_pdf(report_id: int, language: str) -> int:
     """Render a report's PDF in a language and keep it; return the document id."""
     from . import pdf
 
-    report = Report.objects.select_related("municipality").get(pk=report_id)
+    report = reports.with_snapshots(Report.objects.select_related("municipality")).get(pk=report_id)
     return pdf.report_document_render(report=report, language=language).pk

@@ -287,3 +287,42 @@ def test_other_roles_get_404_on_reports(client, role, users_by_role, coordinator
     assert client.get(reverse("indicators:report-detail", args=[report.pk])).status_code == 404
     assert client.get(reverse("indicators:report-csv", args=[report.pk])).status_code == 404
     assert client.get(reverse("indicators:figures-list")).status_code == 404
+
+
+# --- query counts ----------------------------------------------------------------------------
+
+
+def _publish(coordinator, period: str) -> Report:
+    report = reports.report_draft(
+        municipality=coordinator.municipality, period=Period.parse(period)
+    )
+    return reports.report_publish(report=report, actor=coordinator)
+
+
+@pytest.mark.parametrize("months", [["2026-08"], ["2026-06", "2026-07", "2026-08"]])
+def test_public_page_queries_do_not_grow(client, coordinator, report_data, months,
+                                         django_assert_num_queries):  # fmt: skip
+    for month in months:
+        _publish(coordinator, month)
+    # published versions, published reports, their snapshots (with team and municipality)
+    with django_assert_num_queries(3):
+        response = client.get("/public/reports/")
+    assert response.status_code == 200
+    assert response.content.decode().count("public-report") == len(months)
+
+
+@pytest.mark.parametrize("extra_teams", [0, 3])
+def test_report_detail_queries_do_not_grow(client, coordinator, report_data, extra_teams,
+                                           django_assert_num_queries):  # fmt: skip
+    from tests.factories import TeamFactory
+
+    for i in range(extra_teams):
+        TeamFactory(municipality=coordinator.municipality, name=f"Team {i}", slug=f"t{i}")
+    report = reports.report_draft(municipality=coordinator.municipality, period=AUGUST)
+    assert report.snapshots.count() == 3 + extra_teams
+    client.force_login(coordinator)
+    # session, user, report (+ municipality, publisher), its snapshots (+ teams), the versions;
+    # the idle-timeout middleware saves the session (savepoint, update, release)
+    with django_assert_num_queries(8):
+        response = client.get(reverse("indicators:report-detail", args=[report.pk]))
+    assert response.status_code == 200
