@@ -224,8 +224,9 @@ def test_pdf_has_figures_cyrillic_and_embedded_dejavu(client, coordinator, repor
     ).stdout
     assert "София" in text and "Екипът посети всички клиенти." in text
     assert "2026-08" in text
+    assert "Месечен доклад" in text and "Обслужени клиенти" in text  # Bulgarian labels
     assert "<5" in text and "n<5" in text
-    lines = [line for line in text.splitlines() if "Caseload on the last day" in line]
+    lines = [line for line in text.splitlines() if "Клиенти в грижа в последния ден" in line]
     assert lines and lines[0].split()[-3:] == ["7", "7", "0"]
     pages = text.count("\f")
     assert pages >= 2 and re.search(rf"\b1 ?/ ?{pages}\b", text)  # page numbers

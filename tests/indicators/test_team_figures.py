@@ -125,3 +125,13 @@ def test_coordinator_sees_figures_of_municipality_teams(client, coordinator, tea
     client.force_login(coordinator)
     body = client.get(reverse("indicators:figures-list")).content.decode()
     assert team.name in body and other_team.name in body
+
+
+@pytest.mark.parametrize("role", ["worker", "peer", "partner", "admin"])
+def test_other_roles_get_404_on_team_figures(client, role, users_by_role, report_data):
+    team = report_data[0].team
+    client.force_login(users_by_role[role])
+    assert client.get(reverse("indicators:team-figures", args=[team.pk])).status_code == 404
+    url = reverse("indicators:team-drilldown", args=[team.pk, "caseload_end"])
+    assert client.get(url).status_code == 404
+    assert not AuditEvent.objects.filter(action="indicator.drilldown").exists()
