@@ -114,11 +114,16 @@ def finalise_previous_quarter() -> int:
 
 @shared_task(name="indicators.tasks.draft_monthly_reports", **RETRY)
 def draft_monthly_reports() -> int:
-    """Queue the draft report (and its snapshots) of the month that ended, per municipality."""
-    period = Period.month_of(timezone.localdate()).previous()
+    """Queue the draft report of the month that ended per municipality (and of the quarter that
+    ended, on the first day of a quarter); return the number of municipalities."""
+    today = timezone.localdate()
+    periods = [Period.month_of(today).previous()]
+    if Period.quarter_of(today).first.month == today.month:
+        periods.append(Period.quarter_of(today).previous())
     slugs = list(Municipality.objects.order_by("slug").values_list("slug", flat=True))
     for slug in slugs:
-        draft_report.delay(str(period), slug)
+        for period in periods:
+            draft_report.delay(str(period), slug)
     return len(slugs)
 
 

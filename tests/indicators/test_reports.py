@@ -122,6 +122,25 @@ def test_draft_publish_frozen_and_correction(client, coordinator, report_data):
     assert IndicatorSnapshot.objects.filter(pk__in=old_snapshots, status="published").count() == 3
 
 
+def test_first_day_of_a_quarter_drafts_the_quarterly_report_too(team, report_data, monkeypatch):
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: date(2026, 10, 1))
+    tasks.draft_monthly_reports.delay().get()
+    assert sorted(Report.objects.values_list("period", "status")) == [
+        ("2026-09", "draft"),
+        ("2026-Q3", "draft"),
+    ]
+
+
+def test_pdf_waits_for_the_worker(client, coordinator, report_data, monkeypatch):
+    report = _draft(client, coordinator)
+    queued = []
+    monkeypatch.setattr(tasks.render_report_pdf, "delay", lambda *args: queued.append(args))
+    response = client.get(reverse("indicators:report-pdf", args=[report.pk]), {"lang": "en"})
+    assert response.status_code == 202
+    assert "The PDF is being prepared" in response.content.decode()
+    assert queued == [(report.pk, "en")]
+
+
 def test_supervisor_reads_reports_but_cannot_write(client, coordinator, supervisor, report_data):
     report = _draft(client, coordinator)
     client.force_login(supervisor)
