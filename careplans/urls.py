@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from django.urls import include, path
 
-from careplans import views
+from careplans import due_views, views
 
 app_name = "careplans"
 
 urlpatterns = [
     path("reviews/", views.reviews_overdue, name="reviews-due"),
+    path("due/", due_views.due_card, name="due-card"),
     path("clients/<int:client_pk>/summary/", views.client_summary, name="client-summary"),
     path("clients/<int:client_pk>/plan/", views.client_plan, name="client-plan"),
     path("plans/<int:plan_pk>/", views.careplan_detail, name="careplan-detail"),

@@ -113,3 +113,32 @@ def users_by_role(
 def _fast_password_hashing(settings):
     # PBKDF2's deliberate slowness makes every fixture user cost ~0.3 s.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_in_process(request):
+    """Tasks run eagerly in tests, as in the embedded default, even when a broker is configured.
+
+    The test that kills a real worker (marked `celery_worker`) talks to Redis itself.
+    """
+    from outreach.celery import app
+
+    if request.node.get_closest_marker("celery_worker"):
+        yield
+        return
+    before = (app.conf.task_always_eager, app.conf.task_eager_propagates)
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = before
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request):
+    """Transactional tests start from a flushed database: give them the shipped reference rows."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        from tests.reference_data import restore
+
+        request.getfixturevalue("transactional_db")
+        restore()

@@ -39,3 +39,7 @@ def compute(team):
         return engine.compute(Period.parse(period), scope or Scope.team(team.slug))
 
     return run
+
+
+# Fixtures of the supervisor's caseload review tests.
+from tests.caseload_fixtures import calm_client, flagged, noon, second_tandem, today  # noqa: E402, F401

@@ -70,7 +70,9 @@ def _wait(condition, timeout: float, what: str) -> None:
 
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True)
-def test_worker_killed_mid_snapshot_leaves_exactly_one_correct_snapshot(team, tmp_path):
+def test_worker_killed_mid_snapshot_leaves_exactly_one_correct_snapshot(
+    team, tmp_path, monkeypatch
+):
     if connection.vendor != "postgresql":
         pytest.skip("needs DATABASE_URL pointing at PostgreSQL (the worker shares the database)")
     r = _redis_or_skip()
@@ -84,6 +86,8 @@ def test_worker_killed_mid_snapshot_leaves_exactly_one_correct_snapshot(team, tm
 
     from celery import Celery
 
+    # Celery prefers the CELERY_BROKER_URL variable to the broker argument: point both here.
+    monkeypatch.setenv("CELERY_BROKER_URL", REDIS_URL)
     sender = Celery("kill-test", broker=REDIS_URL)
     marker = tmp_path / "computing"
     workers: list[subprocess.Popen] = []

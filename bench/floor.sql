@@ -1,0 +1,160 @@
+-- The floor: the main figures of INDICATORS.md for one period over everything, as ONE
+-- hand-written SQL statement (PostgreSQL). bench/run.py times it next to compute_indicators.
+-- Parameters (psycopg): %(first)s and %(last)s are the period's first and last day, %(tz)s the
+-- project's TIME_ZONE. Datetimes are cut at local midnight, as the definitions say.
+WITH
+bounds AS (
+    SELECT
+        %(first)s::date AS first,
+        %(last)s::date AS last,
+        (%(first)s::date)::timestamp AT TIME ZONE %(tz)s AS t0,
+        (%(last)s::date + 1)::timestamp AT TIME ZONE %(tz)s AS t1
+),
+ep AS (
+    SELECT
+        count(*) FILTER (WHERE e.started_on <= b.first AND (e.ended_on IS NULL OR e.ended_on >= b.first)) AS caseload_start,
+        count(*) FILTER (WHERE e.started_on <= b.last AND (e.ended_on IS NULL OR e.ended_on >= b.last)) AS caseload_end,
+        count(*) FILTER (WHERE e.started_on BETWEEN b.first AND b.last) AS episodes_started,
+        count(*) FILTER (WHERE e.ended_on BETWEEN b.first AND b.last) AS episodes_ended,
+        count(DISTINCT e.client_id) FILTER (WHERE e.started_on <= b.last AND (e.ended_on IS NULL OR e.ended_on >= b.first)) AS clients_served,
+        coalesce(sum(greatest(0, least(coalesce(e.ended_on, b.last), b.last) - greatest(e.started_on, b.first) + 1)), 0) AS client_days
+    FROM outreach_episode e CROSS JOIN bounds b
+),
+co AS (
+    SELECT
+        count(*) FILTER (WHERE c.mode = 'face_to_face' AND c.outcome = 'met') AS contacts_seen,
+        count(*) FILTER (WHERE c.outcome = 'not_met') AS contacts_not_met,
+        coalesce(sum(c.duration_minutes) FILTER (WHERE c.mode = 'face_to_face' AND c.outcome = 'met'), 0) AS seen_minutes,
+        count(*) FILTER (WHERE c.mode = 'face_to_face' AND c.outcome = 'met' AND c.location <> 'team_office') AS seen_in_community,
+        count(*) FILTER (WHERE c.informal_support_present) AS informal_support_contacts
+    FROM outreach_contact c CROSS JOIN bounds b
+    WHERE c.started_at >= b.t0 AND c.started_at < b.t1
+),
+not_seen AS (
+    SELECT count(*) AS clients_not_seen_30d
+    FROM outreach_episode e CROSS JOIN bounds b
+    WHERE e.started_on <= b.last - 30 AND (e.ended_on IS NULL OR e.ended_on >= b.last)
+      AND NOT EXISTS (
+          SELECT 1 FROM outreach_contact c
+          WHERE c.client_id = e.client_id AND c.mode = 'face_to_face' AND c.outcome = 'met'
+            AND c.started_at >= ((b.last - 29)::timestamp AT TIME ZONE %(tz)s) AND c.started_at < b.t1
+      )
+),
+team_approach AS (
+    SELECT
+        count(*) AS n,
+        count(*) FILTER (WHERE staff >= 2) AS with_two
+    FROM (
+        SELECT c.client_id, count(DISTINCT s.user_id) AS staff
+        FROM outreach_contact c CROSS JOIN bounds b
+        LEFT JOIN outreach_contact_staff s ON s.contact_id = c.id
+        WHERE c.mode = 'face_to_face' AND c.outcome = 'met'
+          AND c.started_at >= ((b.last - 13)::timestamp AT TIME ZONE %(tz)s) AND c.started_at < b.t1
+        GROUP BY c.client_id
+    ) per_client
+),
+hs AS (
+    SELECT
+        count(*) FILTER (WHERE h.admitted_on BETWEEN b.first AND b.last) AS admissions,
+        count(*) FILTER (WHERE h.admitted_on BETWEEN b.first AND b.last AND h.legal_status = 'involuntary') AS admissions_involuntary,
+        count(*) FILTER (WHERE h.admitted_on BETWEEN b.first AND b.last AND h.legal_status = 'voluntary') AS admissions_voluntary,
+        count(DISTINCT h.client_id) FILTER (WHERE h.admitted_on BETWEEN b.first AND b.last AND h.legal_status = 'involuntary') AS clients_with_involuntary_admission,
+        coalesce(sum(greatest(0, least(coalesce(h.discharged_on, b.last + 1), b.last + 1) - greatest(h.admitted_on, b.first))), 0) AS bed_days
+    FROM outreach_hospitalstay h CROSS JOIN bounds b
+),
+rl AS (
+    SELECT count(*) AS relapses, count(DISTINCT r.client_id) AS clients_with_relapse
+    FROM outreach_relapse r CROSS JOIN bounds b
+    WHERE r.onset_on BETWEEN b.first AND b.last
+),
+cr AS (
+    SELECT
+        count(*) AS crises,
+        count(*) FILTER (WHERE x.first_response_at IS NULL) AS crises_without_response,
+        percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM x.first_response_at - x.reported_at) / 3600)
+            FILTER (WHERE x.first_response_at IS NOT NULL) AS crisis_response_hours_median
+    FROM outreach_crisis x CROSS JOIN bounds b
+    WHERE x.reported_at >= b.t0 AND x.reported_at < b.t1
+),
+rf AS (
+    SELECT
+        count(*) FILTER (WHERE r.received_at >= b.t0 AND r.received_at < b.t1) AS referrals_received,
+        count(*) FILTER (WHERE r.status = 'accepted' AND r.decided_at >= b.t0 AND r.decided_at < b.t1) AS referrals_accepted,
+        count(*) FILTER (WHERE r.status = 'declined' AND r.decided_at >= b.t0 AND r.decided_at < b.t1) AS referrals_declined,
+        percentile_cont(0.5) WITHIN GROUP (
+            ORDER BY (r.decided_at AT TIME ZONE %(tz)s)::date - (r.received_at AT TIME ZONE %(tz)s)::date
+        ) FILTER (WHERE r.status IN ('accepted', 'declined') AND r.decided_at >= b.t0 AND r.decided_at < b.t1)
+            AS referral_decision_days_median
+    FROM referrals_referral r CROSS JOIN bounds b
+),
+cm AS (
+    SELECT
+        count(*) AS coercive_measures,
+        count(DISTINCT m.client_id) AS clients_with_coercive_measure,
+        count(*) FILTER (WHERE m.debriefed_on <= (m.started_at AT TIME ZONE %(tz)s)::date + 14) AS debriefed_in_14_days
+    FROM outreach_coercivemeasure m CROSS JOIN bounds b
+    WHERE m.started_at >= b.t0 AND m.started_at < b.t1
+),
+ag AS (
+    SELECT
+        count(*) FILTER (WHERE a.sent_on BETWEEN b.first AND b.last) AS agency_requests_sent,
+        percentile_cont(0.5) WITHIN GROUP (ORDER BY a.responded_on - a.sent_on)
+            FILTER (WHERE a.responded_on BETWEEN b.first AND b.last) AS agency_response_days_median,
+        count(*) FILTER (WHERE a.sent_on <= b.last - 30 AND (a.responded_on IS NULL OR a.responded_on > b.last)) AS agency_requests_open_30d
+    FROM outreach_agencyrequest a CROSS JOIN bounds b
+),
+ms AS (
+    SELECT count(*) AS milestones
+    FROM outreach_milestone m CROSS JOIN bounds b
+    WHERE m.achieved_on BETWEEN b.first AND b.last
+),
+plans AS (
+    SELECT
+        count(*) AS n,
+        count(*) FILTER (WHERE EXISTS (
+            SELECT 1 FROM careplans_planagreement p
+            WHERE p.client_id = e.client_id AND p.agreed_on BETWEEN b.last - 91 AND b.last
+        )) AS covered
+    FROM outreach_episode e CROSS JOIN bounds b
+    WHERE e.started_on <= b.last - 30 AND (e.ended_on IS NULL OR e.ended_on >= b.last)
+)
+SELECT json_build_object(
+    'caseload_start', ep.caseload_start,
+    'caseload_end', ep.caseload_end,
+    'episodes_started', ep.episodes_started,
+    'episodes_ended', ep.episodes_ended,
+    'clients_served', ep.clients_served,
+    'client_days', ep.client_days,
+    'referrals_received', rf.referrals_received,
+    'referrals_accepted', rf.referrals_accepted,
+    'referrals_declined', rf.referrals_declined,
+    'referral_decision_days_median', rf.referral_decision_days_median,
+    'contacts_seen', co.contacts_seen,
+    'contacts_not_met', co.contacts_not_met,
+    'contacts_per_client_week', co.contacts_seen / nullif(ep.client_days / 7.0, 0),
+    'contact_minutes_per_client_week', co.seen_minutes / nullif(ep.client_days / 7.0, 0),
+    'community_contact_share', co.seen_in_community::numeric / nullif(co.contacts_seen, 0),
+    'informal_support_contacts', co.informal_support_contacts,
+    'clients_not_seen_30d', not_seen.clients_not_seen_30d,
+    'team_approach_share', team_approach.with_two::numeric / nullif(team_approach.n, 0),
+    'relapses', rl.relapses,
+    'clients_with_relapse', rl.clients_with_relapse,
+    'admissions', hs.admissions,
+    'admissions_involuntary', hs.admissions_involuntary,
+    'admissions_voluntary', hs.admissions_voluntary,
+    'involuntary_admission_share', hs.admissions_involuntary::numeric / nullif(hs.admissions, 0),
+    'bed_days', hs.bed_days,
+    'crises', cr.crises,
+    'crises_without_response', cr.crises_without_response,
+    'crisis_response_hours_median', cr.crisis_response_hours_median,
+    'care_plan_coverage', plans.covered::numeric / nullif(plans.n, 0),
+    'clients_with_involuntary_admission', hs.clients_with_involuntary_admission,
+    'coercive_measures', cm.coercive_measures,
+    'clients_with_coercive_measure', cm.clients_with_coercive_measure,
+    'coercion_debrief_share', cm.debriefed_in_14_days::numeric / nullif(cm.coercive_measures, 0),
+    'agency_requests_sent', ag.agency_requests_sent,
+    'agency_response_days_median', ag.agency_response_days_median,
+    'agency_requests_open_30d', ag.agency_requests_open_30d,
+    'milestones', ms.milestones
+)
+FROM ep, co, not_seen, team_approach, hs, rl, cr, rf, cm, ag, ms, plans;
