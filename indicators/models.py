@@ -170,3 +170,163 @@ class SnapshotRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_name} {self.period} {self.scope} {self.status}"
+
+
+class ReportFrozen(ValidationError):
+    """A published report was about to change; a correction is a new version instead."""
+
+
+class Report(models.Model):
+    """A municipality's monthly or quarterly report: figures from snapshots plus a narrative.
+
+    One draft per (municipality, period); publishing freezes it. A correction is a new version
+    (draft first, then published) that says what changed; older versions stay readable.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="reports",
+        verbose_name=_("municipality"),
+    )
+    period = models.CharField(_("period"), max_length=7, help_text=_("2026-Q3 or 2026-07"))
+    period_first = models.DateField(_("first day"))
+    period_last = models.DateField(_("last day"))
+    version = models.PositiveIntegerField(_("version"), default=1)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    snapshots = models.ManyToManyField(
+        IndicatorSnapshot,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("snapshots rendered"),
+    )
+    # The municipality's figures of the last four quarters, copied when the figures were
+    # refreshed: a published report keeps the trend it showed.
+    trend = models.JSONField(_("trend"), default=list, blank=True)
+    went_well = models.TextField(_("what went well"), blank=True)
+    problems_with_services = models.TextField(_("problems with other services"), blank=True)
+    requests_to_municipality = models.TextField(_("requests to the municipality"), blank=True)
+    what_changed = models.TextField(
+        _("what changed"), blank=True, help_text=_("For a correction: what differs from before.")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    figures_refreshed_at = models.DateTimeField(_("figures refreshed at"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        "outreach.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+
+    class Meta:
+        ordering = ["-period_first", "municipality", "-version"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "period"],
+                condition=Q(status="draft"),
+                name="report_one_draft_per_period",
+            ),
+            models.UniqueConstraint(
+                fields=["municipality", "period", "version"], name="report_unique_version"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft", published_at__isnull=True)
+                | Q(status="published", published_at__isnull=False),
+                name="report_published_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} {self.period} v{self.version}"
+
+    def save(self, *args, **kwargs):
+        # Guard, not business logic: a published row in the database is frozen.
+        if self.pk is not None:
+            stored = Report.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+            if stored == self.Status.PUBLISHED:
+                raise ReportFrozen(
+                    _("This report is published and cannot be changed; make a correction."),
+                    code="report_published",
+                )
+        super().save(*args, **kwargs)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_quarterly(self) -> bool:
+        return "Q" in self.period
+
+
+class ReportDocument(models.Model):
+    """A rendered PDF of a report in one language (rendered by a Celery task)."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="documents")
+    language = models.CharField(max_length=8)
+    pdf = models.BinaryField()
+    rendered_at = models.DateTimeField()
+    render_seconds = models.FloatField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["report", "language"], name="report_document_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} ({self.language})"
+
+
+class FidelityTarget(models.Model):
+    """A team's fidelity targets (defaults: anchors of the ACT fidelity scales)."""
+
+    team = models.OneToOneField(
+        Team, on_delete=models.CASCADE, related_name="fidelity_target", verbose_name=_("team")
+    )
+    max_clients_per_worker = models.DecimalField(
+        _("at most clients per worker"), max_digits=5, decimal_places=1, default=10
+    )
+    min_contacts_per_client_week = models.DecimalField(
+        _("at least contacts per client per week"), max_digits=5, decimal_places=1, default=4
+    )
+    min_minutes_per_client_week = models.DecimalField(
+        _("at least contact minutes per client per week"),
+        max_digits=6,
+        decimal_places=1,
+        default=120,
+    )
+    min_community_share = models.DecimalField(
+        _("at least share of contacts in the community"),
+        max_digits=4,
+        decimal_places=3,
+        default=0.8,
+    )
+    min_team_approach_share = models.DecimalField(
+        _("at least share of clients seen by two or more staff in two weeks"),
+        max_digits=4,
+        decimal_places=3,
+        default=0.9,
+    )
+    max_crisis_response_hours = models.DecimalField(
+        _("at most median hours to the first crisis response"),
+        max_digits=5,
+        decimal_places=1,
+        default=24,
+    )
+
+    class Meta:
+        verbose_name = _("fidelity target")
+
+    def __str__(self) -> str:
+        return f"{self.team}"

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from outreach.models import Municipality, Team
 
-from . import services
-from .models import IndicatorSnapshot, SnapshotRun
+from . import reports, services
+from .models import IndicatorSnapshot, Report, SnapshotRun
 from .periods import Period, Scope
 
 RETRY = {
@@ -114,10 +114,38 @@ def finalise_previous_quarter() -> int:
 
 @shared_task(name="indicators.tasks.draft_monthly_reports", **RETRY)
 def draft_monthly_reports() -> int:
-    """Queue the draft snapshot of the month that ended for each municipality (for its report)."""
-    # TODO(#7): the monthly Report model comes with the report issue; it will render this draft.
-    period = Period.month_of(timezone.localdate()).previous()
+    """Queue the draft report of the month that ended per municipality (and of the quarter that
+    ended, on the first day of a quarter); return the number of municipalities."""
+    today = timezone.localdate()
+    periods = [Period.month_of(today).previous()]
+    if Period.quarter_of(today).first.month == today.month:
+        periods.append(Period.quarter_of(today).previous())
     slugs = list(Municipality.objects.order_by("slug").values_list("slug", flat=True))
     for slug in slugs:
-        snapshot_refresh.delay(str(period), str(Scope.municipality(slug)))
+        for period in periods:
+            draft_report.delay(str(period), slug)
     return len(slugs)
+
+
+@shared_task(name="indicators.tasks.draft_report", **RETRY)
+def draft_report(period: str, municipality: str) -> int | None:
+    """Create or refresh the draft report of one municipality and period (not once published)."""
+    found = Municipality.objects.get(slug=municipality)
+    report = reports.report_draft(
+        municipality=found, period=Period.parse(period), skip_if_published=True
+    )
+    return report.pk if report is not None else None
+
+
+@shared_task(
+    name="indicators.tasks.render_report_pdf",
+    soft_time_limit=60,
+    time_limit=90,
+    **RETRY,
+)
+def render_report_pdf(report_id: int, language: str) -> int:
+    """Render a report's PDF in a language and keep it; return the document id."""
+    from . import pdf
+
+    report = reports.with_snapshots(Report.objects.select_related("municipality")).get(pk=report_id)
+    return pdf.report_document_render(report=report, language=language).pk

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from indicators import views
 
 app_name = "indicators"
 
-urlpatterns: list = []
+urlpatterns: list = [path("", include("indicators.report_urls"))]
 
 # --- Supervision: caseload review (issue 8) -------------------------------------------------
 urlpatterns += [

@@ -17,5 +17,6 @@ urlpatterns = [
     path("referrals/", include("referrals.urls")),
     path("careplans/", include("careplans.urls")),
     path("indicators/", include("indicators.urls")),
+    path("public/", include("indicators.public_urls")),
     path("", include("outreach.routes")),
 ]

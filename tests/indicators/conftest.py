@@ -10,6 +10,7 @@ import pytest
 from indicators import engine
 from indicators.periods import Period, Scope
 from outreach.models import Client
+from tests.indicators.report_fixtures import report_data  # noqa: F401
 
 SOFIA = ZoneInfo("Europe/Sofia")
 

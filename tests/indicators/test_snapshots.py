@@ -229,9 +229,11 @@ def test_finalise_previous_quarter_publishes_each_scope_once(team, caseload, mon
 def test_draft_monthly_reports_per_municipality(team, caseload, monkeypatch):
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: date(2026, 9, 1))
     assert tasks.draft_monthly_reports.delay().get() == 1
-    snap = IndicatorSnapshot.objects.get()
+    # The draft report renders the month's municipality and team snapshots (and a quarterly trend).
+    snap = IndicatorSnapshot.objects.get(period="2026-08", scope_kind="municipality")
     assert (snap.period, snap.scope_kind, snap.status) == ("2026-08", "municipality", "draft")
     assert snap.municipality == team.municipality
+    assert IndicatorSnapshot.objects.filter(period="2026-08", team=team, status="draft").exists()
 
 
 def test_snapshot_values_use_local_dates(team, make_client):

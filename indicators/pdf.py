@@ -1,0 +1,75 @@
+"""The report PDF with WeasyPrint: resources come only from the app's own static files."""
+
+from __future__ import annotations
+
+import mimetypes
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from weasyprint import HTML
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from . import reports
+from .models import Report, ReportDocument
+
+BASE_URL = "https://outreach.invalid/"
+
+
+class StaticOnlyFetcher(URLFetcher):
+    """Serve `/static/...` from the project's static files; refuse every other URL."""
+
+    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+        prefix = BASE_URL + settings.STATIC_URL.lstrip("/")
+        if not url.startswith(prefix):
+            raise FatalURLFetchingError(f"refused to fetch {url}")
+        relative = url[len(prefix) :].split("?")[0].split("#")[0]
+        if ".." in Path(relative).parts:
+            raise FatalURLFetchingError(f"refused to fetch {url}")
+        found = finders.find(relative)
+        if not found:
+            raise FatalURLFetchingError(f"no static file {relative}")
+        content_type = mimetypes.guess_type(found)[0] or "application/octet-stream"
+        return URLFetcherResponse(
+            url, body=Path(found).read_bytes(), headers={"Content-Type": content_type}
+        )
+
+
+def report_html(report: Report, language: str) -> str:
+    """Return the HTML of the report's PDF in `language` (figures suppressed)."""
+    with translation.override(language):
+        return render_to_string(
+            "indicators/reports/report_pdf.html",
+            {
+                "report": report,
+                "content": reports.report_content(report, suppress=True),
+                "computed_at": reports.computed_at(report),
+                "language": language,
+                "now": timezone.now(),
+            },
+        )
+
+
+def report_pdf(report: Report, language: str) -> bytes:
+    """Render the report to PDF bytes (A4)."""
+    html = report_html(report, language)
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher()).write_pdf()
+
+
+def report_document_render(*, report: Report, language: str) -> ReportDocument:
+    """Render the PDF and keep it (one per report and language; a re-render replaces it)."""
+    started = time.perf_counter()
+    pdf = report_pdf(report, language)
+    document, _created = ReportDocument.objects.update_or_create(
+        report=report,
+        language=language,
+        defaults={
+            "pdf": pdf,
+            "rendered_at": timezone.now(),
+            "render_seconds": time.perf_counter() - started,
+        },
+    )
+    return document

@@ -1,0 +1,538 @@
+"""Municipal reports: which figures they show, and every write (draft, edit, publish, correct).
+
+A report reads snapshots, never raw records: its figures are the municipality's snapshot and
+each team's snapshot of the period (computed through `services.snapshot_compute` when missing),
+plus the municipality's figures of the last four quarters (the trend). Publishing the report
+publishes the snapshots it names, so both are frozen together.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max, Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from outreach import audit
+from outreach.access import visible_municipalities, visible_teams
+from outreach.models import CoerciveMeasure, DischargeReason, Milestone, Municipality, Role, Team
+from referrals.models import Source
+
+from . import formatting as fmt
+from . import services
+from .models import IndicatorSnapshot, Report, ReportFrozen
+from .periods import Period, Scope
+
+if TYPE_CHECKING:
+    from outreach.models import User
+
+# (key, label, kind): the rows of the report, in sections.
+SECTIONS: list[tuple[Any, list[tuple[str, Any, str]]]] = [
+    (
+        _l("Caseload and flow"),
+        [
+            ("caseload_start", _l("Caseload on the first day"), fmt.COUNT),
+            ("caseload_end", _l("Caseload on the last day"), fmt.COUNT),
+            ("episodes_started", _l("Episodes started"), fmt.COUNT),
+            ("episodes_ended", _l("Episodes ended"), fmt.COUNT),
+            ("clients_served", _l("Clients served"), fmt.COUNT),
+            ("client_days", _l("Client days"), fmt.COUNT),
+        ],
+    ),
+    (
+        _l("Referrals and response"),
+        [
+            ("referrals_received", _l("Referrals received"), fmt.COUNT),
+            ("referrals_accepted", _l("Referrals accepted"), fmt.COUNT),
+            ("referrals_declined", _l("Referrals declined"), fmt.COUNT),
+            ("referral_decision_days_median", _l("Days to decision (median)"), fmt.DAYS),
+            ("first_contact_days_median", _l("Days to first contact (median)"), fmt.DAYS),
+            ("first_contact_days_p90", _l("Days to first contact (90th percentile)"), fmt.DAYS),
+        ],
+    ),
+    (
+        _l("Contacts and engagement"),
+        [
+            ("contacts_seen", _l("Contacts in person"), fmt.COUNT),
+            ("contacts_not_met", _l("Attempts that did not reach the client"), fmt.COUNT),
+            ("contacts_per_client_week", _l("Contacts per client per week"), fmt.RATE),
+            ("contact_minutes_per_client_week", _l("Minutes per client per week"), fmt.RATE),
+            ("community_contact_share", _l("Contacts in the community"), fmt.SHARE),
+            ("informal_support_contacts", _l("Contacts with informal support"), fmt.COUNT),
+            ("clients_not_seen_30d", _l("Clients not seen for 30 days"), fmt.COUNT),
+            ("team_approach_share", _l("Clients seen by two or more staff"), fmt.SHARE),
+        ],
+    ),
+    (
+        _l("Crises, relapses and hospital"),
+        [
+            ("crises", _l("Crises"), fmt.COUNT),
+            ("crises_without_response", _l("Crises without a response"), fmt.COUNT),
+            ("crisis_response_hours_median", _l("Hours to first response (median)"), fmt.HOURS),
+            ("relapses", _l("Relapses"), fmt.COUNT),
+            ("clients_with_relapse", _l("Clients with a relapse"), fmt.COUNT),
+            ("admissions", _l("Hospital admissions"), fmt.COUNT),
+            ("admissions_voluntary", _l("Voluntary admissions"), fmt.COUNT),
+            ("admissions_involuntary", _l("Involuntary admissions"), fmt.COUNT),
+            ("involuntary_admission_share", _l("Share of admissions involuntary"), fmt.SHARE),
+            ("bed_days", _l("Bed days"), fmt.COUNT),
+            (
+                "involuntary_admissions_per_client_year_before",
+                _l("Involuntary admissions per client-year before intake"),
+                fmt.RATE,
+            ),
+            (
+                "involuntary_admissions_per_client_year_during",
+                _l("Involuntary admissions per client-year during care"),
+                fmt.RATE,
+            ),
+        ],
+    ),
+    (
+        _l("Rights and coordination"),
+        [
+            ("coercive_measures", _l("Coercive measures"), fmt.COUNT),
+            ("clients_with_coercive_measure", _l("Clients with a coercive measure"), fmt.COUNT),
+            ("coercion_debrief_share", _l("Measures debriefed within 14 days"), fmt.SHARE),
+            ("clients_with_involuntary_admission", _l("Clients admitted involuntarily"), fmt.COUNT),
+            ("agency_requests_sent", _l("Requests to agencies"), fmt.COUNT),
+            ("agency_response_days_median", _l("Days to an agency's answer (median)"), fmt.DAYS),
+            ("agency_requests_open_30d", _l("Agency requests open over 30 days"), fmt.COUNT),
+        ],
+    ),
+    (
+        _l("Care plans and outcomes"),
+        [
+            ("care_plan_coverage", _l("Care plans agreed in the last 3 months"), fmt.SHARE),
+            ("qol_change_mean", _l("Quality of life change (MANSA, mean)"), fmt.MEAN),
+        ],
+    ),
+]
+
+KINDS = {key: kind for _title, rows in SECTIONS for key, _label, kind in rows}
+
+# Objects of counts: (key, title).
+BREAKDOWNS: list[tuple[str, Any]] = [
+    ("referrals_by_source", _l("Referrals by source")),
+    ("episodes_ended_by_reason", _l("Episodes ended by reason")),
+    ("coercive_measures_by_kind", _l("Coercive measures by kind")),
+    ("milestones_by_kind", _l("Milestones by kind")),
+    ("clients_served_by_sex", _l("Clients served by sex")),
+    ("clients_served_by_age", _l("Clients served by age")),
+    ("clients_with_involuntary_admission_by_sex", _l("Clients admitted involuntarily by sex")),
+    ("clients_with_involuntary_admission_by_age", _l("Clients admitted involuntarily by age")),
+    ("clients_with_coercive_measure_by_sex", _l("Clients with a coercive measure by sex")),
+    ("clients_with_coercive_measure_by_age", _l("Clients with a coercive measure by age")),
+]
+
+BAND_LABELS = {
+    "female": _l("Female"),
+    "male": _l("Male"),
+    "other": _l("Other"),
+    "unknown": _l("Unknown"),
+    "18_24": "18–24",
+    "25_34": "25–34",
+    "35_44": "35–44",
+    "45_54": "45–54",
+    "55_64": "55–64",
+    "65_plus": "65+",
+}
+BREAKDOWN_LABELS: dict[str, dict[str, Any]] = {
+    "referrals_by_source": dict(Source.choices),
+    "episodes_ended_by_reason": dict(DischargeReason.choices),
+    "coercive_measures_by_kind": dict(CoerciveMeasure.Kind.choices),
+    "milestones_by_kind": dict(Milestone.Kind.choices),
+}
+
+# The trend: municipality figures of the last four quarters.
+TREND_KEYS = [
+    ("clients_served", _l("Clients served"), fmt.COUNT),
+    ("caseload_end", _l("Caseload on the last day"), fmt.COUNT),
+    ("contacts_per_client_week", _l("Contacts per client per week"), fmt.RATE),
+    ("community_contact_share", _l("Contacts in the community"), fmt.SHARE),
+    ("crises", _l("Crises"), fmt.COUNT),
+    ("admissions_involuntary", _l("Involuntary admissions"), fmt.COUNT),
+    ("coercive_measures", _l("Coercive measures"), fmt.COUNT),
+    ("care_plan_coverage", _l("Care plans agreed in the last 3 months"), fmt.SHARE),
+]
+
+
+def show_value(values: dict[str, Any], key: str, kind: str, *, suppress: bool) -> str:
+    """Return one figure of a snapshot's values as text (rounding and, if asked, suppression)."""
+    return fmt.show(values.get(key), kind, n=values.get(f"{key}_n"), suppress=suppress)
+
+
+# --- Reads -----------------------------------------------------------------------------------
+
+
+def report_list(*, user: User) -> QuerySet[Report]:
+    """Reports of the municipalities the user may see (coordinators, supervisors)."""
+    return Report.objects.filter(municipality__in=visible_municipalities(user)).select_related(
+        "municipality"
+    )
+
+
+def figure_teams(*, user: User) -> QuerySet[Team]:
+    """Teams whose figures the user sees: a supervisor's teams, a coordinator's municipality's."""
+    if not user.is_authenticated or not user.is_active:
+        return Team.objects.none()
+    if user.role == Role.SUPERVISOR:
+        return visible_teams(user)
+    if user.role == Role.COORDINATOR:
+        return Team.objects.filter(municipality__in=visible_municipalities(user))
+    return Team.objects.none()
+
+
+def can_write_reports(user: User) -> bool:
+    """Coordinators write their municipality's reports; supervisors only read them."""
+    return user.is_authenticated and user.role == Role.COORDINATOR
+
+
+def latest_snapshot(*, period: Period, scope: Scope) -> IndicatorSnapshot:
+    """Return the newest snapshot of a period and scope, computing a draft when there is none."""
+    found = services.snapshot_list(period=period, scope=scope)
+    if found:
+        return found[0]
+    return services.snapshot_compute(period=period, scope=scope)
+
+
+def trend_periods(period: Period) -> list[Period]:
+    """The four quarters ending with the quarter that holds the period's last day."""
+    q = Period.quarter_of(period.last)
+    out = [q]
+    for _i in range(3):
+        out.append(out[-1].previous())
+    return list(reversed(out))
+
+
+@dataclass
+class Column:
+    label: str
+    snapshot: IndicatorSnapshot
+    team: Team | None = None
+
+
+@dataclass
+class Content:
+    """The figures of a report as text, ready for a template or the CSV."""
+
+    report: Report
+    suppress: bool
+    columns: list[Column]
+    sections: list[dict[str, Any]] = field(default_factory=list)
+    breakdowns: list[dict[str, Any]] = field(default_factory=list)
+    trend: list[dict[str, Any]] = field(default_factory=list)
+    trend_periods: list[str] = field(default_factory=list)
+
+
+def with_snapshots(qs: QuerySet[Report]) -> QuerySet[Report]:
+    """Prefetch the snapshots a report renders, with their team and municipality."""
+    return qs.prefetch_related(
+        Prefetch(
+            "snapshots", queryset=IndicatorSnapshot.objects.select_related("team", "municipality")
+        )
+    )
+
+
+def _columns(report: Report) -> list[Column]:
+    snaps = list(report.snapshots.all())
+    muni = [s for s in snaps if s.scope_kind == IndicatorSnapshot.ScopeKind.MUNICIPALITY]
+    teams = sorted((s for s in snaps if s.team_id), key=lambda s: s.team.name)
+    return [Column(str(s.municipality), s) for s in muni] + [
+        Column(s.team.name, s, s.team) for s in teams
+    ]
+
+
+def report_content(report: Report, *, suppress: bool) -> Content:
+    """Return every figure of the report as text, per column (municipality, then each team)."""
+    columns = _columns(report)
+    content = Content(report=report, suppress=suppress, columns=columns)
+    for title, rows in SECTIONS:
+        content.sections.append(
+            {
+                "title": title,
+                "rows": [
+                    {
+                        "key": key,
+                        "label": label,
+                        "kind": kind,
+                        "cells": [
+                            show_value(c.snapshot.values, key, kind, suppress=suppress)
+                            for c in columns
+                        ],
+                    }
+                    for key, label, kind in rows
+                ],
+            }
+        )
+    for key, title in BREAKDOWNS:
+        names: list[str] = []
+        for c in columns:
+            for name in c.snapshot.values.get(key) or {}:
+                if name not in names:
+                    names.append(name)
+        content.breakdowns.append(
+            {
+                "key": key,
+                "title": title,
+                "rows": [
+                    {
+                        "name": name,
+                        "label": BREAKDOWN_LABELS.get(key, BAND_LABELS).get(
+                            name, name.replace("_", " ")
+                        ),
+                        "cells": [
+                            fmt.show(
+                                (c.snapshot.values.get(key) or {}).get(name, 0),
+                                fmt.COUNT,
+                                suppress=suppress,
+                            )
+                            for c in columns
+                        ],
+                    }
+                    for name in names
+                ],
+            }
+        )
+    content.trend_periods = [t["period"] for t in report.trend]
+    for key, label, kind in TREND_KEYS:
+        raw = [t["values"].get(key) for t in report.trend]
+        content.trend.append(
+            {
+                "key": key,
+                "label": label,
+                "kind": kind,
+                "cells": [show_value(t["values"], key, kind, suppress=suppress) for t in report.trend],
+                "chart": _chart(raw, [t["values"].get(f"{key}_n") for t in report.trend],
+                                content.trend_periods, kind, suppress=suppress),
+            }
+        )  # fmt: skip
+    return content
+
+
+def _chart(
+    raw: list[Any], ns: list[Any], periods: list[str], kind: str, *, suppress: bool
+) -> list[dict[str, Any]]:
+    """Bars of a small SVG chart (viewBox 250×150); suppressed or empty values draw no bar."""
+    shown = []
+    for value, n in zip(raw, ns, strict=True):
+        text = fmt.show(value, kind, n=n, suppress=suppress)
+        hidden = value is None or fmt.is_suppressed(text)
+        shown.append((None if hidden else float(value), text))
+    top = max((v for v, _t in shown if v is not None), default=0) or 1
+    bars = []
+    for i, (v, t) in enumerate(shown):
+        height = 0.0 if v is None else round(100 * v / top, 1)
+        bars.append(
+            {
+                "x": str(10 + 60 * i),
+                "y": str(round(110 - height, 1)),
+                "height": str(height),
+                "mid": str(30 + 60 * i),
+                "text_y": str(round(min(106, 110 - height - 3), 1)),
+                "text": t,
+                "period": periods[i],
+            }
+        )
+    return bars
+
+
+def report_csv(report: Report) -> bytes:
+    """Return the report's figures as CSV (UTF-8 with a BOM for Excel), suppressed."""
+    content = report_content(report, suppress=True)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    scopes = [c.label for c in content.columns]
+    writer.writerow([_("Municipality"), str(report.municipality)])
+    writer.writerow([_("Period"), report.period])
+    writer.writerow([_("Report version"), report.version, report.get_status_display()])
+    for c in content.columns:
+        writer.writerow(
+            [
+                _("Snapshot"),
+                c.label,
+                f"v{c.snapshot.version}",
+                timezone.localtime(c.snapshot.computed_at).isoformat(timespec="minutes"),
+            ]
+        )
+    writer.writerow([])
+    writer.writerow([_("Section"), _("Indicator"), _("Key"), *scopes])
+    for section in content.sections:
+        for row in section["rows"]:
+            writer.writerow([section["title"], row["label"], row["key"], *row["cells"]])
+    for b in content.breakdowns:
+        for row in b["rows"]:
+            writer.writerow([b["title"], row["label"], f"{b['key']}.{row['name']}", *row["cells"]])
+    writer.writerow([])
+    writer.writerow([_("Trend"), _("Indicator"), _("Key"), *content.trend_periods])
+    for row in content.trend:
+        writer.writerow(
+            [str(report.municipality), row["label"], f"trend.{row['key']}", *row["cells"]]
+        )
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+# --- Writes ----------------------------------------------------------------------------------
+
+
+def _refuse_if_published(report: Report) -> None:
+    if report.is_published:
+        raise ReportFrozen(
+            _(
+                "This report is published and cannot be changed. "
+                "Start a correction to make a new version."
+            ),
+            code="report_published",
+        )
+
+
+def _refresh_figures(report: Report) -> None:
+    period = Period.parse(report.period)
+    municipality = report.municipality
+    snaps = [services.snapshot_compute(period=period, scope=Scope.municipality(municipality.slug))]
+    for slug in municipality.teams.order_by("slug").values_list("slug", flat=True):
+        snaps.append(services.snapshot_compute(period=period, scope=Scope.team(slug)))
+    trend = []
+    for q in trend_periods(period):
+        snap = latest_snapshot(period=q, scope=Scope.municipality(municipality.slug))
+        trend.append(
+            {
+                "period": str(q),
+                "version": snap.version,
+                "status": snap.status,
+                "computed_at": snap.computed_at.isoformat(),
+                "values": snap.values,
+            }
+        )
+    report.trend = trend
+    report.figures_refreshed_at = timezone.now()
+    report.save(update_fields=["trend", "figures_refreshed_at"])
+    report.snapshots.set(snaps)
+    report.documents.all().delete()
+
+
+@transaction.atomic
+def report_draft(
+    *,
+    municipality: Municipality,
+    period: Period,
+    actor: User | None = None,
+    skip_if_published: bool = False,
+) -> Report | None:
+    """Create (or refresh) the draft report of a municipality and period; return it.
+
+    Idempotent: the period's draft is refreshed in place. When the period already has a
+    published report, a new draft version is started (a correction), unless `skip_if_published`
+    (the monthly beat task), which then returns None.
+    """
+    draft = (
+        Report.objects.select_for_update()
+        .filter(municipality=municipality, period=str(period), status=Report.Status.DRAFT)
+        .first()
+    )
+    if draft is None:
+        existing = Report.objects.filter(municipality=municipality, period=str(period))
+        latest = existing.order_by("-version").first()
+        if latest is not None and skip_if_published:
+            return None
+        draft = Report(
+            municipality=municipality,
+            period=str(period),
+            period_first=period.first,
+            period_last=period.last,
+            version=(existing.aggregate(v=Max("version"))["v"] or 0) + 1,
+        )
+        if latest is not None:
+            draft.went_well = latest.went_well
+            draft.problems_with_services = latest.problems_with_services
+            draft.requests_to_municipality = latest.requests_to_municipality
+        draft.full_clean()
+        draft.save()
+        audit.record(
+            actor=actor,
+            action="report.create",
+            target=draft,
+            detail={"period": draft.period, "version": draft.version},
+        )
+    _refresh_figures(draft)
+    return draft
+
+
+@transaction.atomic
+def report_refresh(*, report: Report, actor: User | None = None) -> Report:
+    """Recompute the figures of a draft report (refused for a published one)."""
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    _refuse_if_published(report)
+    _refresh_figures(report)
+    audit.record(actor=actor, action="report.refresh", target=report)
+    return report
+
+
+@transaction.atomic
+def report_update(
+    *,
+    report: Report,
+    actor: User,
+    went_well: str,
+    problems_with_services: str,
+    requests_to_municipality: str,
+    what_changed: str = "",
+) -> Report:
+    """Change the narrative of a draft report (refused for a published one)."""
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    _refuse_if_published(report)
+    report.went_well = went_well.strip()
+    report.problems_with_services = problems_with_services.strip()
+    report.requests_to_municipality = requests_to_municipality.strip()
+    report.what_changed = what_changed.strip()
+    report.full_clean()
+    report.save()
+    report.documents.all().delete()
+    audit.record(actor=actor, action="report.update", target=report)
+    return report
+
+
+@transaction.atomic
+def report_publish(*, report: Report, actor: User) -> Report:
+    """Publish a draft report and the snapshots it renders; from then on both are frozen."""
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    _refuse_if_published(report)
+    if report.version > 1 and not report.what_changed.strip():
+        raise ValidationError(
+            {"what_changed": _("A correction must say what changed from the published version.")},
+            code="correction_without_reason",
+        )
+    if report.figures_refreshed_at is None or not report.snapshots.exists():
+        raise ValidationError(_("The report has no figures yet."), code="report_without_figures")
+    for snap in report.snapshots.filter(status=IndicatorSnapshot.Status.DRAFT):
+        services.snapshot_publish(snapshot=snap, actor=actor)
+    report.status = Report.Status.PUBLISHED
+    report.published_at = timezone.now()
+    report.published_by = actor
+    report.full_clean()
+    report.save()
+    report.documents.all().delete()
+    audit.record(
+        actor=actor,
+        action="report.publish",
+        target=report,
+        detail={
+            "period": report.period,
+            "version": report.version,
+            "snapshots": sorted(report.snapshots.values_list("pk", flat=True)),
+        },
+    )
+    return report
+
+
+def computed_at(report: Report) -> datetime | None:
+    """When the figures the report shows were computed (the latest of its snapshots)."""
+    return max((s.computed_at for s in report.snapshots.all()), default=None)
