@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Max, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from outreach import audit
 from outreach.access import visible_municipalities, visible_teams
@@ -37,82 +37,126 @@ if TYPE_CHECKING:
 # (key, label, kind): the rows of the report, in sections.
 SECTIONS: list[tuple[Any, list[tuple[str, Any, str]]]] = [
     (
-        _l("Caseload and flow"),
+        gettext_lazy("Caseload and flow"),
         [
-            ("caseload_start", _l("Caseload on the first day"), fmt.COUNT),
-            ("caseload_end", _l("Caseload on the last day"), fmt.COUNT),
-            ("episodes_started", _l("Episodes started"), fmt.COUNT),
-            ("episodes_ended", _l("Episodes ended"), fmt.COUNT),
-            ("clients_served", _l("Clients served"), fmt.COUNT),
-            ("client_days", _l("Client days"), fmt.COUNT),
+            ("caseload_start", gettext_lazy("Caseload on the first day"), fmt.COUNT),
+            ("caseload_end", gettext_lazy("Caseload on the last day"), fmt.COUNT),
+            ("episodes_started", gettext_lazy("Episodes started"), fmt.COUNT),
+            ("episodes_ended", gettext_lazy("Episodes ended"), fmt.COUNT),
+            ("clients_served", gettext_lazy("Clients served"), fmt.COUNT),
+            ("client_days", gettext_lazy("Client days"), fmt.COUNT),
         ],
     ),
     (
-        _l("Referrals and response"),
+        gettext_lazy("Referrals and response"),
         [
-            ("referrals_received", _l("Referrals received"), fmt.COUNT),
-            ("referrals_accepted", _l("Referrals accepted"), fmt.COUNT),
-            ("referrals_declined", _l("Referrals declined"), fmt.COUNT),
-            ("referral_decision_days_median", _l("Days to decision (median)"), fmt.DAYS),
-            ("first_contact_days_median", _l("Days to first contact (median)"), fmt.DAYS),
-            ("first_contact_days_p90", _l("Days to first contact (90th percentile)"), fmt.DAYS),
+            ("referrals_received", gettext_lazy("Referrals received"), fmt.COUNT),
+            ("referrals_accepted", gettext_lazy("Referrals accepted"), fmt.COUNT),
+            ("referrals_declined", gettext_lazy("Referrals declined"), fmt.COUNT),
+            ("referral_decision_days_median", gettext_lazy("Days to decision (median)"), fmt.DAYS),
+            ("first_contact_days_median", gettext_lazy("Days to first contact (median)"), fmt.DAYS),
+            (
+                "first_contact_days_p90",
+                gettext_lazy("Days to first contact (90th percentile)"),
+                fmt.DAYS,
+            ),
         ],
     ),
     (
-        _l("Contacts and engagement"),
+        gettext_lazy("Contacts and engagement"),
         [
-            ("contacts_seen", _l("Contacts in person"), fmt.COUNT),
-            ("contacts_not_met", _l("Attempts that did not reach the client"), fmt.COUNT),
-            ("contacts_per_client_week", _l("Contacts per client per week"), fmt.RATE),
-            ("contact_minutes_per_client_week", _l("Minutes per client per week"), fmt.RATE),
-            ("community_contact_share", _l("Contacts in the community"), fmt.SHARE),
-            ("informal_support_contacts", _l("Contacts with informal support"), fmt.COUNT),
-            ("clients_not_seen_30d", _l("Clients not seen for 30 days"), fmt.COUNT),
-            ("team_approach_share", _l("Clients seen by two or more staff"), fmt.SHARE),
+            ("contacts_seen", gettext_lazy("Contacts in person"), fmt.COUNT),
+            ("contacts_not_met", gettext_lazy("Attempts that did not reach the client"), fmt.COUNT),
+            ("contacts_per_client_week", gettext_lazy("Contacts per client per week"), fmt.RATE),
+            (
+                "contact_minutes_per_client_week",
+                gettext_lazy("Minutes per client per week"),
+                fmt.RATE,
+            ),
+            ("community_contact_share", gettext_lazy("Contacts in the community"), fmt.SHARE),
+            (
+                "informal_support_contacts",
+                gettext_lazy("Contacts with informal support"),
+                fmt.COUNT,
+            ),
+            ("clients_not_seen_30d", gettext_lazy("Clients not seen for 30 days"), fmt.COUNT),
+            ("team_approach_share", gettext_lazy("Clients seen by two or more staff"), fmt.SHARE),
         ],
     ),
     (
-        _l("Crises, relapses and hospital"),
+        gettext_lazy("Crises, relapses and hospital"),
         [
-            ("crises", _l("Crises"), fmt.COUNT),
-            ("crises_without_response", _l("Crises without a response"), fmt.COUNT),
-            ("crisis_response_hours_median", _l("Hours to first response (median)"), fmt.HOURS),
-            ("relapses", _l("Relapses"), fmt.COUNT),
-            ("clients_with_relapse", _l("Clients with a relapse"), fmt.COUNT),
-            ("admissions", _l("Hospital admissions"), fmt.COUNT),
-            ("admissions_voluntary", _l("Voluntary admissions"), fmt.COUNT),
-            ("admissions_involuntary", _l("Involuntary admissions"), fmt.COUNT),
-            ("involuntary_admission_share", _l("Share of admissions involuntary"), fmt.SHARE),
-            ("bed_days", _l("Bed days"), fmt.COUNT),
+            ("crises", gettext_lazy("Crises"), fmt.COUNT),
+            ("crises_without_response", gettext_lazy("Crises without a response"), fmt.COUNT),
+            (
+                "crisis_response_hours_median",
+                gettext_lazy("Hours to first response (median)"),
+                fmt.HOURS,
+            ),
+            ("relapses", gettext_lazy("Relapses"), fmt.COUNT),
+            ("clients_with_relapse", gettext_lazy("Clients with a relapse"), fmt.COUNT),
+            ("admissions", gettext_lazy("Hospital admissions"), fmt.COUNT),
+            ("admissions_voluntary", gettext_lazy("Voluntary admissions"), fmt.COUNT),
+            ("admissions_involuntary", gettext_lazy("Involuntary admissions"), fmt.COUNT),
+            (
+                "involuntary_admission_share",
+                gettext_lazy("Share of admissions involuntary"),
+                fmt.SHARE,
+            ),
+            ("bed_days", gettext_lazy("Bed days"), fmt.COUNT),
             (
                 "involuntary_admissions_per_client_year_before",
-                _l("Involuntary admissions per client-year before intake"),
+                gettext_lazy("Involuntary admissions per client-year before intake"),
                 fmt.RATE,
             ),
             (
                 "involuntary_admissions_per_client_year_during",
-                _l("Involuntary admissions per client-year during care"),
+                gettext_lazy("Involuntary admissions per client-year during care"),
                 fmt.RATE,
             ),
         ],
     ),
     (
-        _l("Rights and coordination"),
+        gettext_lazy("Rights and coordination"),
         [
-            ("coercive_measures", _l("Coercive measures"), fmt.COUNT),
-            ("clients_with_coercive_measure", _l("Clients with a coercive measure"), fmt.COUNT),
-            ("coercion_debrief_share", _l("Measures debriefed within 14 days"), fmt.SHARE),
-            ("clients_with_involuntary_admission", _l("Clients admitted involuntarily"), fmt.COUNT),
-            ("agency_requests_sent", _l("Requests to agencies"), fmt.COUNT),
-            ("agency_response_days_median", _l("Days to an agency's answer (median)"), fmt.DAYS),
-            ("agency_requests_open_30d", _l("Agency requests open over 30 days"), fmt.COUNT),
+            ("coercive_measures", gettext_lazy("Coercive measures"), fmt.COUNT),
+            (
+                "clients_with_coercive_measure",
+                gettext_lazy("Clients with a coercive measure"),
+                fmt.COUNT,
+            ),
+            (
+                "coercion_debrief_share",
+                gettext_lazy("Measures debriefed within 14 days"),
+                fmt.SHARE,
+            ),
+            (
+                "clients_with_involuntary_admission",
+                gettext_lazy("Clients admitted involuntarily"),
+                fmt.COUNT,
+            ),
+            ("agency_requests_sent", gettext_lazy("Requests to agencies"), fmt.COUNT),
+            (
+                "agency_response_days_median",
+                gettext_lazy("Days to an agency's answer (median)"),
+                fmt.DAYS,
+            ),
+            (
+                "agency_requests_open_30d",
+                gettext_lazy("Agency requests open over 30 days"),
+                fmt.COUNT,
+            ),
         ],
     ),
     (
-        _l("Care plans and outcomes"),
+        gettext_lazy("Care plans and outcomes"),
         [
-            ("care_plan_coverage", _l("Care plans agreed in the last 3 months"), fmt.SHARE),
-            ("qol_change_mean", _l("Quality of life change (MANSA, mean)"), fmt.MEAN),
+            (
+                "care_plan_coverage",
+                gettext_lazy("Care plans agreed in the last 3 months"),
+                fmt.SHARE,
+            ),
+            ("qol_change_mean", gettext_lazy("Quality of life change (MANSA, mean)"), fmt.MEAN),
         ],
     ),
 ]
@@ -121,23 +165,35 @@ KINDS = {key: kind for _title, rows in SECTIONS for key, _label, kind in rows}
 
 # Objects of counts: (key, title).
 BREAKDOWNS: list[tuple[str, Any]] = [
-    ("referrals_by_source", _l("Referrals by source")),
-    ("episodes_ended_by_reason", _l("Episodes ended by reason")),
-    ("coercive_measures_by_kind", _l("Coercive measures by kind")),
-    ("milestones_by_kind", _l("Milestones by kind")),
-    ("clients_served_by_sex", _l("Clients served by sex")),
-    ("clients_served_by_age", _l("Clients served by age")),
-    ("clients_with_involuntary_admission_by_sex", _l("Clients admitted involuntarily by sex")),
-    ("clients_with_involuntary_admission_by_age", _l("Clients admitted involuntarily by age")),
-    ("clients_with_coercive_measure_by_sex", _l("Clients with a coercive measure by sex")),
-    ("clients_with_coercive_measure_by_age", _l("Clients with a coercive measure by age")),
+    ("referrals_by_source", gettext_lazy("Referrals by source")),
+    ("episodes_ended_by_reason", gettext_lazy("Episodes ended by reason")),
+    ("coercive_measures_by_kind", gettext_lazy("Coercive measures by kind")),
+    ("milestones_by_kind", gettext_lazy("Milestones by kind")),
+    ("clients_served_by_sex", gettext_lazy("Clients served by sex")),
+    ("clients_served_by_age", gettext_lazy("Clients served by age")),
+    (
+        "clients_with_involuntary_admission_by_sex",
+        gettext_lazy("Clients admitted involuntarily by sex"),
+    ),
+    (
+        "clients_with_involuntary_admission_by_age",
+        gettext_lazy("Clients admitted involuntarily by age"),
+    ),
+    (
+        "clients_with_coercive_measure_by_sex",
+        gettext_lazy("Clients with a coercive measure by sex"),
+    ),
+    (
+        "clients_with_coercive_measure_by_age",
+        gettext_lazy("Clients with a coercive measure by age"),
+    ),
 ]
 
 BAND_LABELS = {
-    "female": _l("Female"),
-    "male": _l("Male"),
-    "other": _l("Other"),
-    "unknown": _l("Unknown"),
+    "female": gettext_lazy("Female"),
+    "male": gettext_lazy("Male"),
+    "other": gettext_lazy("Other"),
+    "unknown": gettext_lazy("Unknown"),
     "18_24": "18–24",
     "25_34": "25–34",
     "35_44": "35–44",
@@ -154,14 +210,14 @@ BREAKDOWN_LABELS: dict[str, dict[str, Any]] = {
 
 # The trend: municipality figures of the last four quarters.
 TREND_KEYS = [
-    ("clients_served", _l("Clients served"), fmt.COUNT),
-    ("caseload_end", _l("Caseload on the last day"), fmt.COUNT),
-    ("contacts_per_client_week", _l("Contacts per client per week"), fmt.RATE),
-    ("community_contact_share", _l("Contacts in the community"), fmt.SHARE),
-    ("crises", _l("Crises"), fmt.COUNT),
-    ("admissions_involuntary", _l("Involuntary admissions"), fmt.COUNT),
-    ("coercive_measures", _l("Coercive measures"), fmt.COUNT),
-    ("care_plan_coverage", _l("Care plans agreed in the last 3 months"), fmt.SHARE),
+    ("clients_served", gettext_lazy("Clients served"), fmt.COUNT),
+    ("caseload_end", gettext_lazy("Caseload on the last day"), fmt.COUNT),
+    ("contacts_per_client_week", gettext_lazy("Contacts per client per week"), fmt.RATE),
+    ("community_contact_share", gettext_lazy("Contacts in the community"), fmt.SHARE),
+    ("crises", gettext_lazy("Crises"), fmt.COUNT),
+    ("admissions_involuntary", gettext_lazy("Involuntary admissions"), fmt.COUNT),
+    ("coercive_measures", gettext_lazy("Coercive measures"), fmt.COUNT),
+    ("care_plan_coverage", gettext_lazy("Care plans agreed in the last 3 months"), fmt.SHARE),
 ]
 
 
