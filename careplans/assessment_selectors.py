@@ -36,9 +36,19 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def due_dates(started_on: date) -> list[tuple[str, date]]:
-    """The timepoints of the clock and their due dates for an episode started on `started_on`."""
-    return [(timepoint, add_months(started_on, months)) for months, timepoint in CLOCK]
+def due_dates(started_on: date, *, until: date | None = None) -> list[tuple[str, date]]:
+    """The timepoints of the clock and their due dates for an episode started on `started_on`.
+
+    Months 0, 3, 6 and 9; with `until`, also the follow-ups every three months after month 9
+    (as for plan reviews) up to the first one after `until`.
+    """
+    schedule = [(timepoint, add_months(started_on, months)) for months, timepoint in CLOCK]
+    if until is not None:
+        months = CLOCK[-1][0] + 3
+        while schedule[-1][1] <= until:
+            schedule.append((Assessment.Timepoint.FOLLOW_UP, add_months(started_on, months)))
+            months += 3
+    return schedule
 
 
 @dataclass(frozen=True)
@@ -73,7 +83,7 @@ def instrument_for_use(code: str) -> Instrument | None:
 
 
 def _current_timepoint(started_on: date, today: date) -> tuple[str, date, date | None] | None:
-    schedule = due_dates(started_on)
+    schedule = due_dates(started_on, until=today)
     current = None
     for index, (timepoint, due_on) in enumerate(schedule):
         if due_on <= today:
@@ -87,7 +97,7 @@ def _covers(
 ) -> bool:
     if row["assessed_on"] < started_on:
         return False
-    if row["timepoint"] == timepoint:
+    if row["timepoint"] == timepoint and timepoint != Assessment.Timepoint.FOLLOW_UP:
         return True
     if row["timepoint"] in UNTIMED:
         early = max(started_on, due_on - timedelta(days=EARLY_DAYS))
@@ -103,7 +113,7 @@ def assessments_due(
     clients: QuerySet[Client] | None = None,
     in_use: list[Instrument] | None = None,
 ) -> list[DueAssessment]:
-    """Scheduled assessments due now for the user's clients in care (months 0/3/6/9).
+    """Scheduled assessments due now for the user's clients in care (months 0/3/6/9, then 3-monthly).
 
     Only the current timepoint of each open episode is due: once month 6 arrives, a missed
     month-3 assessment is no longer asked for. Three queries, whatever the caseload size.

@@ -143,3 +143,23 @@ def test_form_suggests_other_once_the_timepoint_is_recorded(client, worker, team
     assert client.get(url + "?instrument=mansa").context["form"]["timepoint"].value() == "other"
     # DIALOG was not recorded at month 3 yet.
     assert client.get(url + "?instrument=dialog").context["form"]["timepoint"].value() == "month_3"
+
+
+def test_after_month_9_follow_ups_are_due_every_three_months(worker, jan31_client):
+    assert due_dates(date(2025, 1, 31), until=date(2026, 2, 1))[4:] == [
+        ("follow_up", date(2026, 1, 31)),
+        ("follow_up", date(2026, 4, 30)),
+    ]
+    for timepoint, day in [("baseline", date(2025, 1, 31)), ("month_3", date(2025, 4, 30)),
+                           ("month_6", date(2025, 7, 31)), ("month_9", date(2025, 10, 31))]:  # fmt: skip
+        AssessmentFactory(client=jan31_client, assessed_on=day, timepoint=timepoint)
+    assert _due(worker, date(2026, 1, 30)) == []
+    assert _due(worker, date(2026, 1, 31)) == [
+        ("Petrov", "mansa", "follow_up", date(2026, 1, 31), False)
+    ]
+    AssessmentFactory(client=jan31_client, assessed_on=date(2026, 2, 2), timepoint="follow_up")
+    assert _due(worker, date(2026, 4, 29)) == []
+    # The month-12 follow-up does not count for month 15.
+    assert _due(worker, date(2026, 4, 30)) == [
+        ("Petrov", "mansa", "follow_up", date(2026, 4, 30), False)
+    ]
