@@ -11,7 +11,7 @@ RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-co
 TEST_DEBS := $(RUN_DEBS) chromium poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-browser lint fmt bench messages sysdeps sysdeps-test venv clean
+.PHONY: run test test-browser lint fmt bench bench-load messages sysdeps sysdeps-test venv clean
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -63,6 +63,10 @@ messages: venv
 
 bench: venv
 	$(PY) bench/run.py $(if $(SCALE),--scale $(SCALE),)
+
+bench-load: venv
+	$(PY) -m pip install -q -e ".[dev,bench]"
+	$(PY) bench/load.py
 
 clean:
 	rm -rf $(VENV) var *.egg-info
