@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from locust import HttpUser, between, task
 
@@ -47,9 +47,9 @@ class FieldWorker(HttpUser):
         self.client.get(f"/clients/{pk}/", name="client page")
         form = self.client.get(f"/clients/{pk}/contacts/new/", name="contact form")
         token = CSRF.search(form.text).group(1)
-        when = (datetime.now() - timedelta(minutes=random.randint(5, 600))).strftime(
-            "%Y-%m-%dT%H:%M"
-        )  # noqa: DTZ005, S311
+        # Sofia is ahead of UTC: a UTC wall-clock time is in the past for the server.
+        ago = timedelta(minutes=random.randint(5, 600))  # noqa: S311
+        when = (datetime.now(UTC) - ago).strftime("%Y-%m-%dT%H:%M")
         with self.client.post(
             f"/clients/{pk}/contacts/new/",
             {
