@@ -1,13 +1,16 @@
 """Workers logging contacts from the field: sign in, open the caseload and a client, log a contact.
 
 Run by bench/load.py (loopback only). Each simulated user signs in once as one of the demo
-workers, then repeats: caseload → client page → contact form → save.
+workers, then repeats: caseload → client page → contact form → save, with a person's pauses
+between pages (a few seconds to read, 10–20 s to fill in the form): about one contact every
+25 s per worker.
 """
 
 from __future__ import annotations
 
 import random
 import re
+import time
 from datetime import UTC, datetime, timedelta
 
 from locust import HttpUser, between, task
@@ -19,8 +22,12 @@ CLIENT_LINK = re.compile(r'href="/clients/(\d+)/"')
 STAFF = re.compile(r'name="staff" value="(\d+)"[^>]*checked')
 
 
+def pause(low: float, high: float) -> None:
+    time.sleep(random.uniform(low, high))  # noqa: S311 - locust makes sleep cooperative
+
+
 class FieldWorker(HttpUser):
-    wait_time = between(1, 3)
+    wait_time = between(2, 5)
 
     def on_start(self) -> None:
         self.username = random.choice(WORKERS)  # noqa: S311 - load test, not security
@@ -44,8 +51,11 @@ class FieldWorker(HttpUser):
         if not self.client_ids:
             return
         pk = random.choice(self.client_ids)  # noqa: S311
+        pause(2, 5)
         self.client.get(f"/clients/{pk}/", name="client page")
+        pause(2, 5)
         form = self.client.get(f"/clients/{pk}/contacts/new/", name="contact form")
+        pause(10, 20)
         token = CSRF.search(form.text).group(1)
         # Sofia is ahead of UTC: a UTC wall-clock time is in the past for the server.
         ago = timedelta(minutes=random.randint(5, 600))  # noqa: S311
