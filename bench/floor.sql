@@ -107,7 +107,7 @@ ag AS (
     FROM outreach_agencyrequest a CROSS JOIN bounds b
 ),
 ms AS (
-    SELECT json_object_agg(kind, n) AS milestones_by_kind FROM (
+    SELECT coalesce(json_object_agg(kind, n), '{}') AS milestones_by_kind FROM (
         SELECT m.kind, count(*) AS n
         FROM outreach_milestone m CROSS JOIN bounds b
         WHERE m.achieved_on BETWEEN b.first AND b.last
@@ -115,7 +115,7 @@ ms AS (
     ) k
 ),
 by_reason AS (
-    SELECT json_object_agg(coalesce(discharge_reason, 'None'), n) AS episodes_ended_by_reason FROM (
+    SELECT coalesce(json_object_agg(coalesce(discharge_reason, 'None'), n), '{}') AS episodes_ended_by_reason FROM (
         SELECT e.discharge_reason, count(*) AS n
         FROM outreach_episode e CROSS JOIN bounds b
         WHERE e.ended_on BETWEEN b.first AND b.last
@@ -123,7 +123,7 @@ by_reason AS (
     ) k
 ),
 by_source AS (
-    SELECT json_object_agg(source, n) AS referrals_by_source FROM (
+    SELECT coalesce(json_object_agg(source, n), '{}') AS referrals_by_source FROM (
         SELECT r.source, count(*) AS n
         FROM referrals_referral r CROSS JOIN bounds b
         WHERE r.received_at >= b.t0 AND r.received_at < b.t1
@@ -131,7 +131,7 @@ by_source AS (
     ) k
 ),
 by_kind AS (
-    SELECT json_object_agg(kind, n) AS coercive_measures_by_kind FROM (
+    SELECT coalesce(json_object_agg(kind, n), '{}') AS coercive_measures_by_kind FROM (
         SELECT m.kind, count(*) AS n
         FROM outreach_coercivemeasure m CROSS JOIN bounds b
         WHERE m.started_at >= b.t0 AND m.started_at < b.t1
