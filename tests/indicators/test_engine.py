@@ -226,6 +226,20 @@ def test_first_contact_days(compute, make_client, team):
     assert v["first_contact_days_p90_n"] == 4
 
 
+def test_first_contact_is_on_or_after_the_local_day_of_receipt(compute, make_client, team):
+    client = make_client()
+    Referral.objects.create(
+        municipality=team.municipality, client=client, received_at=local(2026, 7, 20, 0, 30),
+        source="gp", status="received",
+    )  # 19 July 21:30 in UTC, 20 July locally  # fmt: skip
+    contact(client, local(2026, 7, 19, 23, 30))  # the same UTC date, but the day before locally
+    contact(client, local(2026, 7, 20, 0, 10))  # before the receipt, but on its local day: 0 days
+    contact(client, local(2026, 7, 22, 0, 15))
+    v = compute()
+    assert v["first_contact_days_median"] == 0.0
+    assert v["first_contact_days_median_n"] == 1
+
+
 # --- Contacts and engagement --------------------------------------------------------------------
 
 
