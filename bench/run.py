@@ -339,7 +339,23 @@ def write_results(results: dict[str, dict]) -> None:
         lines += [f"## {scale}", "", "| measure | value |", "|---|---|"]
         lines += [f"| {k} | {v} |" for k, v in rows]
         lines.append("")
+    lines += _other_sections()
     (BENCH / "RESULTS.md").write_text("\n".join(lines))
+
+
+def _other_sections() -> list[str]:
+    """The sections of RESULTS.md other benchmarks wrote (not ## S/M/L), kept as they are."""
+    path = BENCH / "RESULTS.md"
+    if not path.exists():
+        return []
+    kept: list[str] = []
+    keep = False
+    for line in path.read_text().splitlines():
+        if line.startswith("## "):
+            keep = line[3:].strip() not in ("S", "M", "L")
+        if keep:
+            kept.append(line)
+    return [*kept, ""] if kept else []
 
 
 def main() -> None:
