@@ -301,6 +301,15 @@ class _Context:
         self.tz = ZoneInfo(settings.TIME_ZONE)
         self.first = period.first
         self.last = period.last
+        # A municipality's teams, looked up once: filtering rows on their client's team id saves
+        # joining every row to the client's team (-25 % at L, where one municipality has all).
+        self.municipality_teams: list[int] | None = None
+        if target.municipality is not None:
+            self.municipality_teams = list(
+                Team.objects.filter(municipality_id=target.municipality.pk).values_list(
+                    "pk", flat=True
+                )
+            )
 
     def midnight(self, day: date) -> datetime:
         return datetime.combine(day, time.min, tzinfo=self.tz)
@@ -321,6 +330,8 @@ class _Context:
         return TruncDate(field, tzinfo=self.tz)
 
     def cq(self, prefix: str = "client__") -> Q:
+        if prefix == "client__" and self.municipality_teams is not None:
+            return Q(client__team_id__in=self.municipality_teams)
         return self.target.clients(prefix)
 
     @staticmethod

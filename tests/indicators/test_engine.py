@@ -514,6 +514,18 @@ def test_scopes_team_municipality_and_all(make_client, team, other_team):
         engine.compute(q3, Scope.team("nobody"))
 
 
+def test_municipality_without_teams(make_client):
+    episode(make_client(), date(2026, 1, 1))  # another municipality's client
+    empty = MunicipalityFactory(slug="vidin")
+    Referral.objects.create(municipality=empty, received_at=local(2026, 7, 2), source="gp")
+    v = engine.compute(Period.parse("2026-Q3"), Scope.municipality(empty.slug))
+    assert v["referrals_received"] == 1  # the municipality's own referral, without a team
+    assert (v["clients_served"], v["client_days"], v["contacts_seen"]) == (0, 0, 0)
+    assert v["clients_served_by_sex"] == {"female": 0, "male": 0, "other": 0, "unknown": 0}
+    assert v["qol_change_mean"] is None
+    assert v["care_plan_coverage"] is None
+
+
 def test_month_period(compute, make_client):
     episode(make_client(), date(2026, 7, 15), date(2026, 8, 3))
     assert compute("2026-07")["client_days"] == 17
