@@ -1,9 +1,12 @@
--- The floor: the main figures of INDICATORS.md for one period over everything, as ONE
--- hand-written SQL statement (PostgreSQL). bench/run.py times it next to compute_indicators.
+-- The floor: the figures of INDICATORS.md for one period over everything, as ONE hand-written
+-- SQL statement (PostgreSQL). bench/run.py times it next to compute_indicators. It computes what
+-- the engine computes (medians, p90, the QoL change, per-client-year rates, the breakdowns by
+-- reason, source, kind, sex and age), so that the ratio compares like with like; it uses LATERAL
+-- joins and single passes where the ORM cannot.
 -- Parameters (psycopg): %(first)s and %(last)s are the period's first and last day, %(tz)s the
 -- project's TIME_ZONE. Datetimes are cut at local midnight, as the definitions say.
 WITH
-bounds AS (
+bounds AS NOT MATERIALIZED (
     SELECT
         %(first)s::date AS first,
         %(last)s::date AS last,
@@ -104,9 +107,138 @@ ag AS (
     FROM outreach_agencyrequest a CROSS JOIN bounds b
 ),
 ms AS (
-    SELECT count(*) AS milestones
-    FROM outreach_milestone m CROSS JOIN bounds b
-    WHERE m.achieved_on BETWEEN b.first AND b.last
+    SELECT coalesce(json_object_agg(kind, n), '{}') AS milestones_by_kind FROM (
+        SELECT m.kind, count(*) AS n
+        FROM outreach_milestone m CROSS JOIN bounds b
+        WHERE m.achieved_on BETWEEN b.first AND b.last
+        GROUP BY 1
+    ) k
+),
+by_reason AS (
+    SELECT coalesce(json_object_agg(coalesce(discharge_reason, 'None'), n), '{}') AS episodes_ended_by_reason FROM (
+        SELECT e.discharge_reason, count(*) AS n
+        FROM outreach_episode e CROSS JOIN bounds b
+        WHERE e.ended_on BETWEEN b.first AND b.last
+        GROUP BY 1
+    ) k
+),
+by_source AS (
+    SELECT coalesce(json_object_agg(source, n), '{}') AS referrals_by_source FROM (
+        SELECT r.source, count(*) AS n
+        FROM referrals_referral r CROSS JOIN bounds b
+        WHERE r.received_at >= b.t0 AND r.received_at < b.t1
+        GROUP BY 1
+    ) k
+),
+by_kind AS (
+    SELECT coalesce(json_object_agg(kind, n), '{}') AS coercive_measures_by_kind FROM (
+        SELECT m.kind, count(*) AS n
+        FROM outreach_coercivemeasure m CROSS JOIN bounds b
+        WHERE m.started_at >= b.t0 AND m.started_at < b.t1
+        GROUP BY 1
+    ) k
+),
+first_contact AS (
+    -- Days from the local date of receipt to the first seen contact on or after it, for the
+    -- referrals whose first seen contact falls in the period.
+    SELECT
+        count(*) AS n,
+        percentile_cont(0.5) WITHIN GROUP (ORDER BY d) AS first_contact_days_median,
+        percentile_disc(0.9) WITHIN GROUP (ORDER BY d) AS first_contact_days_p90
+    FROM (
+        SELECT (f.started_at AT TIME ZONE %(tz)s)::date - (r.received_at AT TIME ZONE %(tz)s)::date AS d
+        FROM referrals_referral r CROSS JOIN bounds b
+        CROSS JOIN LATERAL (
+            SELECT c.started_at FROM outreach_contact c
+            WHERE c.client_id = r.client_id AND c.mode = 'face_to_face' AND c.outcome = 'met'
+              AND c.started_at >= ((r.received_at AT TIME ZONE %(tz)s)::date::timestamp AT TIME ZONE %(tz)s)
+            ORDER BY c.started_at
+            LIMIT 1
+        ) f
+        WHERE r.client_id IS NOT NULL AND r.received_at < b.t1
+          AND f.started_at >= b.t0 AND f.started_at < b.t1
+    ) x
+),
+qol AS (
+    -- Per episode overlapping the period: the first MANSA in the episode, and the last one at
+    -- least 60 days later, in the episode and by the period's end.
+    SELECT count(fu.score - bl.score) AS n, avg(fu.score - bl.score) AS qol_change_mean
+    FROM outreach_episode e CROSS JOIN bounds b
+    CROSS JOIN LATERAL (
+        SELECT a.assessed_on, a.score FROM careplans_assessment a
+        WHERE a.client_id = e.client_id AND a.score IS NOT NULL
+          AND a.instrument_id IN (SELECT i.id FROM careplans_instrument i WHERE i.code = 'mansa')
+          AND a.assessed_on >= e.started_on AND a.assessed_on <= coalesce(e.ended_on, '9999-12-31')
+        ORDER BY a.assessed_on, a.id
+        LIMIT 1
+    ) bl
+    CROSS JOIN LATERAL (
+        SELECT a.score FROM careplans_assessment a
+        WHERE a.client_id = e.client_id AND a.score IS NOT NULL
+          AND a.instrument_id IN (SELECT i.id FROM careplans_instrument i WHERE i.code = 'mansa')
+          AND a.assessed_on >= bl.assessed_on + 60
+          AND a.assessed_on <= least(coalesce(e.ended_on, '9999-12-31'), b.last)
+        ORDER BY a.assessed_on DESC, a.id DESC
+        LIMIT 1
+    ) fu
+    WHERE e.started_on <= b.last AND (e.ended_on IS NULL OR e.ended_on >= b.first)
+),
+cohort AS (
+    -- Involuntary admissions in the year before each episode overlapping the period, and during
+    -- it up to the period's end, with the episode days in that span.
+    SELECT count(*) AS n, sum(before) AS sum_before, sum(during) AS sum_during, sum(days) AS sum_days
+    FROM (
+        SELECT
+            (SELECT count(*) FROM outreach_hospitalstay h
+             WHERE h.client_id = e.client_id AND h.legal_status = 'involuntary'
+               AND h.admitted_on BETWEEN e.started_on - 365 AND e.started_on - 1) AS before,
+            (SELECT count(*) FROM outreach_hospitalstay h
+             WHERE h.client_id = e.client_id AND h.legal_status = 'involuntary'
+               AND h.admitted_on BETWEEN e.started_on AND least(coalesce(e.ended_on, b.last), b.last)) AS during,
+            least(coalesce(e.ended_on, b.last), b.last) - e.started_on + 1 AS days
+        FROM outreach_episode e CROSS JOIN bounds b
+        WHERE e.started_on <= b.last AND (e.ended_on IS NULL OR e.ended_on >= b.first)
+    ) x
+),
+flagged AS (
+    -- The distinct clients served, with an involuntary admission, with a coercive measure.
+    SELECT client_id, bool_or(k = 's') AS served, bool_or(k = 'i') AS involuntary, bool_or(k = 'c') AS coerced
+    FROM (
+        SELECT e.client_id, 's' AS k FROM outreach_episode e CROSS JOIN bounds b
+        WHERE e.started_on <= b.last AND (e.ended_on IS NULL OR e.ended_on >= b.first)
+        UNION ALL
+        SELECT h.client_id, 'i' FROM outreach_hospitalstay h CROSS JOIN bounds b
+        WHERE h.admitted_on BETWEEN b.first AND b.last AND h.legal_status = 'involuntary'
+        UNION ALL
+        SELECT m.client_id, 'c' FROM outreach_coercivemeasure m CROSS JOIN bounds b
+        WHERE m.started_at >= b.t0 AND m.started_at < b.t1
+    ) u
+    GROUP BY client_id
+),
+by_sex_age AS (
+    -- Each client's age on the period's last day: 25 or more when born on or before the same day
+    -- 25 years earlier (29 February falls back to 28 February), and so on.
+    SELECT json_agg(json_build_object(
+        'sex', sex, 'band', band, 'served', served, 'involuntary', involuntary, 'coerced', coerced
+    )) AS by_sex_age
+    FROM (
+        SELECT
+            cl.sex,
+            CASE
+                WHEN cl.birth_date IS NULL THEN 'unknown'
+                WHEN cl.birth_date > (b.last - interval '25 years')::date THEN '18_24'
+                WHEN cl.birth_date > (b.last - interval '35 years')::date THEN '25_34'
+                WHEN cl.birth_date > (b.last - interval '45 years')::date THEN '35_44'
+                WHEN cl.birth_date > (b.last - interval '55 years')::date THEN '45_54'
+                WHEN cl.birth_date > (b.last - interval '65 years')::date THEN '55_64'
+                ELSE '65_plus'
+            END AS band,
+            count(*) FILTER (WHERE f.served) AS served,
+            count(*) FILTER (WHERE f.involuntary) AS involuntary,
+            count(*) FILTER (WHERE f.coerced) AS coerced
+        FROM flagged f JOIN outreach_client cl ON cl.id = f.client_id CROSS JOIN bounds b
+        GROUP BY 1, 2
+    ) g
 ),
 plans AS (
     SELECT
@@ -155,6 +287,18 @@ SELECT json_build_object(
     'agency_requests_sent', ag.agency_requests_sent,
     'agency_response_days_median', ag.agency_response_days_median,
     'agency_requests_open_30d', ag.agency_requests_open_30d,
-    'milestones', ms.milestones
+    'milestones_by_kind', ms.milestones_by_kind,
+    'episodes_ended_by_reason', by_reason.episodes_ended_by_reason,
+    'referrals_by_source', by_source.referrals_by_source,
+    'coercive_measures_by_kind', by_kind.coercive_measures_by_kind,
+    'first_contact_days_median', first_contact.first_contact_days_median,
+    'first_contact_days_median_n', first_contact.n,
+    'first_contact_days_p90', first_contact.first_contact_days_p90,
+    'qol_change_mean', qol.qol_change_mean,
+    'qol_change_mean_n', qol.n,
+    'involuntary_admissions_per_client_year_before', cohort.sum_before::numeric / nullif(cohort.n, 0),
+    'involuntary_admissions_per_client_year_during', cohort.sum_during / nullif(cohort.sum_days / 365.0, 0),
+    'by_sex_age', by_sex_age.by_sex_age
 )
-FROM ep, co, not_seen, team_approach, hs, rl, cr, rf, cm, ag, ms, plans;
+FROM ep, co, not_seen, team_approach, hs, rl, cr, rf, cm, ag, ms, plans,
+    by_reason, by_source, by_kind, first_contact, qol, cohort, by_sex_age;

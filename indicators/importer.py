@@ -651,8 +651,12 @@ def _existing(qs: models.QuerySet, fields: Iterable[str]) -> dict[str, dict[str,
     }
 
 
-def bulk_insert(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
-    """Insert rows given as {attname: value}; set each row's "id". COPY on PostgreSQL."""
+def bulk_insert(model: type[models.Model], rows: list[dict[str, Any]], *, ids: bool = True) -> None:
+    """Insert rows given as {attname: value}; set each row's "id". COPY on PostgreSQL.
+
+    With ``ids=False`` (nothing refers to the new rows) PostgreSQL numbers the rows itself and
+    the rows get no "id".
+    """
     if not rows:
         return
     if connection.vendor != "postgresql":
@@ -661,7 +665,7 @@ def bulk_insert(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
         for row, obj in zip(rows, objs, strict=True):
             row["id"] = obj.pk
         return
-    fields = list(model._meta.concrete_fields)
+    fields = [f for f in model._meta.concrete_fields if ids or f.attname != "id"]
     now = timezone.now()
     static: dict[str, Any] = {}
     dynamic: list[models.Field] = []
@@ -682,12 +686,15 @@ def bulk_insert(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
     json_fields = {f.attname for f in fields if isinstance(f, models.JSONField)}
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [table, len(rows)],
-        )
-        for row, (pk,) in zip(rows, cursor.fetchall(), strict=True):
-            row["id"] = pk
+        if ids:
+            # The sequence is looked up once (per row, pg_get_serial_sequence costs 4× nextval).
+            cursor.execute(
+                "WITH q AS MATERIALIZED (SELECT pg_get_serial_sequence(%s, 'id')::regclass AS seq)"
+                " SELECT nextval(q.seq) FROM q CROSS JOIN generate_series(1, %s)",
+                [table, len(rows)],
+            )
+            for row, (pk,) in zip(rows, cursor.fetchall(), strict=True):
+                row["id"] = pk
         columns = ", ".join(quote(f.column) for f in fields)
         names = [f.attname for f in fields]
         lines = []
@@ -710,9 +717,15 @@ def copy_rows(cursor: Any, statement: str, rows: list[list[Any]]) -> None:
 
 
 def _write(
-    plan: _Plan, result: ImportResult, name: str, extra_update: tuple[str, ...] = ()
+    plan: _Plan,
+    result: ImportResult,
+    name: str,
+    extra_update: tuple[str, ...] = (),
+    *,
+    ids: bool = False,
 ) -> None:
-    bulk_insert(plan.model, plan.create)
+    """Write a plan; ``ids=True`` when later rows refer to the created ones."""
+    bulk_insert(plan.model, plan.create, ids=ids)
     if plan.update:
         plan.model.objects.bulk_update(
             plan.update, plan.fields + list(extra_update), batch_size=500
@@ -870,7 +883,7 @@ class _Importer:
             lambda r: r.values,
             extra={"team_id": team.pk},
         )
-        _write(plan, self.result, "people.csv")
+        _write(plan, self.result, "people.csv", ids=True)
         for row in plan.create:
             client_pk[row["source_ref"]] = row["id"]
         self.client_pk = client_pk
@@ -1098,9 +1111,11 @@ class _Importer:
                 user["date_joined"] = timezone.now()
                 if user["role"] == Role.COORDINATOR:
                     user["municipality_id"] = team.municipality_id
-        _write(plan, self.result, "staff.csv")
+        _write(plan, self.result, "staff.csv", ids=True)
         bulk_insert(
-            User.teams.through, [{"user_id": u["id"], "team_id": team.pk} for u in plan.create]
+            User.teams.through,
+            [{"user_id": u["id"], "team_id": team.pk} for u in plan.create],
+            ids=False,
         )
         self.staff_pk = {ref: row["pk"] for ref, row in existing.items()}
         for user in plan.create:
@@ -1242,7 +1257,7 @@ class _Importer:
                     obj.updated_at = now
                     plan.update.append(obj)
                     plan.unchanged -= 1
-        _write(plan, self.result, "contacts.csv", extra_update=("updated_at",))
+        _write(plan, self.result, "contacts.csv", extra_update=("updated_at",), ids=True)
         links = [
             {"contact_id": row["id"], "user_id": uid}
             for row in plan.create
@@ -1252,7 +1267,7 @@ class _Importer:
             if old - new:
                 through.objects.filter(contact_id=pk, user_id__in=old - new).delete()
             links.extend({"contact_id": pk, "user_id": uid} for uid in new - old)
-        bulk_insert(through, links)
+        bulk_insert(through, links, ids=False)
 
     def write_simple(
         self,

@@ -450,12 +450,14 @@ class _Table:
         self.columns = [f.column for f in self.fields]
         now = timezone.now()
         self.defaults: dict[str, Any] = {}
+        # Fields with a callable default (e.g. a JSONField's dict): a fresh value per row.
+        self.dynamic: list[models.Field] = []
         for f in self.fields:
             if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
                 self.defaults[f.attname] = now
-            elif f.has_default() and (not callable(f.default) or isinstance(f, models.JSONField)):
-                # A JSON default (dict, list) is the same empty value for every row; other
-                # callable defaults (random codes) must be given per row by the generator.
+            elif f.has_default() and callable(f.default):
+                self.dynamic.append(f)
+            elif f.has_default():
                 self.defaults[f.attname] = f.get_default()
             elif f.null:
                 self.defaults[f.attname] = None
@@ -497,6 +499,9 @@ class _Table:
         lines = []
         for row in rows:
             values = {**self.defaults, **row}
+            for f in self.dynamic:
+                if f.attname not in values:
+                    values[f.attname] = f.get_default()
             for name in json_names:
                 values[name] = json.dumps(values[name])
             lines.append([values[n] for n in names])

@@ -505,6 +505,13 @@ class Contact(models.Model):
         indexes = [
             models.Index(fields=["client", "-started_at"]),
             models.Index(fields=["started_at"]),
+            # Seen contacts (face to face, met) of a client in time order: the indicator engine's
+            # "first contact after referral", "not seen in 30 days" and similar lookups.
+            models.Index(
+                fields=["client", "started_at"],
+                condition=Q(mode="face_to_face", outcome="met"),
+                name="contact_seen_client_idx",
+            ),
         ]
 
     def __str__(self) -> str:
