@@ -42,6 +42,23 @@ def _apply_form_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
+def _client_form_page(
+    request: HttpRequest, client, form, *, save, saved: str, template: str
+) -> HttpResponse:
+    """Validate a client's form, save it through its service, or show it again with errors."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save()
+        except ValidationError as exc:
+            _apply_form_errors(form, exc)
+        else:
+            messages.success(request, saved)
+            return redirect(client)
+    return render(
+        request, template, {"client": client, "form": form}, status=400 if form.errors else 200
+    )
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Send each role to where its work starts."""
@@ -319,21 +336,15 @@ def support_person_edit(
         else SupportPerson(client=client)
     )
     form = SupportPersonForm(request.POST or None, instance=person)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.support_person_save(
-                client=client, actor=request.user, person=form.instance, request=request
-            )
-        except ValidationError as exc:
-            _apply_form_errors(form, exc)
-        else:
-            messages.success(request, _("Support network saved."))
-            return redirect(client)
-    return render(
+    return _client_form_page(
         request,
-        "outreach/support_person_form.html",
-        {"client": client, "form": form},
-        status=400 if form.errors else 200,
+        client,
+        form,
+        save=lambda: services.support_person_save(
+            client=client, actor=request.user, person=form.instance, request=request
+        ),
+        saved=_("Support network saved."),
+        template="outreach/support_person_form.html",
     )
 
 
@@ -344,21 +355,15 @@ def consent_create(request: HttpRequest, client_pk: int) -> HttpResponse:
     client = access.client_for_request(request, client_pk)
     form = ConsentForm(request.POST or None, initial={"given_on": timezone.localdate()})
     form.instance.client = client
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.consent_save(
-                client=client, actor=request.user, consent=form.instance, request=request
-            )
-        except ValidationError as exc:
-            _apply_form_errors(form, exc)
-        else:
-            messages.success(request, _("Consent recorded."))
-            return redirect(client)
-    return render(
+    return _client_form_page(
         request,
-        "outreach/consent_form.html",
-        {"client": client, "form": form},
-        status=400 if form.errors else 200,
+        client,
+        form,
+        save=lambda: services.consent_save(
+            client=client, actor=request.user, consent=form.instance, request=request
+        ),
+        saved=_("Consent recorded."),
+        template="outreach/consent_form.html",
     )
 
 
