@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from careplans import services
+from careplans.assessment_selectors import add_months
 from careplans.models import CarePlan, Goal
 from outreach import demo
 from outreach.models import Episode, SupportPerson
@@ -28,7 +29,7 @@ GOALS = [
 
 @demo.register
 def seed_careplans(ctx: demo.DemoContext) -> None:
-    """Plans for about two thirds of the clients with an open episode."""
+    """Plans for most clients with an open episode, reviewed on time for most of them."""
     rng = ctx.rng
     episodes = (
         Episode.objects.filter(ended_on__isnull=True, client__in=[c.pk for c in ctx.clients])
@@ -38,7 +39,7 @@ def seed_careplans(ctx: demo.DemoContext) -> None:
     for n, episode in enumerate(episodes):
         client = episode.client
         tandem = client.tandem
-        if tandem is None or n % 3 == 2 or CarePlan.objects.filter(episode=episode).exists():
+        if tandem is None or n % 6 == 5 or CarePlan.objects.filter(episode=episode).exists():
             continue  # some clients are still in engagement: no plan yet
         worker, peer = tandem.professional, tandem.peer
         plan = services.careplan_create(
@@ -85,12 +86,12 @@ def seed_careplans(ctx: demo.DemoContext) -> None:
             ),
         )
         plan.refresh_from_db()
-        if n % 4 == 3:
+        if n % 8 == 7:
             continue  # written but not signed yet
         agreed_on = min(ctx.today, episode.started_on + timedelta(days=rng.randint(5, 25)))
         services.careplan_sign(careplan=plan, user=worker, plan_version=plan.version)
         services.careplan_sign(careplan=plan, user=peer, plan_version=plan.version)
-        answer = "disagree" if n % 7 == 5 else "agree"
+        answer = "disagree" if n % 11 == 5 else "agree"
         services.careplan_respond(
             careplan=plan,
             author=worker,
@@ -99,8 +100,14 @@ def seed_careplans(ctx: demo.DemoContext) -> None:
             in_their_words="Не съм съгласна с лекарствата." if answer == "disagree" else "",
             responded_on=agreed_on,
         )
-        if answer == "agree" and (ctx.today - episode.started_on).days > 100 and n % 2 == 0:
-            held_on = min(ctx.today, episode.started_on + timedelta(days=92))
+        if answer != "agree":
+            continue
+        # Reviews every third month; for some clients the latest one is late (it shows as due).
+        months = 3
+        while (held_on := add_months(episode.started_on, months)) <= ctx.today - timedelta(days=10):
+            if n % 5 == 4 and add_months(episode.started_on, months + 3) > ctx.today:
+                break
+            held_on = min(ctx.today, held_on + timedelta(days=rng.randint(0, 6)))
             plan.refresh_from_db()
             goal = plan.goals.first()
             services.review_record(
@@ -123,13 +130,15 @@ def seed_careplans(ctx: demo.DemoContext) -> None:
                 in_their_words="Да.",
                 responded_on=held_on,
             )
-            services.comment_add(
-                careplan=plan,
-                author=peer,
-                plan_version=plan.version,
-                text="Радвам се, че имам стая.",
-                made_on=held_on,
-            )
+            if months == 3:
+                services.comment_add(
+                    careplan=plan,
+                    author=peer,
+                    plan_version=plan.version,
+                    text="Радвам се, че имам стая.",
+                    made_on=held_on,
+                )
+            months += 3
 
 
 # Assessments have their own demo module; importing it registers its seeding function.

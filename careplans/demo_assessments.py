@@ -29,12 +29,12 @@ def seed_assessments(ctx: DemoContext) -> None:
         return
     for n, client in enumerate(ctx.clients):
         episode = client.episodes.filter(ended_on__isnull=True).order_by("-started_on").first()
-        if episode is None or n % 4 == 3:  # leave some due, to show the clock
+        if episode is None or n % 6 == 3:  # leave some due, to show the clock
             continue
         author = client.tandem.professional if client.tandem else ctx.users["worker"]
         level = ctx.rng.choice((3, 3, 4))
         for timepoint, due_on in due_dates(episode.started_on):
-            if due_on > ctx.today or (timepoint != "baseline" and ctx.rng.random() < 0.25):
+            if due_on > ctx.today or (timepoint != "baseline" and ctx.rng.random() < 0.1):
                 continue
             assessment_record(
                 client=client,
