@@ -10,16 +10,20 @@ import math
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 from zoneinfo import ZoneInfo
 
+# Clients and staff members are named by ints (ORM-built caseloads) or by "team:ref" strings
+# (caseloads read from the CSV rows of IMPORT_FORMAT.md).
+Key = int | str
+
 
 @dataclass
 class RClient:
-    id: int
+    id: Key
     team: str
     sex: str = "unknown"
     birth_date: date | None = None
@@ -27,7 +31,7 @@ class RClient:
 
 @dataclass
 class REpisode:
-    client: int
+    client: Key
     started_on: date
     ended_on: date | None = None
     discharge_reason: str = ""
@@ -35,19 +39,19 @@ class REpisode:
 
 @dataclass
 class RContact:
-    client: int
+    client: Key
     started_at: datetime
     mode: str = "face_to_face"
     outcome: str = "met"
     location: str = "street"
     duration_minutes: int = 30
     informal_support_present: bool = False
-    staff: frozenset[int] = frozenset()
+    staff: frozenset[Key] = frozenset()
 
 
 @dataclass
 class RStay:
-    client: int
+    client: Key
     admitted_on: date
     discharged_on: date | None
     legal_status: str
@@ -55,20 +59,20 @@ class RStay:
 
 @dataclass
 class RRelapse:
-    client: int
+    client: Key
     onset_on: date
 
 
 @dataclass
 class RCrisis:
-    client: int
+    client: Key
     reported_at: datetime
     first_response_at: datetime | None
 
 
 @dataclass
 class RMeasure:
-    client: int
+    client: Key
     started_at: datetime
     kind: str
     debriefed_on: date | None
@@ -76,21 +80,21 @@ class RMeasure:
 
 @dataclass
 class RAgencyRequest:
-    client: int
+    client: Key
     sent_on: date
     responded_on: date | None
 
 
 @dataclass
 class RMilestone:
-    client: int
+    client: Key
     kind: str
     achieved_on: date
 
 
 @dataclass
 class RReferral:
-    client: int | None
+    client: Key | None
     team: str | None
     received_at: datetime
     source: str
@@ -100,13 +104,13 @@ class RReferral:
 
 @dataclass
 class RAgreement:
-    client: int
+    client: Key
     agreed_on: date
 
 
 @dataclass
 class RAssessment:
-    client: int
+    client: Key
     assessed_on: date
     score: Decimal | None
     instrument: str = "mansa"
@@ -176,7 +180,7 @@ def reference(data: Caseload, first: date, last: date, teams: set[str] | None, t
     def seen(ct: RContact) -> bool:
         return ct.mode == "face_to_face" and ct.outcome == "met"
 
-    def disaggregate(key: str, ids: set[int]) -> dict[str, Any]:
+    def disaggregate(key: str, ids: set[Key]) -> dict[str, Any]:
         by_sex = dict.fromkeys(("female", "male", "other", "unknown"), 0)
         by_age = dict.fromkeys(
             ("18_24", "25_34", "35_44", "45_54", "55_64", "65_plus", "unknown"), 0
@@ -255,7 +259,7 @@ def reference(data: Caseload, first: date, last: date, teams: set[str] | None, t
         ct.informal_support_present and in_p(local(ct.started_at)) for ct in contacts
     )
 
-    def seen_between(client: int, a: date, b: date) -> list[RContact]:
+    def seen_between(client: Key, a: date, b: date) -> list[RContact]:
         return [
             ct
             for ct in contacts
@@ -276,7 +280,7 @@ def reference(data: Caseload, first: date, last: date, teams: set[str] | None, t
     }
     team_ok = 0
     for client in recent:
-        staff: set[int] = set()
+        staff: set[Key] = set()
         for ct in seen_between(client, last - timedelta(days=13), last):
             staff |= ct.staff
         team_ok += len(staff) >= 2
@@ -396,5 +400,126 @@ def reference(data: Caseload, first: date, last: date, teams: set[str] | None, t
     return out
 
 
-def data_team(data: Caseload, client_id: int) -> str:
+def data_team(data: Caseload, client_id: Key) -> str:
     return next(c.team for c in data.clients if c.id == client_id)
+
+
+# --- Reading the CSV rows of IMPORT_FORMAT.md into a Caseload (no importer, no database) ---
+
+
+def parse_moment(value: str, tz: str) -> datetime:
+    """A datetime cell as an instant in UTC; without an offset it is wall time in `tz`.
+
+    IMPORT_FORMAT.md: a wall time that occurs twice takes the earlier (summer-time) offset,
+    which is ``fold=0``. Wall times skipped by a clock change are invalid (never given here).
+    """
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(tz), fold=0)
+    return moment.astimezone(UTC)
+
+
+def _day(value: str) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def caseload_from_rows(files: dict[str, dict[str, list[dict[str, str]]]], tz: str) -> Caseload:
+    """The Caseload that the CSV rows describe, for {team slug: {file name: rows}}.
+
+    A person is identified by (team, person_ref) and a staff member by (team, staff_ref): refs are
+    the source system's identifiers, per import. A referral with an empty `person_ref` belongs to
+    the team it was imported into.
+    """
+    data = Caseload()
+    for team, rows in files.items():
+
+        def person(ref: str, team: str = team) -> str:
+            return f"{team}:{ref}"
+
+        for r in rows.get("people.csv", []):
+            data.clients.append(
+                RClient(person(r["person_ref"]), team, r["sex"], _day(r["birth_date"]))
+            )
+        for r in rows.get("episodes.csv", []):
+            data.episodes.append(
+                REpisode(
+                    person(r["person_ref"]),
+                    _day(r["started_on"]),
+                    _day(r["ended_on"]),
+                    r["discharge_reason"],
+                )
+            )
+        for r in rows.get("contacts.csv", []):
+            refs = r["staff_refs"].split(";") if r["staff_refs"] else []
+            data.contacts.append(
+                RContact(
+                    person(r["person_ref"]),
+                    parse_moment(r["started_at"], tz),
+                    mode=r["mode"],
+                    outcome=r["outcome"],
+                    location=r["location"],
+                    duration_minutes=int(r["duration_minutes"]),
+                    informal_support_present=r["informal_support_present"] == "true",
+                    staff=frozenset(f"{team}:{s}" for s in refs),
+                )
+            )
+        for r in rows.get("hospital_stays.csv", []):
+            data.stays.append(
+                RStay(
+                    person(r["person_ref"]),
+                    _day(r["admitted_on"]),
+                    _day(r["discharged_on"]),
+                    r["legal_status"],
+                )
+            )
+        for r in rows.get("relapses.csv", []):
+            data.relapses.append(RRelapse(person(r["person_ref"]), _day(r["onset_on"])))
+        for r in rows.get("crises.csv", []):
+            data.crises.append(
+                RCrisis(
+                    person(r["person_ref"]),
+                    parse_moment(r["reported_at"], tz),
+                    parse_moment(r["first_response_at"], tz) if r["first_response_at"] else None,
+                )
+            )
+        for r in rows.get("careplan_reviews.csv", []):
+            data.agreements.append(RAgreement(person(r["person_ref"]), _day(r["agreed_on"])))
+        for r in rows.get("assessments.csv", []):
+            data.assessments.append(
+                RAssessment(
+                    person(r["person_ref"]),
+                    _day(r["assessed_on"]),
+                    Decimal(r["score"]) if r["score"] else None,
+                    instrument=r["instrument"],
+                )
+            )
+        for r in rows.get("coercive_measures.csv", []):
+            data.measures.append(
+                RMeasure(
+                    person(r["person_ref"]),
+                    parse_moment(r["started_at"], tz),
+                    r["kind"],
+                    _day(r["debriefed_on"]),
+                )
+            )
+        for r in rows.get("agency_requests.csv", []):
+            data.agency_requests.append(
+                RAgencyRequest(person(r["person_ref"]), _day(r["sent_on"]), _day(r["responded_on"]))
+            )
+        for r in rows.get("milestones.csv", []):
+            data.milestones.append(
+                RMilestone(person(r["person_ref"]), r["kind"], _day(r["achieved_on"]))
+            )
+        for r in rows.get("referrals.csv", []):
+            ref = r["person_ref"]
+            data.referrals.append(
+                RReferral(
+                    person(ref) if ref else None,
+                    None if ref else team,
+                    parse_moment(r["received_at"], tz),
+                    r["source"],
+                    r["status"],
+                    parse_moment(r["decided_at"], tz) if r["decided_at"] else None,
+                )
+            )
+    return data
