@@ -13,7 +13,8 @@ RUN pip install --upgrade pip && pip install .
 COPY . .
 RUN useradd --system --home /app outreach && mkdir -p var && chown -R outreach var
 USER outreach
-RUN DEBUG=true python manage.py collectstatic --noinput
+# Without DEBUG: the manifest storage writes content-hashed names and their manifest.
+RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
 
 EXPOSE 8000
 CMD ["gunicorn", "outreach.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

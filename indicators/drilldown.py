@@ -118,6 +118,9 @@ def _relapses(c: engine._Context) -> QuerySet:
 
 
 # key → (label, query, the date to show, a short detail)
+# Figures a coordinator may drill into (pseudonymous codes, no clinical events).
+NON_CLINICAL = frozenset({"caseload_end", "episodes_started", "episodes_ended", "clients_served"})
+
 QUERIES: dict[str, tuple[Any, Any, str]] = {
     "caseload_end": (_("Caseload on the last day"), _caseload_end, "started_on"),
     "episodes_started": (_("Episodes started"), _episodes_started, "started_on"),

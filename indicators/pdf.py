@@ -8,6 +8,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from weasyprint import HTML
@@ -17,6 +19,15 @@ from . import reports
 from .models import Report, ReportDocument
 
 BASE_URL = "https://outreach.invalid/"
+
+
+def _collected(relative: str) -> str | None:
+    """A collected file under STATIC_ROOT (production names carry a content hash)."""
+    try:
+        path = staticfiles_storage.path(relative)  # safe_join: never outside STATIC_ROOT
+    except (SuspiciousFileOperation, NotImplementedError):
+        return None
+    return path if Path(path).is_file() else None
 
 
 class StaticOnlyFetcher(URLFetcher):
@@ -29,7 +40,7 @@ class StaticOnlyFetcher(URLFetcher):
         relative = url[len(prefix) :].split("?")[0].split("#")[0]
         if ".." in Path(relative).parts:
             raise FatalURLFetchingError(f"refused to fetch {url}")
-        found = finders.find(relative)
+        found = finders.find(relative) or _collected(relative)
         if not found:
             raise FatalURLFetchingError(f"no static file {relative}")
         content_type = mimetypes.guess_type(found)[0] or "application/octet-stream"

@@ -12,6 +12,11 @@ _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
+# Years a period may name: outreach records start long after 1990, and nothing is planned
+# past 2100; outside them a period is a typing error, not a question for the database.
+MIN_YEAR, MAX_YEAR = 1990, 2100
+
+
 @dataclass(frozen=True, order=True)
 class Period:
     """A calendar quarter (`2026-Q3`) or month (`2026-07`): the days `first`..`last`, inclusive."""
@@ -24,6 +29,12 @@ class Period:
     def parse(cls, text: str) -> Period:
         """Parse `YYYY-Qn` or `YYYY-MM`; raise ValueError with a readable message otherwise."""
         text = (text or "").strip()
+        m = _QUARTER.match(text.upper()) or _MONTH.match(text)
+        if m and not MIN_YEAR <= int(m[1]) <= MAX_YEAR:
+            raise ValueError(
+                _("%(year)s is outside the years %(min)s–%(max)s.")
+                % {"year": m[1], "min": MIN_YEAR, "max": MAX_YEAR}
+            )
         if m := _QUARTER.match(text.upper()):
             return cls(int(m[1]), "quarter", int(m[2]))
         if m := _MONTH.match(text):

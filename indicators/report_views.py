@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
@@ -181,8 +182,16 @@ def report_pdf(request: HttpRequest, report_pk: int) -> HttpResponse:
     if language not in languages:
         language = settings.LANGUAGE_CODE
     document = ReportDocument.objects.filter(report=report, language=language).first()
-    if document is None:
-        tasks.render_report_pdf.delay(report.pk, language)
+    # One render at a time per report and language: reloading the "being prepared" page
+    # does not queue the same minute of work again.
+    if document is None and cache.add(
+        f"report-pdf:{report.pk}:{report.version}:{language}", 1, 120
+    ):
+        try:
+            tasks.render_report_pdf.delay(report.pk, language)
+        finally:
+            if settings.CELERY_TASK_ALWAYS_EAGER:
+                cache.delete(f"report-pdf:{report.pk}:{report.version}:{language}")
         document = ReportDocument.objects.filter(report=report, language=language).first()
     if document is None:
         return render(
@@ -221,9 +230,12 @@ def _period_from(request: HttpRequest) -> Period:
     text = request.GET.get("period", "")
     if text:
         try:
-            return Period.parse(text)
+            period = Period.parse(text)
         except ValueError as exc:
             raise Http404 from exc
+        if period.first > timezone.localdate():
+            raise Http404  # a period that has not started has no figures to compute
+        return period
     # The last complete month: point-in-time figures (caseload, not seen for 30 days, team
     # approach) of a running period are taken on its last day, which is still ahead.
     return Period.month_of(timezone.localdate()).previous()
@@ -262,7 +274,8 @@ def team_figures(request: HttpRequest, figures_team_pk: int) -> HttpResponse:
                     "cells": [
                         reports.show_value(s.values, key, kind, suppress=False) for s in snaps
                     ],
-                    "drill": key in drilldown.QUERIES,
+                    "drill": key in drilldown.QUERIES
+                    and (request.user.role == Role.SUPERVISOR or key in drilldown.NON_CLINICAL),
                 }
                 for key, label, kind in rows
             ],
@@ -292,6 +305,10 @@ def team_drilldown(request: HttpRequest, figures_team_pk: int, key: str) -> Http
     """The records counted in one figure of a team; coordinators see pseudonymous codes only."""
     team = _team_or_404(request, figures_team_pk)
     if key not in drilldown.QUERIES:
+        raise Http404
+    if request.user.role != Role.SUPERVISOR and key not in drilldown.NON_CLINICAL:
+        # A coordinator's list of codes with admissions, coercion or crises would be a
+        # record of clinical events; they drill into caseload figures only.
         raise Http404
     period = _period_from(request)
     snapshot = reports.latest_snapshot(period=period, scope=Scope.team(team.slug))

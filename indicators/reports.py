@@ -566,6 +566,12 @@ def report_publish(*, report: Report, actor: User) -> Report:
             {"what_changed": _("A correction must say what changed from the published version.")},
             code="correction_without_reason",
         )
+    if report.period_last >= timezone.localdate():
+        raise ValidationError(
+            _("A period can be published once it has ended (after %(day)s).")
+            % {"day": report.period_last.isoformat()},
+            code="period_not_ended",
+        )
     if report.figures_refreshed_at is None or not report.snapshots.exists():
         raise ValidationError(_("The report has no figures yet."), code="report_without_figures")
     for snap in report.snapshots.filter(status=IndicatorSnapshot.Status.DRAFT):

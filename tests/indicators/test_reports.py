@@ -346,3 +346,38 @@ def test_report_detail_queries_do_not_grow(client, coordinator, report_data, ext
     with django_assert_num_queries(8):
         response = client.get(reverse("indicators:report-detail", args=[report.pk]))
     assert response.status_code == 200
+
+
+def test_pdf_renders_with_production_static_files(
+    client, coordinator, report_data, settings, tmp_path
+):
+    """In production the manifest storage gives hashed names that only STATIC_ROOT holds."""
+    from django.core.management import call_command
+
+    # Django's test signals rebuild the static storage when these settings change.
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", "--noinput", verbosity=0)
+    report = _draft(client, coordinator)
+    response = client.get(reverse("indicators:report-pdf", args=[report.pk]), {"lang": "en"})
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert client.get(reverse("referrals:referral-list")).status_code == 200  # pages too
+
+
+def test_a_running_period_cannot_be_published(coordinator, report_data):
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from indicators import reports as report_services
+
+    this_month = Period.month_of(timezone.localdate())
+    report = report_services.report_draft(
+        municipality=coordinator.municipality, period=this_month, actor=coordinator
+    )
+    with pytest.raises(ValidationError, match="once it has ended"):
+        report_services.report_publish(report=report, actor=coordinator)
+    report.refresh_from_db()
+    assert report.status == "draft"

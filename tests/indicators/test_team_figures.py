@@ -135,3 +135,34 @@ def test_other_roles_get_404_on_team_figures(client, role, users_by_role, report
     url = reverse("indicators:team-drilldown", args=[team.pk, "caseload_end"])
     assert client.get(url).status_code == 404
     assert not AuditEvent.objects.filter(action="indicator.drilldown").exists()
+
+
+def test_coordinator_drills_into_caseload_figures_only(
+    client, supervisor, coordinator, report_data
+):
+    team = report_data[0].team
+    client.force_login(coordinator)
+    for key in ("admissions_involuntary", "coercive_measures", "crises_without_response"):
+        url = reverse("indicators:team-drilldown", args=[team.pk, key])
+        assert client.get(url, {"period": "2026-08"}).status_code == 404
+    figures = client.get(reverse("indicators:team-figures", args=[team.pk]), {"period": "2026-08"})
+    body = figures.content.decode()
+    assert reverse("indicators:team-drilldown", args=[team.pk, "caseload_end"]) in body
+    assert (
+        reverse("indicators:team-drilldown", args=[team.pk, "admissions_involuntary"]) not in body
+    )
+    client.force_login(supervisor)
+    url = reverse("indicators:team-drilldown", args=[team.pk, "admissions_involuntary"])
+    assert client.get(url, {"period": "2026-08"}).status_code == 200
+
+
+@pytest.mark.parametrize("period", ["0000-01", "9999-Q4", "2099-01"])
+def test_figures_of_impossible_or_future_periods_are_404(client, supervisor, report_data, period):
+    from indicators.models import IndicatorSnapshot
+
+    team = report_data[0].team
+    client.force_login(supervisor)
+    before = IndicatorSnapshot.objects.count()
+    response = client.get(reverse("indicators:team-figures", args=[team.pk]), {"period": period})
+    assert response.status_code == 404
+    assert IndicatorSnapshot.objects.count() == before
