@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import SuspiciousFileOperation
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from weasyprint import HTML
@@ -70,17 +71,43 @@ def report_pdf(report: Report, language: str) -> bytes:
     return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher()).write_pdf()
 
 
-def report_document_render(*, report: Report, language: str) -> ReportDocument:
-    """Render the PDF and keep it (one per report and language; a re-render replaces it)."""
-    started = time.perf_counter()
-    pdf = report_pdf(report, language)
-    document, _created = ReportDocument.objects.update_or_create(
-        report=report,
-        language=language,
-        defaults={
-            "pdf": pdf,
-            "rendered_at": timezone.now(),
-            "render_seconds": time.perf_counter() - started,
-        },
+def _state(report: Report) -> tuple:
+    """What a rendered PDF shows of the report besides its frozen snapshots."""
+    return (
+        report.status,
+        report.version,
+        report.figures_refreshed_at,
+        report.went_well,
+        report.problems_with_services,
+        report.requests_to_municipality,
+        report.what_changed,
+        report.published_at,
     )
-    return document
+
+
+def report_document_render(*, report: Report, language: str, attempts: int = 3) -> ReportDocument:
+    """Render the PDF and keep it (one per report and language; a re-render replaces it).
+
+    Rendering takes a moment without a lock; if the report was published, edited or
+    recomputed meanwhile, the stale PDF is thrown away and the fresh report rendered.
+    """
+    for _attempt in range(attempts):
+        started = time.perf_counter()
+        pdf = report_pdf(report, language)
+        with transaction.atomic():
+            fresh = Report.objects.select_for_update().get(pk=report.pk)
+            if _state(fresh) == _state(report):
+                document, _created = ReportDocument.objects.update_or_create(
+                    report=fresh,
+                    language=language,
+                    defaults={
+                        "pdf": pdf,
+                        "rendered_at": timezone.now(),
+                        "render_seconds": time.perf_counter() - started,
+                    },
+                )
+                return document
+        report = reports.with_snapshots(Report.objects.select_related("municipality")).get(
+            pk=report.pk
+        )
+    raise RuntimeError(f"report {report.pk} kept changing while its PDF was rendered")

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from indicators import formatting as fmt
 from indicators import reports, tasks
-from indicators.models import IndicatorSnapshot, Report, ReportFrozen
+from indicators.models import IndicatorSnapshot, Report, ReportDocument, ReportFrozen
 from indicators.periods import Period
 from outreach.models import AuditEvent, Role
 from tests.factories import UserFactory
@@ -381,3 +381,29 @@ def test_a_running_period_cannot_be_published(coordinator, report_data):
         report_services.report_publish(report=report, actor=coordinator)
     report.refresh_from_db()
     assert report.status == "draft"
+
+
+def test_a_pdf_of_a_report_that_changed_while_rendering_is_not_kept(
+    client, coordinator, report_data, monkeypatch
+):
+    from indicators import pdf
+    from indicators import reports as report_services
+
+    report = _draft(client, coordinator)
+    real = pdf.report_pdf
+    shown = []
+
+    def render_while_someone_edits(r, language):
+        shown.append(r.went_well)
+        if len(shown) == 1:  # a colleague saves the narrative during the first render
+            report_services.report_update(
+                report=r, actor=coordinator, went_well="New words",
+                problems_with_services="", requests_to_municipality="",
+            )  # fmt: skip
+        return real(r, language)
+
+    monkeypatch.setattr(pdf, "report_pdf", render_while_someone_edits)
+    document = pdf.report_document_render(report=report, language="en")
+    assert shown == ["", "New words"]
+    assert document.report_id == report.pk
+    assert ReportDocument.objects.filter(report=report, language="en").count() == 1
