@@ -20,15 +20,8 @@ from careplans.models import CarePlan, Contributor, Goal, LifeDomain
 from careplans.pdf import render_pdf
 from careplans.schedule import next_review, review_dates
 from outreach import access, audit
+from outreach.forms import apply_validation_error
 from outreach.models import TEAM_ROLES, SupportPerson
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _plan_for_request(
@@ -256,7 +249,7 @@ def careplan_update(request: HttpRequest, plan_pk: int) -> HttpResponse:
                     mine=form.plan_data(),
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_validation_error(form, exc)
             else:
                 messages.success(request, _("Plan saved as a new version."))
                 return redirect(plan)
@@ -296,7 +289,7 @@ def advance_update(request: HttpRequest, plan_pk: int) -> HttpResponse:
                     title=_("Advance statement"),
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_validation_error(form, exc)
             else:
                 messages.success(request, _("Advance statement saved."))
                 return redirect(plan)
@@ -337,7 +330,7 @@ def goal_edit(request: HttpRequest, plan_pk: int, goal_pk: int | None = None) ->
             except services.CarePlanConflict as exc:
                 return _conflict(request, form, exc, base_version=data["version"], title=_("Goal"))
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_validation_error(form, exc)
             else:
                 messages.success(request, _("Goal saved."))
                 return redirect(plan)
@@ -383,7 +376,7 @@ def action_create(request: HttpRequest, plan_pk: int, goal_pk: int) -> HttpRespo
             except services.CarePlanConflict as exc:
                 return _conflict(request, form, exc, base_version=version, title=_("Action"))
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_validation_error(form, exc)
             else:
                 messages.success(request, _("Action added."))
                 return redirect(plan)
@@ -453,7 +446,7 @@ def response_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
                     % {"v": exc.current.version},
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_validation_error(form, exc)
             else:
                 messages.success(request, _("The client's answer is recorded."))
                 return redirect(plan)
@@ -477,7 +470,7 @@ def comment_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
                 careplan=plan, author=request.user, request=request, **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(
                 request,
@@ -518,7 +511,7 @@ def review_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
                     request, form, exc, base_version=data["version"], title=_("Review")
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_validation_error(form, exc)
             else:
                 messages.success(
                     request,
@@ -625,7 +618,7 @@ def crisis_sheet(request: HttpRequest, plan_pk: int) -> HttpResponse:
                 request=request,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             statement = getattr(plan, "advance_statement", None)
             people = list(client.support_people.all())

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from outreach import audit
-from outreach.models import TEAM_ROLES, WORKER_ROLES, Client, Municipality, Role, Team, User
+from outreach.models import TEAM_ROLES, Client, Municipality, Role, Team, User
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -52,11 +52,6 @@ def client_for_request(request: HttpRequest, pk: int, *, action: str = "client.v
     return client
 
 
-def can_edit_client(user: User, client: Client) -> bool:
-    """Workers of the client's team and its supervisors change the record."""
-    return user.role in TEAM_ROLES and visible_clients(user).filter(pk=client.pk).exists()
-
-
 def is_in_tandem(user: User, client: Client) -> bool:
     """Whether the user is one of the two workers of the client's tandem."""
     tandem = client.tandem
@@ -77,7 +72,3 @@ def visible_municipalities(user: User) -> QuerySet[Municipality]:
     if user.role == Role.SUPERVISOR:
         return Municipality.objects.filter(teams__members=user).distinct()
     return Municipality.objects.none()
-
-
-def is_worker(user: User) -> bool:
-    return user.is_authenticated and user.role in WORKER_ROLES

@@ -37,6 +37,7 @@ from outreach.event_forms import (
     ResponsibilityForm,
     team_staff,
 )
+from outreach.forms import apply_validation_error
 from outreach.models import (
     AgencyRequest,
     Client,
@@ -49,14 +50,6 @@ from outreach.models import (
 )
 
 FORM_TEMPLATE = "outreach/events/event_form.html"
-
-
-def _apply_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _render_form(request: HttpRequest, client: Client, form, title, **extra: Any) -> HttpResponse:
@@ -100,7 +93,7 @@ def _event_edit(
         try:
             save(client=client, actor=request.user, request=request, **kwargs)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, saved)
             return redirect(client)
@@ -185,7 +178,7 @@ def debrief_update(request: HttpRequest, client_pk: int, pk: int) -> HttpRespons
                 measure=measure, actor=request.user, request=request, **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Debrief saved."))
             return redirect(client)
@@ -305,7 +298,7 @@ def agency_request_respond(request: HttpRequest, client_pk: int, pk: int) -> Htt
                 **form.cleaned_data,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Response saved."))
             return redirect(client)
@@ -343,7 +336,7 @@ def case_conference_create(request: HttpRequest, client_pk: int) -> HttpResponse
                 request=request,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Case conference saved."))
             return redirect(client)
@@ -392,7 +385,7 @@ def group_session_create(request: HttpRequest, client_pk: int) -> HttpResponse:
                 team=client.team, actor=request.user, request=request, **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(
                 request,
@@ -427,7 +420,7 @@ def episode_discharge(request: HttpRequest, client_pk: int, pk: int) -> HttpResp
                 **form.cleaned_data,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Episode closed."))
             return redirect(client)

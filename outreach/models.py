@@ -192,10 +192,6 @@ class IncomeStatus(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class ClientQuerySet(models.QuerySet):
-    pass
-
-
 class Client(models.Model):
     team = models.ForeignKey(
         Team, on_delete=models.PROTECT, related_name="clients", verbose_name=_("team")
@@ -242,8 +238,6 @@ class Client(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
     source_ref = models.CharField(max_length=100, blank=True)
-
-    objects = ClientQuerySet.as_manager()
 
     class Meta:
         ordering = ["family_name", "given_name"]

@@ -17,7 +17,14 @@ from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from outreach import access, audit, event_selectors, selectors, services
-from outreach.forms import ClientForm, ConsentForm, ContactForm, EngagementForm, SupportPersonForm
+from outreach.forms import (
+    ClientForm,
+    ConsentForm,
+    ContactForm,
+    EngagementForm,
+    SupportPersonForm,
+    apply_validation_error,
+)
 from outreach.models import (
     TEAM_ROLES,
     AuditEvent,
@@ -26,20 +33,11 @@ from outreach.models import (
     Role,
     SupportPerson,
     Tandem,
-    Team,
 )
 
 logger = logging.getLogger(__name__)
 
 CONTACTS_SHOWN = 50
-
-
-def _apply_form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _client_form_page(
@@ -50,7 +48,7 @@ def _client_form_page(
         try:
             save()
         except ValidationError as exc:
-            _apply_form_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, saved)
             return redirect(client)
@@ -216,7 +214,7 @@ def contact_create(request: HttpRequest, client_pk: int) -> HttpResponse:
                 **data,
             )
         except ValidationError as exc:
-            _apply_form_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Contact saved."))
             return redirect(client)
@@ -254,7 +252,7 @@ def contact_update(request: HttpRequest, client_pk: int, pk: int) -> HttpRespons
                 **data,
             )
         except ValidationError as exc:
-            _apply_form_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Contact updated."))
             return redirect(client)
@@ -279,7 +277,7 @@ def client_create(request: HttpRequest) -> HttpResponse:
         try:
             client = services.client_create(actor=request.user, request=request, **data)
         except ValidationError as exc:
-            _apply_form_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(
                 request, _("Record opened. Log your attempts to reach the person as contacts.")
@@ -311,7 +309,7 @@ def client_update(request: HttpRequest, pk: int) -> HttpResponse:
                 **{f: form.cleaned_data[f] for f in form.fields},
             )
         except ValidationError as exc:
-            _apply_form_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Client details saved."))
             return redirect(client)
@@ -401,7 +399,3 @@ def client_search(request: HttpRequest) -> HttpResponse:
             detail={"results": len(results)},
         )
     return render(request, "outreach/client_search.html", {"q": q, "results": results})
-
-
-def team_for_request(request: HttpRequest, pk: int) -> Team:
-    return get_object_or_404(access.visible_teams(request.user), pk=pk)

@@ -14,19 +14,11 @@ from django.views.decorators.http import require_POST
 
 from outreach import access as core_access
 from outreach import audit
+from outreach.forms import apply_validation_error
 from outreach.models import Tandem, Team
 from referrals import access, selectors, services
 from referrals.forms import DecisionForm, FairnessForm, ReferralForm, ScreeningForm
 from referrals.models import ReferralScore, Status
-
-
-def _apply_form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
 
 STATUS_TABS = [
     ("open", gettext_lazy("To triage")),
@@ -96,7 +88,7 @@ def referral_create(request: HttpRequest) -> HttpResponse:
                 **data,
             )
         except ValidationError as exc:
-            _apply_form_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Referral received. You can follow its status here."))
             return redirect(referral)
@@ -148,7 +140,7 @@ def referral_screen(request: HttpRequest, pk: int) -> HttpResponse:
                 referral=referral, actor=request.user, answers=form.answers(), request=request
             )
         except ValidationError as exc:
-            _apply_form_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(
                 request,
@@ -239,7 +231,7 @@ def referral_decide(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 referral = services.referral_withdraw(reason=data["reason"], **common)
         except ValidationError as exc:
-            _apply_form_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             if referral.status == Status.WAITLISTED:
                 messages.warning(
