@@ -2,4 +2,4 @@
 
 from __future__ import annotations
 
-from careplans import assessment_admin  # noqa: F401 - registers the instrument admin
+from careplans.assessments import admin as assessment_admin  # noqa: F401 - registers the instrument admin

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from careplans import services
-from careplans.assessment_selectors import add_months
+from careplans.assessments.selectors import add_months
 from careplans.models import CarePlan, Goal
 from outreach import demo
 from outreach.models import Episode, SupportPerson
@@ -142,4 +142,4 @@ def seed_careplans(ctx: demo.DemoContext) -> None:
 
 
 # Assessments have their own demo module; importing it registers its seeding function.
-from careplans import demo_assessments  # noqa: E402, F401
+from careplans.assessments import demo as demo_assessments  # noqa: E402, F401

@@ -14,9 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
-from careplans import assessment_selectors, selectors
+from careplans import selectors
+from careplans.assessments import selectors as assessment_selectors
 from outreach import access, audit
-from outreach.event_selectors import debriefs_overdue
+from outreach.caserecord.selectors import debriefs_overdue
 from outreach.models import TEAM_ROLES, Client, Role
 
 # The card on the caseload shows this many clients; its page shows all of them.

@@ -383,12 +383,12 @@ class Instrument(models.Model):
 
     @property
     def display_name(self) -> str:
-        from careplans.instruments import pick_language
+        from careplans.assessments.instruments import pick_language
 
         return pick_language({"en": self.name, "bg": self.name_bg})
 
     def clean(self) -> None:
-        from careplans.instruments import validate_definition
+        from careplans.assessments.instruments import validate_definition
 
         validate_definition(items=self.items, scoring=self.scoring)
 

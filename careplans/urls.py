@@ -29,5 +29,5 @@ urlpatterns = [
     path("plans/<int:plan_pk>/easy-read/", views.easyread, name="careplan-easyread"),
     path("plans/<int:plan_pk>/easy-read.pdf", views.easyread_pdf, name="careplan-easyread-pdf"),
     path("plans/<int:plan_pk>/crisis-sheet/", views.crisis_sheet, name="crisis-sheet"),
-    path("", include("careplans.assessment_urls")),
+    path("", include("careplans.assessments.urls")),
 ]

@@ -2,14 +2,13 @@ from __future__ import annotations
 
 from django.urls import include, path
 
-from indicators import views
+from indicators.supervision import views as supervision_views
 
 app_name = "indicators"
 
 urlpatterns: list = [path("", include("indicators.report_urls"))]
 
-# --- Supervision: caseload review (issue 8) -------------------------------------------------
+# The supervisor's caseload review (a clinical page, in indicators because it reads all apps).
 urlpatterns += [
-    path("supervision/caseload/", views.caseload_review, name="caseload-review"),
+    path("supervision/caseload/", supervision_views.caseload_review, name="caseload-review"),
 ]
-# --- end supervision ------------------------------------------------------------------------

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from outreach import account_views, event_routes, views
+from outreach import account_views, views
+from outreach.caserecord import urls as event_routes
 
 app_name = "outreach"
 

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from outreach import access, audit, event_selectors, selectors, services
+from outreach import access, audit, selectors, services
+from outreach.caserecord import selectors as event_selectors
 from outreach.forms import (
     ClientForm,
     ConsentForm,

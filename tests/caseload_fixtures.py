@@ -14,7 +14,7 @@ from careplans.models import PlanAgreement
 from tests.careplans.assessments.factories import AssessmentFactory
 from tests.careplans.factories import CarePlanFactory
 from tests.factories import ClientFactory, ContactFactory, EpisodeFactory, TandemFactory
-from tests.outreach.events.factories import (
+from tests.outreach.caserecord.factories import (
     AgencyRequestFactory,
     CoerciveMeasureFactory,
     CrisisFactory,

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from outreach.models import AuditEvent
 from tests.caseload_fixtures import calm_client, noon, second_tandem, today
-from tests.outreach.events.factories import CoerciveMeasureFactory
+from tests.outreach.caserecord.factories import CoerciveMeasureFactory
 
 __all__ = ["calm_client", "noon", "second_tandem", "today"]  # fixtures used here
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from outreach.models import AuditEvent, Role
 from tests.factories import ClientFactory, EpisodeFactory, UserFactory
-from tests.outreach.events.factories import (
+from tests.outreach.caserecord.factories import (
     AgencyRequestFactory,
     CoerciveMeasureFactory,
     CrisisFactory,

@@ -14,7 +14,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from careplans.models import Assessment, Instrument, PlanAgreement
-from indicators.importer import FILES, ImportFailed, import_dir
+from indicators.dataio.importer import FILES, ImportFailed, import_dir
 from outreach.models import (
     AgencyRequest,
     AuditEvent,

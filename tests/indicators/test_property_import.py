@@ -21,7 +21,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from indicators import engine
-from indicators.importer import import_dir
+from indicators.dataio.importer import import_dir
 from indicators.periods import Period, Scope
 
 from .builders import differences

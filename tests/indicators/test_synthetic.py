@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.db.models import Count
 
 from careplans.models import Assessment, PlanAgreement
-from indicators.synthetic import Generator
+from indicators.dataio.synthetic import Generator
 from outreach.models import (
     AuditEvent,
     Client,

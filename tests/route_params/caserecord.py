@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.outreach.events.factories import (
+from tests.outreach.caserecord.factories import (
     AgencyRequestFactory,
     CoerciveMeasureFactory,
     CrisisFactory,
@@ -19,7 +19,7 @@ def route_param_outreach_hospitalstay_update__pk(team_client):
 
 @pytest.fixture
 def route_param_outreach_debrief_update__pk(team_client, worker):
-    from outreach.event_services import coercive_measure_record
+    from outreach.caserecord.services import coercive_measure_record
 
     measure = CoerciveMeasureFactory.build(client=team_client)
     return coercive_measure_record(client=team_client, actor=worker, measure=measure).pk

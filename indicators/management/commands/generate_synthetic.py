@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from indicators import synthetic
+from indicators.dataio import synthetic
 
 
 class Command(BaseCommand):

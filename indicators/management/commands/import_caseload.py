@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from indicators.importer import ImportFailed, import_dir
+from indicators.dataio.importer import ImportFailed, import_dir
 
 
 class Command(BaseCommand):

@@ -30,7 +30,7 @@ class Command(BaseCommand):
             self.stdout.write("The demo data is already loaded.")
         else:
             autodiscover_modules("demo")
-            import outreach.demo_events  # noqa: F401 - registers the core's event demo
+            import outreach.caserecord.demo  # noqa: F401 - registers the core's event demo
 
             with transaction.atomic():
                 ctx = demo.seed_core(seed=seed)

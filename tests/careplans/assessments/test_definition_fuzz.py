@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from careplans.instruments import clean_answers, compute_scores, validate_definition
+from careplans.assessments.instruments import clean_answers, compute_scores, validate_definition
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-10, 10) | st.text(max_size=5),

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from careplans.assessment_selectors import add_months, assessments_due, due_dates
+from careplans.assessments.selectors import add_months, assessments_due, due_dates
 from careplans.models import Assessment, Instrument
 from outreach.models import AuditEvent
 from tests.careplans.assessments.factories import AssessmentFactory

@@ -1,0 +1,438 @@
+"""Pages of the case record's events: parse, check access, call a service, render."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from outreach import access
+from outreach.caserecord import selectors as event_selectors
+from outreach.caserecord import services as event_services
+from outreach.caserecord.forms import (
+    AdverseEventForm,
+    AgencyRequestForm,
+    AgencyResponseForm,
+    CaseAgencyForm,
+    CaseConferenceForm,
+    CoerciveMeasureForm,
+    CrisisForm,
+    DebriefForm,
+    DischargeForm,
+    ExitSurveyForm,
+    FollowUpActionFormSet,
+    GroupSessionForm,
+    HospitalStayForm,
+    MilestoneForm,
+    RelapseForm,
+    ResponsibilityForm,
+    team_staff,
+)
+from outreach.forms import apply_validation_error
+from outreach.models import (
+    AgencyRequest,
+    Client,
+    CoerciveMeasure,
+    Crisis,
+    Debrief,
+    Episode,
+    HospitalStay,
+    SupportPerson,
+)
+
+FORM_TEMPLATE = "outreach/caserecord/event_form.html"
+
+
+def _render_form(request: HttpRequest, client: Client, form, title, **extra: Any) -> HttpResponse:
+    invalid = form.errors or any(
+        getattr(f, "errors", None) or getattr(f, "non_form_errors", lambda: None)()
+        for f in extra.get("extra_forms", ())
+    )
+    return render(
+        request,
+        extra.pop("template", FORM_TEMPLATE),
+        {"client": client, "form": form, "title": title, **extra},
+        status=400 if invalid else 200,
+    )
+
+
+def _event_edit(
+    request: HttpRequest,
+    client_pk: int,
+    *,
+    model: type[models.Model],
+    form_class: type[forms.ModelForm],
+    save: Callable[..., Any],
+    param: str,
+    title,
+    saved,
+    pk: int | None = None,
+    initial: dict[str, Any] | None = None,
+    extra_kwargs: Callable[[forms.ModelForm], dict[str, Any]] | None = None,
+) -> HttpResponse:
+    client = access.client_for_request(request, client_pk)
+    instance = None
+    if pk is not None:
+        instance = get_object_or_404(
+            access.scoped(model.objects.filter(client=client), request.user, via="client"), pk=pk
+        )
+    form = form_class(request.POST or None, client=client, instance=instance, initial=initial or {})
+    if request.method == "POST" and form.is_valid():
+        kwargs = {param: form.save(commit=False)}
+        if extra_kwargs is not None:
+            kwargs.update(extra_kwargs(form))
+        try:
+            save(client=client, actor=request.user, request=request, **kwargs)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, saved)
+            return redirect(client)
+    return _render_form(request, client, form, title)
+
+
+@login_required
+@require_GET
+def client_events(request: HttpRequest, client_pk: int) -> HttpResponse:
+    """The client's events, newest first, with the responsibility matrix and what is overdue."""
+    client = access.client_for_request(request, client_pk, action="client.events_view")
+    data = event_selectors.client_events(user=request.user, client=client)
+    context = {"client": client, "data": data}
+    template = (
+        "outreach/caserecord/_client_events.html"
+        if request.htmx
+        else "outreach/caserecord/client_events.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def hospital_stay_edit(request: HttpRequest, client_pk: int, pk: int | None = None) -> HttpResponse:
+    """Record a hospital stay (or one of the 12 months before intake), or add its discharge."""
+    initial = {}
+    if pk is None and request.GET.get("pre_intake"):
+        initial["pre_intake"] = True
+    return _event_edit(
+        request,
+        client_pk,
+        pk=pk,
+        model=HospitalStay,
+        form_class=HospitalStayForm,
+        save=event_services.hospital_stay_save,
+        param="stay",
+        title=gettext_lazy("Hospital stay"),
+        saved=_("Hospital stay saved."),
+        initial=initial,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def coercive_measure_create(request: HttpRequest, client_pk: int) -> HttpResponse:
+    """Record a coercive measure; its debrief becomes due within 14 days."""
+    return _event_edit(
+        request,
+        client_pk,
+        model=CoerciveMeasure,
+        form_class=CoerciveMeasureForm,
+        save=event_services.coercive_measure_record,
+        param="measure",
+        title=gettext_lazy("Coercive measure"),
+        saved=_("Coercive measure saved. A debrief with the client is due within 14 days."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def debrief_update(request: HttpRequest, client_pk: int, pk: int) -> HttpResponse:
+    """Record the debrief conversation after a coercive measure."""
+    client = access.client_for_request(request, client_pk)
+    measure = get_object_or_404(
+        access.scoped(CoerciveMeasure.objects.filter(client=client), request.user, via="client"),
+        pk=pk,
+    )
+    measure.client = client
+    debrief = Debrief.objects.filter(measure=measure).first() or Debrief(
+        measure=measure, due_on=measure.debrief_due_on
+    )
+    initial = {
+        "done_on": debrief.done_on or timezone.localdate(),
+        "done_by": debrief.done_by_id or request.user.pk,
+        "client_view": debrief.client_view,
+        "what_should_change": debrief.what_should_change,
+    }
+    form = DebriefForm(request.POST or None, measure=measure, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            event_services.debrief_complete(
+                measure=measure, actor=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Debrief saved."))
+            return redirect(client)
+    return _render_form(
+        request, client, form, gettext_lazy("Debrief after a coercive measure"), debrief=debrief
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def crisis_edit(request: HttpRequest, client_pk: int, pk: int | None = None) -> HttpResponse:
+    """Record a crisis, or add its first response and outcome later."""
+    return _event_edit(
+        request,
+        client_pk,
+        pk=pk,
+        model=Crisis,
+        form_class=CrisisForm,
+        save=event_services.crisis_save,
+        param="crisis",
+        title=gettext_lazy("Crisis"),
+        saved=_("Crisis saved."),
+        extra_kwargs=lambda form: {"mobilised_staff": form.cleaned_data["mobilised_staff"]},
+    )
+
+
+def _simple_create(name: str, form_class, save, param: str, title, saved):
+    @login_required
+    @require_http_methods(["GET", "POST"])
+    def view(request: HttpRequest, client_pk: int) -> HttpResponse:
+        return _event_edit(
+            request,
+            client_pk,
+            model=form_class._meta.model,
+            form_class=form_class,
+            save=save,
+            param=param,
+            title=title,
+            saved=saved,
+        )
+
+    view.__name__ = name
+    view.__doc__ = f"Record a {param.replace('_', ' ')} of the client."
+    return view
+
+
+relapse_create = _simple_create(
+    "relapse_create",
+    RelapseForm,
+    event_services.relapse_save,
+    "relapse",
+    gettext_lazy("Relapse"),
+    gettext_lazy("Relapse saved."),
+)
+adverse_event_create = _simple_create(
+    "adverse_event_create",
+    AdverseEventForm,
+    event_services.adverse_event_save,
+    "event",
+    gettext_lazy("Adverse event"),
+    gettext_lazy("Adverse event saved."),
+)
+milestone_create = _simple_create(
+    "milestone_create",
+    MilestoneForm,
+    event_services.milestone_save,
+    "milestone",
+    gettext_lazy("Milestone"),
+    gettext_lazy("Milestone saved."),
+)
+case_agency_create = _simple_create(
+    "case_agency_create",
+    CaseAgencyForm,
+    event_services.case_agency_save,
+    "agency",
+    gettext_lazy("Agency involved in the case"),
+    gettext_lazy("Agency saved."),
+)
+responsibility_create = _simple_create(
+    "responsibility_create",
+    ResponsibilityForm,
+    event_services.responsibility_save,
+    "responsibility",
+    gettext_lazy("Who is responsible for what"),
+    gettext_lazy("Responsibility saved."),
+)
+agency_request_create = _simple_create(
+    "agency_request_create",
+    AgencyRequestForm,
+    event_services.agency_request_save,
+    "agency_request",
+    gettext_lazy("Request to an agency"),
+    gettext_lazy("Agency request saved."),
+)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agency_request_respond(request: HttpRequest, client_pk: int, pk: int) -> HttpResponse:
+    """Record an agency's response to a request."""
+    client = access.client_for_request(request, client_pk)
+    agency_request = get_object_or_404(
+        access.scoped(AgencyRequest.objects.filter(client=client), request.user, via="client"),
+        pk=pk,
+    )
+    form = AgencyResponseForm(
+        request.POST or None,
+        instance=agency_request,
+        initial={"responded_on": agency_request.responded_on or timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            event_services.agency_request_respond(
+                agency_request=agency_request,
+                actor=request.user,
+                request=request,
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Response saved."))
+            return redirect(client)
+    return _render_form(
+        request,
+        client,
+        form,
+        gettext_lazy("Response from %(agency)s") % {"agency": agency_request.agency},
+        agency_request=agency_request,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_conference_create(request: HttpRequest, client_pk: int) -> HttpResponse:
+    """Record a case conference with its participants, decisions and follow-up actions."""
+    client = access.client_for_request(request, client_pk)
+    form = CaseConferenceForm(
+        request.POST or None,
+        client=client,
+        initial={"held_on": timezone.localdate(), "staff": [request.user.pk]},
+    )
+    formset = FollowUpActionFormSet(request.POST or None, prefix="actions")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        actions = [f.cleaned_data for f in formset.forms if f.cleaned_data.get("action")]
+        try:
+            event_services.case_conference_record(
+                client=client,
+                actor=request.user,
+                conference=form.save(commit=False),
+                staff=form.cleaned_data["staff"],
+                support_people=form.cleaned_data["support_people"],
+                agencies=form.cleaned_data["agencies"],
+                actions=actions,
+                request=request,
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Case conference saved."))
+            return redirect(client)
+    owners = [str(u.get_full_name() or u.username) for u in team_staff(client)]
+    owners += [_("The client")] + [a.name for a in client.agencies.all()]
+    owners += [
+        p.name
+        for p in client.support_people.exclude(involvement=SupportPerson.Involvement.DO_NOT_CONTACT)
+    ]
+    return _render_form(
+        request,
+        client,
+        form,
+        gettext_lazy("Case conference"),
+        template="outreach/caserecord/caseconference_form.html",
+        formset=formset,
+        extra_forms=[formset],
+        owners=owners,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group_session_create(request: HttpRequest, client_pk: int) -> HttpResponse:
+    """Record a group session once; every attending client gets a contact of their own."""
+    client = access.client_for_request(request, client_pk)
+    attendee_qs = (
+        access.visible_clients(request.user)
+        .filter(team=client.team_id)
+        .filter(anonymised_at__isnull=True)
+        .order_by("family_name", "given_name")
+    )
+    form = GroupSessionForm(
+        request.POST or None,
+        client=client,
+        attendee_queryset=attendee_qs,
+        initial={
+            "attendees": [client.pk],
+            "staff": [request.user.pk],
+            "started_at": timezone.localtime().replace(second=0, microsecond=0),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            event_services.group_session_record(
+                team=client.team, actor=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Group session saved: a contact for each of %(n)d clients.")
+                % {"n": len(form.cleaned_data["attendees"])},
+            )
+            return redirect(client)
+    return _render_form(request, client, form, gettext_lazy("Group session"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def episode_discharge(request: HttpRequest, client_pk: int, pk: int) -> HttpResponse:
+    """Close an episode: reason, handover plan and the optional anonymous exit survey."""
+    client = access.client_for_request(request, client_pk)
+    episode = get_object_or_404(
+        access.scoped(Episode.objects.filter(client=client), request.user, via="client"), pk=pk
+    )
+    form = DischargeForm(
+        request.POST or None, episode=episode, initial={"ended_on": timezone.localdate()}
+    )
+    survey = ExitSurveyForm(request.POST or None)
+    if episode.ended_on is not None:
+        form.add_error(None, _("This episode is already closed."))
+    elif request.method == "POST" and form.is_valid() and survey.is_valid():
+        try:
+            event_services.episode_discharge(
+                episode=episode,
+                actor=request.user,
+                request=request,
+                survey={k: v for k, v in survey.cleaned_data.items() if v},
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Episode closed."))
+            return redirect(client)
+    return _render_form(
+        request,
+        client,
+        form,
+        gettext_lazy("Close the episode"),
+        template="outreach/caserecord/discharge_form.html",
+        survey=survey,
+        episode=episode,
+        extra_forms=[survey],
+    )
