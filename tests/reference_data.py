@@ -12,9 +12,9 @@ from django.apps import apps
 
 SEEDS = [
     ("outreach.migrations.0003_default_interventions", "forwards", "outreach.Intervention"),
-    ("outreach.migrations.0005_legal_bases_bg", "forwards", "outreach.LegalBasis"),
-    ("referrals.migrations.0003_default_criteria", "create_default", "referrals.CriteriaVersion"),
-    ("careplans.migrations.0004_builtin_instruments", "add_instruments", "careplans.Instrument"),
+    ("outreach.migrations.0004_legal_bases_bg", "forwards", "outreach.LegalBasis"),
+    ("referrals.migrations.0002_default_criteria", "create_default", "referrals.CriteriaVersion"),
+    ("careplans.migrations.0003_builtin_instruments", "add_instruments", "careplans.Instrument"),
 ]
 
 

@@ -9,7 +9,7 @@ from django.apps import apps as django_apps
 
 from referrals.models import CriteriaVersion
 
-_default = importlib.import_module("referrals.migrations.0003_default_criteria")
+_default = importlib.import_module("referrals.migrations.0002_default_criteria")
 
 ELIGIBLE_ANSWERS = {
     "adult": "yes",

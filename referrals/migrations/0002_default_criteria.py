@@ -66,6 +66,6 @@ def remove_default(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("referrals", "0002_criteria_versions_and_scores")]
+    dependencies = [("referrals", "0001_initial")]
 
     operations = [migrations.RunPython(create_default, remove_default)]

@@ -29,6 +29,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("outreach", "0004_case_record_events")]
+    dependencies = [("outreach", "0003_default_interventions")]
 
     operations = [migrations.RunPython(forwards, backwards)]

@@ -200,7 +200,7 @@ def remove_instruments(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("careplans", "0003_assessments_as_data"),
+        ("careplans", "0002_initial"),
     ]
 
     operations = [migrations.RunPython(add_instruments, remove_instruments)]
