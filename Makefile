@@ -11,7 +11,7 @@ RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-co
 TEST_DEBS := $(RUN_DEBS) chromium poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-browser lint fmt bench bench-load messages sysdeps sysdeps-test venv clean
+.PHONY: run test test-browser lint security fmt bench bench-load messages sysdeps sysdeps-test venv clean
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -52,6 +52,14 @@ lint: venv
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
+
+# Known vulnerabilities in the installed packages, and Django's deployment checks with the
+# production settings (DEBUG off, a real-length secret, HTTPS cookies and HSTS).
+security: venv
+	$(PY) .ci/audit-deps
+	env -u DATABASE_URL DEBUG=false ALLOWED_HOSTS=outreach.example.org \
+	  SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+	  $(PY) manage.py check --deploy --fail-level WARNING
 
 fmt: venv
 	$(VENV)/bin/ruff format .
