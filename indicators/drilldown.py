@@ -159,9 +159,12 @@ QUERIES: dict[str, tuple[Any, Any, str]] = {
 
 
 def records(key: str, period: Period, scope: Scope) -> list[Row]:
-    """Return the records counted in `key` for a period and scope; KeyError for other keys."""
+    """Return the records counted in `key` for a period and scope; KeyError for other keys.
+
+    Like the engine, a running period is read to date (today).
+    """
     _label, query, date_field = QUERIES[key]
-    c = engine._Context(period, engine.resolve_scope(scope))
+    c = engine._Context(period, engine.resolve_scope(scope), engine.as_of(period))
     rows = []
     for obj in query(c):
         client = obj if isinstance(obj, Client) else obj.client

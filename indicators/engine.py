@@ -50,6 +50,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Greatest, Least, TruncDate
+from django.utils import timezone
 
 from careplans.models import Assessment, Instrument, PlanAgreement
 from outreach.models import (
@@ -295,12 +296,13 @@ def share(part: int, whole: int) -> float | None:
 
 
 class _Context:
-    def __init__(self, period: Period, target: ResolvedScope) -> None:
+    def __init__(self, period: Period, target: ResolvedScope, as_of: date) -> None:
         self.period = period
         self.target = target
         self.tz = ZoneInfo(settings.TIME_ZONE)
         self.first = period.first
-        self.last = period.last
+        # A running period is computed to date: every rule reads `P.last` as `as_of`.
+        self.last = as_of
         # A municipality's teams, looked up once: filtering rows on their client's team id saves
         # joining every row to the client's team (-25 % at L, where one municipality has all).
         self.municipality_teams: list[int] | None = None
@@ -721,9 +723,17 @@ def _rights(c: _Context) -> dict[str, Any]:
     return out
 
 
-def compute(period: Period, scope: Scope) -> dict[str, Any]:
-    """Compute every indicator of INDICATORS.md for `period` and `scope` as a JSON-ready dict."""
-    c = _Context(period, resolve_scope(scope))
+def as_of(period: Period, today: date | None = None) -> date:
+    """Return the day a computation of `period` made today stops at (see Period.as_of)."""
+    return period.as_of(today or timezone.localdate())
+
+
+def compute(period: Period, scope: Scope, *, today: date | None = None) -> dict[str, Any]:
+    """Compute every indicator of INDICATORS.md for `period` and `scope` as a JSON-ready dict.
+
+    A period that has not ended is computed to date (`today`, by default the local date).
+    """
+    c = _Context(period, resolve_scope(scope), as_of(period, today))
     values: dict[str, Any] = {}
     with transaction.atomic():
         if connection.vendor == "postgresql":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from outreach.models import Municipality, Team
@@ -70,6 +70,9 @@ class IndicatorSnapshot(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
     computed_at = models.DateTimeField(_("computed at"))
+    # The last day the figures use: `period_last`, or the day of computation while the period
+    # was still running ("to date", INDICATORS.md). Such a snapshot can never be published.
+    as_of = models.DateField(_("as of"))
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     values = models.JSONField(_("values"), default=dict)
     task_id = models.CharField(_("task id"), max_length=64, blank=True)
@@ -102,6 +105,14 @@ class IndicatorSnapshot(models.Model):
                 condition=Q(status="draft", published_at__isnull=True)
                 | Q(status="published", published_at__isnull=False),
                 name="snapshot_published_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(as_of__gte=F("period_first"), as_of__lte=F("period_last")),
+                name="snapshot_as_of_in_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(as_of=F("period_last")),
+                name="snapshot_published_period_ended",
             ),
         ]
         indexes = [models.Index(fields=["period", "scope_key", "status"])]
@@ -138,6 +149,11 @@ class IndicatorSnapshot(models.Model):
         if self.municipality_id:
             return str(self.municipality)
         return str(_("All teams"))
+
+    @property
+    def is_to_date(self) -> bool:
+        """Whether the figures stop before the period's last day (computed while it ran)."""
+        return self.as_of < self.period_last
 
     @property
     def is_published(self) -> bool:

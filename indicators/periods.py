@@ -66,6 +66,20 @@ class Period:
         year, month = self.year + month0 // 12, month0 % 12 + 1
         return date(year, month, 1) - timedelta(days=1)
 
+    def as_of(self, today: date) -> date:
+        """Return the last day the figures use: `last`, or `today` while the period runs.
+
+        INDICATORS.md: a period that has not ended is computed to date. A period that has not
+        started yet is refused with a ValueError.
+        """
+        if self.first > today:
+            raise ValueError(_("%(period)s has not started yet.") % {"period": str(self)})
+        return min(self.last, today)
+
+    def is_running(self, today: date) -> bool:
+        """Whether `today` falls inside the period (its figures are to date)."""
+        return self.first <= today < self.last
+
     @property
     def days(self) -> int:
         return (self.last - self.first).days + 1

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from outreach import audit
@@ -72,9 +74,10 @@ def snapshot_compute(*, period: Period, scope: Scope, task_id: str = "") -> Indi
     published one is left untouched. Atomic: the snapshot is written whole or not at all.
     """
     target = engine.resolve_scope(scope)
-    values = engine.compute(period, scope)
-    key = _natural_key(period, target)
     now = timezone.now()
+    as_of = engine.as_of(period, timezone.localdate(now))
+    values = engine.compute(period, scope, today=as_of)
+    key = _natural_key(period, target)
     draft = IndicatorSnapshot.objects.select_for_update().filter(**key, status=DRAFT).first()
     if draft is None:
         latest = IndicatorSnapshot.objects.filter(**key).aggregate(v=Max("version"))["v"] or 0
@@ -89,6 +92,7 @@ def snapshot_compute(*, period: Period, scope: Scope, task_id: str = "") -> Indi
                     version=latest + 1,
                     status=DRAFT,
                     computed_at=now,
+                    as_of=as_of,
                     values=values,
                     task_id=task_id,
                 )
@@ -97,8 +101,9 @@ def snapshot_compute(*, period: Period, scope: Scope, task_id: str = "") -> Indi
             draft = IndicatorSnapshot.objects.select_for_update().get(**key, status=DRAFT)
     draft.values = values
     draft.computed_at = now
+    draft.as_of = as_of
     draft.task_id = task_id
-    draft.save(update_fields=["values", "computed_at", "task_id"])
+    draft.save(update_fields=["values", "computed_at", "as_of", "task_id"])
     return draft
 
 
@@ -111,6 +116,18 @@ def snapshot_publish(
     if snapshot.is_published:
         raise SnapshotPublished(
             _("This snapshot is already published."), code="snapshot_already_published"
+        )
+    if snapshot.is_to_date:
+        raise ValidationError(
+            _(
+                "The figures of %(period)s are to date, as of %(as_of)s: once the period has "
+                "ended, recompute them, then publish."
+            )
+            % {
+                "period": snapshot.period,
+                "as_of": date_format(snapshot.as_of, "SHORT_DATE_FORMAT"),
+            },
+            code="snapshot_period_running",
         )
     snapshot.status = PUBLISHED
     snapshot.published_at = timezone.now()

@@ -42,7 +42,7 @@ class Command(BaseCommand):
             scope = Scope.everything()
         try:
             snapshot = services.snapshot_compute(period=period, scope=scope)
-        except ScopeNotFound as exc:
+        except (ScopeNotFound, ValueError) as exc:
             raise CommandError(str(exc)) from None
         if options["json"]:
             payload = {"period": str(period), "scope": str(scope), "indicators": snapshot.values}
@@ -50,5 +50,6 @@ class Command(BaseCommand):
         else:
             self.stdout.write(
                 f"Computed {period} for {scope}: snapshot {snapshot.pk}, version {snapshot.version} "
-                f"({snapshot.get_status_display()}), {len(snapshot.values)} values."
+                f"({snapshot.get_status_display()}), {len(snapshot.values)} values"
+                + (f", to date as of {snapshot.as_of.isoformat()}." if snapshot.is_to_date else ".")
             )
