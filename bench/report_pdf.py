@@ -31,6 +31,7 @@ def main() -> None:
     from indicators import pdf, reports
     from indicators.periods import Period
     from outreach.models import Municipality
+    from outreach.origin import Origin
 
     parser = argparse.ArgumentParser()
     parser.add_argument("municipality", nargs="?")
@@ -44,7 +45,9 @@ def main() -> None:
         if args.period
         else Period.month_of(timezone.localdate()).previous()
     )
-    report = reports.report_draft(municipality=municipality, period=period)
+    report = reports.report_draft(
+        municipality=municipality, period=period, origin=Origin.system("bench_report_pdf")
+    )
     report = reports.with_snapshots(type(report).objects.filter(pk=report.pk)).get()
     for language in ("en", "bg"):
         times, size = [], 0

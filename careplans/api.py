@@ -9,6 +9,7 @@ from careplans import selectors, services
 from careplans.models import CarePlan, Contributor, LifeDomain
 from outreach import audit
 from outreach.api import IsVerifiedStaff
+from outreach.origin import Origin
 
 
 class CarePlanOutSerializer(serializers.ModelSerializer):
@@ -62,20 +63,18 @@ class CarePlanViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     def retrieve(self, request, *args, **kwargs):
         plan = self.get_object()
         audit.record(
-            actor=request.user,
             action="careplan.view",
             target=plan,
             client=plan.client,
-            request=request._request,
+            origin=Origin.from_request(request),
         )
         return Response(CarePlanOutSerializer(plan).data)
 
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
         audit.record(
-            actor=request.user,
             action="careplan.list",
-            request=request._request,
+            origin=Origin.from_request(request),
             detail={"count": response.data.get("count")},
         )
         return response
@@ -96,7 +95,7 @@ class CarePlanViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
                 careplan=plan,
                 author=request.user,
                 expected_version=version,
-                request=request._request,
+                origin=Origin.from_request(request),
                 **fields,
             )
         except services.CarePlanConflict as exc:

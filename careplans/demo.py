@@ -47,6 +47,7 @@ def seed_careplans(ctx: demo.DemoContext) -> None:
             author=worker,
             what_matters=WHAT_MATTERS[n % len(WHAT_MATTERS)],
             contributors=["client", "tandem"],
+            origin=ctx.origin,
         )
         for domain, words, action in rng.sample(GOALS, 2):
             plan.refresh_from_db()
@@ -56,6 +57,7 @@ def seed_careplans(ctx: demo.DemoContext) -> None:
                 expected_version=plan.version,
                 domain=domain,
                 in_their_words=words,
+                origin=ctx.origin,
             )
             plan.refresh_from_db()
             services.action_add(
@@ -66,6 +68,7 @@ def seed_careplans(ctx: demo.DemoContext) -> None:
                 who="tandem",
                 staff=rng.choice([worker, peer]),
                 due_on=ctx.today + timedelta(days=rng.randint(7, 60)),
+                origin=ctx.origin,
             )
         people = list(client.support_people.all())
         plan.refresh_from_db()
@@ -84,13 +87,18 @@ def seed_careplans(ctx: demo.DemoContext) -> None:
                 if any(p.involvement == SupportPerson.Involvement.DO_NOT_CONTACT for p in people)
                 else ""
             ),
+            origin=ctx.origin,
         )
         plan.refresh_from_db()
         if n % 8 == 7:
             continue  # written but not signed yet
         agreed_on = min(ctx.today, episode.started_on + timedelta(days=rng.randint(5, 25)))
-        services.careplan_sign(careplan=plan, user=worker, plan_version=plan.version)
-        services.careplan_sign(careplan=plan, user=peer, plan_version=plan.version)
+        services.careplan_sign(
+            careplan=plan, user=worker, plan_version=plan.version, origin=ctx.origin
+        )
+        services.careplan_sign(
+            careplan=plan, user=peer, plan_version=plan.version, origin=ctx.origin
+        )
         answer = "disagree" if n % 11 == 5 else "agree"
         services.careplan_respond(
             careplan=plan,
@@ -99,6 +107,7 @@ def seed_careplans(ctx: demo.DemoContext) -> None:
             answer=answer,
             in_their_words="Не съм съгласна с лекарствата." if answer == "disagree" else "",
             responded_on=agreed_on,
+            origin=ctx.origin,
         )
         if answer != "agree":
             continue
@@ -118,10 +127,15 @@ def seed_careplans(ctx: demo.DemoContext) -> None:
                 what_changed="Намерихме стая; документите са подадени.",
                 goal_progress="Напредък по жилището.",
                 goal_statuses={goal.pk: Goal.Status.PROGRESS} if goal else {},
+                origin=ctx.origin,
             )
             plan.refresh_from_db()
-            services.careplan_sign(careplan=plan, user=worker, plan_version=plan.version)
-            services.careplan_sign(careplan=plan, user=peer, plan_version=plan.version)
+            services.careplan_sign(
+                careplan=plan, user=worker, plan_version=plan.version, origin=ctx.origin
+            )
+            services.careplan_sign(
+                careplan=plan, user=peer, plan_version=plan.version, origin=ctx.origin
+            )
             services.careplan_respond(
                 careplan=plan,
                 author=peer,
@@ -129,6 +143,7 @@ def seed_careplans(ctx: demo.DemoContext) -> None:
                 answer="agree",
                 in_their_words="Да.",
                 responded_on=held_on,
+                origin=ctx.origin,
             )
             if months == 3:
                 services.comment_add(
@@ -137,6 +152,7 @@ def seed_careplans(ctx: demo.DemoContext) -> None:
                     plan_version=plan.version,
                     text="Радвам се, че имам стая.",
                     made_on=held_on,
+                    origin=ctx.origin,
                 )
             months += 3
 

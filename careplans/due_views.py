@@ -19,6 +19,7 @@ from careplans.assessments import selectors as assessment_selectors
 from outreach import access, audit
 from outreach.caserecord.selectors import debriefs_overdue
 from outreach.models import TEAM_ROLES, Client, Role
+from outreach.origin import Origin
 
 # The card on the caseload shows this many clients; its page shows all of them.
 CARD_CLIENTS = 8
@@ -89,7 +90,7 @@ def due_card(request: HttpRequest) -> HttpResponse:
         actor=user,
         action="careplan.due_card.view",
         client_ids=[g["client"].pk for g in shown],
-        request=request,
+        origin=Origin.from_request(request),
         detail={"scope": "mine" if mine else "team"},
     )
     context = {

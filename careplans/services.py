@@ -27,6 +27,7 @@ from careplans.models import (
 from careplans.schedule import next_review
 from outreach import access, audit
 from outreach.models import Consent, Episode, SupportPerson, User
+from outreach.origin import Origin
 
 PLAN_FIELDS = (
     "what_matters",
@@ -128,7 +129,7 @@ def _save_version(plan: CarePlan, *, author: User, reason: str) -> CarePlan:
 
 
 @transaction.atomic
-def careplan_create(*, episode: Episode, author: User, request=None, **fields: Any) -> CarePlan:
+def careplan_create(*, episode: Episode, author: User, origin: Origin, **fields: Any) -> CarePlan:
     """Start the care plan of an episode (version 1)."""
     _require_editor(author, episode.client)
     if CarePlan.objects.filter(episode=episode).exists():
@@ -143,14 +144,14 @@ def careplan_create(*, episode: Episode, author: User, request=None, **fields: A
     plan._history_user = author
     plan.save()
     audit.record(
-        actor=author, action="careplan.create", target=plan, client=episode.client, request=request
+        actor=author, action="careplan.create", target=plan, client=episode.client, origin=origin
     )
     return plan
 
 
 @transaction.atomic
 def careplan_update(
-    *, careplan: CarePlan, author: User, expected_version: int, request=None, **fields: Any
+    *, careplan: CarePlan, author: User, expected_version: int, origin: Origin, **fields: Any
 ) -> CarePlan:
     """Save a new version of the plan's own text (what matters, strengths, domains...)."""
     _require_editor(author, careplan)
@@ -164,7 +165,7 @@ def careplan_update(
         action="careplan.update",
         target=plan,
         client=plan.client,
-        request=request,
+        origin=origin,
         detail={"version": plan.version, "fields": changed},
     )
     return plan
@@ -200,7 +201,7 @@ def advance_statement_save(
     author: User,
     expected_version: int,
     crisis_contacts: Iterable[SupportPerson] = (),
-    request=None,
+    origin: Origin,
     **fields: Any,
 ) -> AdvanceStatement:
     """Write the advance statement / crisis plan; saves a new plan version."""
@@ -223,7 +224,7 @@ def advance_statement_save(
         action="advancestatement.update",
         target=statement,
         client=plan.client,
-        request=request,
+        origin=origin,
         detail={"version": plan.version},
     )
     return statement
@@ -239,7 +240,7 @@ def goal_save(
     domain: str,
     in_their_words: str,
     status: str = Goal.Status.OPEN,
-    request=None,
+    origin: Origin,
 ) -> Goal:
     """Add a goal or change one; saves a new plan version."""
     _require_editor(author, careplan)
@@ -263,7 +264,7 @@ def goal_save(
         action="goal.create" if created else "goal.update",
         target=goal,
         client=plan.client,
-        request=request,
+        origin=origin,
         detail={"version": plan.version},
     )
     return goal
@@ -282,7 +283,7 @@ def action_add(
     agency: str = "",
     due_on: date | None = None,
     done_on: date | None = None,
-    request=None,
+    origin: Origin,
 ) -> Action:
     """Add who does what by when to a goal; saves a new plan version."""
     _require_editor(author, goal.careplan)
@@ -316,7 +317,7 @@ def action_add(
         action="action.create",
         target=action,
         client=client,
-        request=request,
+        origin=origin,
         detail={"version": plan.version},
     )
     return action
@@ -344,7 +345,7 @@ def version_state(
 
 
 def _record_agreement_if_complete(
-    plan: CarePlan, *, author: User, request=None
+    plan: CarePlan, *, author: User, origin: Origin
 ) -> PlanAgreement | None:
     state = version_state(plan, plan.signoffs.all(), plan.responses.all())
     if not state["agreed"]:
@@ -366,7 +367,7 @@ def _record_agreement_if_complete(
         action="planagreement.create",
         target=agreement,
         client=plan.client,
-        request=request,
+        origin=origin,
         detail={"version": plan.version},
     )
     return agreement
@@ -374,7 +375,7 @@ def _record_agreement_if_complete(
 
 @transaction.atomic
 def careplan_sign(
-    *, careplan: CarePlan, user: User, plan_version: int, request=None
+    *, careplan: CarePlan, user: User, plan_version: int, origin: Origin
 ) -> PlanSignoff:
     """A tandem member signs off the version they have read."""
     plan = _lock(careplan, plan_version)
@@ -388,10 +389,10 @@ def careplan_sign(
         action="careplan.sign",
         target=plan,
         client=plan.client,
-        request=request,
+        origin=origin,
         detail={"version": plan.version},
     )
-    _record_agreement_if_complete(plan, author=user, request=request)
+    _record_agreement_if_complete(plan, author=user, origin=origin)
     return signoff
 
 
@@ -404,7 +405,7 @@ def careplan_respond(
     answer: str,
     in_their_words: str,
     responded_on: date,
-    request=None,
+    origin: Origin,
 ) -> ClientResponse:
     """Record the client's agreement or disagreement (with their reasons) with one version."""
     _require_editor(author, careplan)
@@ -428,16 +429,16 @@ def careplan_respond(
         action="careplan.respond",
         target=plan,
         client=plan.client,
-        request=request,
+        origin=origin,
         detail={"version": plan.version, "answer": answer},
     )
-    _record_agreement_if_complete(plan, author=author, request=request)
+    _record_agreement_if_complete(plan, author=author, origin=origin)
     return response
 
 
 @transaction.atomic
 def comment_add(
-    *, careplan: CarePlan, author: User, plan_version: int, text: str, made_on: date, request=None
+    *, careplan: CarePlan, author: User, plan_version: int, text: str, made_on: date, origin: Origin
 ) -> PlanComment:
     """Keep a comment of the client with the plan version it refers to."""
     _require_editor(author, careplan)
@@ -453,7 +454,7 @@ def comment_add(
         action="plancomment.create",
         target=comment,
         client=careplan.client,
-        request=request,
+        origin=origin,
         detail={"version": plan_version},
     )
     return comment
@@ -469,7 +470,7 @@ def review_record(
     what_changed: str,
     goal_progress: str = "",
     goal_statuses: dict[int, str] | None = None,
-    request=None,
+    origin: Origin,
 ) -> PlanReview:
     """Record the next due review; goal progress changes save a new version to agree on."""
     _require_editor(author, careplan)
@@ -519,7 +520,7 @@ def review_record(
         action="planreview.create",
         target=review,
         client=plan.client,
-        request=request,
+        origin=origin,
         detail={"month": nxt.month, "version": plan.version},
     )
     return review
@@ -527,7 +528,7 @@ def review_record(
 
 @transaction.atomic
 def crisis_sheet_share(
-    *, careplan: CarePlan, author: User, consent: Consent, request=None
+    *, careplan: CarePlan, author: User, consent: Consent, origin: Origin
 ) -> CrisisSheetShare:
     """Record sharing the crisis sheet with a recipient the client consented to."""
     if not access.visible_clients(author).filter(pk=careplan.client.pk).exists():
@@ -552,7 +553,7 @@ def crisis_sheet_share(
         action="crisissheet.share",
         target=share,
         client=careplan.client,
-        request=request,
+        origin=origin,
         detail={"recipient": consent.recipient, "version": careplan.version},
     )
     return share

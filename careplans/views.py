@@ -22,6 +22,7 @@ from careplans.schedule import next_review, review_dates
 from outreach import access, audit
 from outreach.forms import apply_validation_error
 from outreach.models import TEAM_ROLES, SupportPerson
+from outreach.origin import Origin
 
 
 def _plan_for_request(
@@ -36,11 +37,10 @@ def _plan_for_request(
     except CarePlan.DoesNotExist as exc:
         raise Http404 from exc
     audit.record(
-        actor=request.user,
         action=action,
         target=plan,
         client=plan.client,
-        request=request,
+        origin=Origin.from_request(request),
         detail={"version": plan.version},
     )
     return plan
@@ -91,11 +91,10 @@ def _conflict(
     form.is_bound = True
     form._errors = None
     audit.record(
-        actor=request.user,
         action="careplan.conflict",
         target=current,
         client=current.client,
-        request=request,
+        origin=Origin.from_request(request),
         detail={"read": base_version, "current": current.version},
     )
     return render(
@@ -150,7 +149,9 @@ def client_plan(request: HttpRequest, client_pk: int) -> HttpResponse:
         if episode is None or not can_edit:
             raise PermissionDenied
         try:
-            plan = services.careplan_create(episode=episode, author=request.user, request=request)
+            plan = services.careplan_create(
+                episode=episode, author=request.user, origin=Origin.from_request(request)
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect("careplans:client-plan", client_pk=client.pk)
@@ -236,7 +237,7 @@ def careplan_update(request: HttpRequest, plan_pk: int) -> HttpResponse:
                         careplan=plan,
                         author=request.user,
                         expected_version=form.cleaned_data["version"],
-                        request=request,
+                        origin=Origin.from_request(request),
                         **form.plan_data(),
                     )
             except services.CarePlanConflict as exc:
@@ -277,7 +278,7 @@ def advance_update(request: HttpRequest, plan_pk: int) -> HttpResponse:
                         author=request.user,
                         expected_version=form.cleaned_data["version"],
                         crisis_contacts=form.cleaned_data["crisis_contacts"],
-                        request=request,
+                        origin=Origin.from_request(request),
                         **form.advance_data(),
                     )
             except services.CarePlanConflict as exc:
@@ -325,7 +326,7 @@ def goal_edit(request: HttpRequest, plan_pk: int, goal_pk: int | None = None) ->
                         domain=data["domain"],
                         in_their_words=data["in_their_words"],
                         status=data["status"],
-                        request=request,
+                        origin=Origin.from_request(request),
                     )
             except services.CarePlanConflict as exc:
                 return _conflict(request, form, exc, base_version=data["version"], title=_("Goal"))
@@ -370,7 +371,7 @@ def action_create(request: HttpRequest, plan_pk: int, goal_pk: int) -> HttpRespo
                         goal=goal,
                         author=request.user,
                         expected_version=version,
-                        request=request,
+                        origin=Origin.from_request(request),
                         **data,
                     )
             except services.CarePlanConflict as exc:
@@ -403,7 +404,7 @@ def careplan_sign(request: HttpRequest, plan_pk: int) -> HttpResponse:
             careplan=plan,
             user=request.user,
             plan_version=form.cleaned_data["version"],
-            request=request,
+            origin=Origin.from_request(request),
         )
     except services.CarePlanConflict as exc:
         messages.error(
@@ -437,7 +438,7 @@ def response_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
                         answer=data["answer"],
                         in_their_words=data["in_their_words"],
                         responded_on=data["responded_on"],
-                        request=request,
+                        origin=Origin.from_request(request),
                     )
             except services.CarePlanConflict as exc:
                 form.add_error(
@@ -467,7 +468,10 @@ def comment_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.comment_add(
-                careplan=plan, author=request.user, request=request, **form.cleaned_data
+                careplan=plan,
+                author=request.user,
+                origin=Origin.from_request(request),
+                **form.cleaned_data,
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)
@@ -504,7 +508,7 @@ def review_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
                         what_changed=data["what_changed"],
                         goal_progress=data["goal_progress"],
                         goal_statuses=form.goal_statuses(),
-                        request=request,
+                        origin=Origin.from_request(request),
                     )
             except services.CarePlanConflict as exc:
                 return _conflict(
@@ -615,7 +619,7 @@ def crisis_sheet(request: HttpRequest, plan_pk: int) -> HttpResponse:
                 careplan=plan,
                 author=request.user,
                 consent=form.cleaned_data["consent"],
-                request=request,
+                origin=Origin.from_request(request),
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)
@@ -668,9 +672,8 @@ def reviews_overdue(request: HttpRequest) -> HttpResponse:
         user=request.user, today=timezone.localdate(), mine=mine, statuses=statuses
     )
     audit.record(
-        actor=request.user,
         action="careplan.reviews_due",
-        request=request,
+        origin=Origin.from_request(request),
         detail={"count": len(rows), "mine": mine},
     )
     template = "careplans/_reviews_table.html" if request.htmx else "careplans/reviews_due.html"

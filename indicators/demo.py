@@ -14,7 +14,7 @@ def seed_reports(ctx: DemoContext) -> None:
     coordinator = ctx.users["coordinator"]
     quarter = Period.quarter_of(ctx.today).previous()
     published = reports.report_draft(
-        municipality=ctx.municipality, period=quarter, actor=coordinator
+        municipality=ctx.municipality, period=quarter, actor=coordinator, origin=ctx.origin
     )
     reports.report_update(
         report=published,
@@ -22,7 +22,10 @@ def seed_reports(ctx: DemoContext) -> None:
         went_well="Most clients were seen every week; three people got identity documents.",
         problems_with_services="The housing office answered requests slowly (weeks, not days).",
         requests_to_municipality="Two more places in supported housing for people leaving hospital.",
+        origin=ctx.origin,
     )
-    reports.report_publish(report=published, actor=coordinator)
+    reports.report_publish(report=published, actor=coordinator, origin=ctx.origin)
     month = Period.month_of(ctx.today).previous()
-    reports.report_draft(municipality=ctx.municipality, period=month, actor=coordinator)
+    reports.report_draft(
+        municipality=ctx.municipality, period=month, actor=coordinator, origin=ctx.origin
+    )

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from outreach import audit
 from outreach.models import Role, Team
+from outreach.origin import Origin
 
 from . import drilldown, fidelity, reports, tasks
 from .forms import ReportCreateForm, ReportNarrativeForm
@@ -80,6 +81,7 @@ def report_create(request: HttpRequest) -> HttpResponse:
         municipality=form.cleaned_data["municipality"],
         period=form.cleaned_data["period"],
         actor=request.user,
+        origin=Origin.from_request(request),
     )
     messages.success(request, _("The draft report is ready: check the figures."))
     return redirect("indicators:report-detail", report_pk=report.pk)
@@ -103,7 +105,12 @@ def report_detail(request: HttpRequest, report_pk: int) -> HttpResponse:
             raise Http404
         if form.is_valid():
             try:
-                reports.report_update(report=report, actor=request.user, **form.cleaned_data)
+                reports.report_update(
+                    report=report,
+                    actor=request.user,
+                    **form.cleaned_data,
+                    origin=Origin.from_request(request),
+                )
             except ValidationError as exc:
                 form.add_error(None, _error_text(exc))
                 messages.error(request, _error_text(exc))
@@ -138,7 +145,9 @@ def report_publish(request: HttpRequest, report_pk: int) -> HttpResponse:
     """Publish a draft report: from then on it is frozen."""
     report = _writable_report_or_404(request, report_pk)
     try:
-        reports.report_publish(report=report, actor=request.user)
+        reports.report_publish(
+            report=report, actor=request.user, origin=Origin.from_request(request)
+        )
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     else:
@@ -152,7 +161,9 @@ def report_refresh(request: HttpRequest, report_pk: int) -> HttpResponse:
     """Recompute the figures of a draft report."""
     report = _writable_report_or_404(request, report_pk)
     try:
-        reports.report_refresh(report=report, actor=request.user)
+        reports.report_refresh(
+            report=report, actor=request.user, origin=Origin.from_request(request)
+        )
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     else:
@@ -166,7 +177,10 @@ def report_correct(request: HttpRequest, report_pk: int) -> HttpResponse:
     """Start a correction of a published report: a new draft version with fresh figures."""
     report = _writable_report_or_404(request, report_pk)
     new = reports.report_draft(
-        municipality=report.municipality, period=Period.parse(report.period), actor=request.user
+        municipality=report.municipality,
+        period=Period.parse(report.period),
+        actor=request.user,
+        origin=Origin.from_request(request),
     )
     messages.success(request, _("A new version is drafted: say what changed, then publish it."))
     return redirect("indicators:report-detail", report_pk=new.pk)
@@ -314,10 +328,9 @@ def team_drilldown(request: HttpRequest, figures_team_pk: int, key: str) -> Http
     snapshot = reports.latest_snapshot(period=period, scope=Scope.team(team.slug))
     rows = drilldown.records(key, period, Scope.team(team.slug))
     audit.record_many(
-        actor=request.user,
         action="indicator.drilldown",
         client_ids={r.client_id for r in rows},
-        request=request,
+        origin=Origin.from_request(request),
         detail={"team": team.pk, "period": str(period), "key": key},
     )
     return render(

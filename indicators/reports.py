@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from outreach import audit
 from outreach.access import visible_municipalities, visible_teams
 from outreach.models import CoerciveMeasure, DischargeReason, Milestone, Municipality, Role, Team
+from outreach.origin import Origin
 from referrals.models import Source
 
 from . import formatting as fmt
@@ -480,6 +481,7 @@ def report_draft(
     *,
     municipality: Municipality,
     period: Period,
+    origin: Origin,
     actor: User | None = None,
     skip_if_published: bool = False,
 ) -> Report | None:
@@ -516,6 +518,7 @@ def report_draft(
             actor=actor,
             action="report.create",
             target=draft,
+            origin=origin,
             detail={"period": draft.period, "version": draft.version},
         )
     _refresh_figures(draft)
@@ -523,12 +526,12 @@ def report_draft(
 
 
 @transaction.atomic
-def report_refresh(*, report: Report, actor: User | None = None) -> Report:
+def report_refresh(*, report: Report, origin: Origin, actor: User | None = None) -> Report:
     """Recompute the figures of a draft report (refused for a published one)."""
     report = Report.objects.select_for_update().get(pk=report.pk)
     _refuse_if_published(report)
     _refresh_figures(report)
-    audit.record(actor=actor, action="report.refresh", target=report)
+    audit.record(actor=actor, action="report.refresh", target=report, origin=origin)
     return report
 
 
@@ -537,6 +540,7 @@ def report_update(
     *,
     report: Report,
     actor: User,
+    origin: Origin,
     went_well: str,
     problems_with_services: str,
     requests_to_municipality: str,
@@ -552,12 +556,12 @@ def report_update(
     report.full_clean()
     report.save()
     report.documents.all().delete()
-    audit.record(actor=actor, action="report.update", target=report)
+    audit.record(actor=actor, action="report.update", target=report, origin=origin)
     return report
 
 
 @transaction.atomic
-def report_publish(*, report: Report, actor: User) -> Report:
+def report_publish(*, report: Report, actor: User, origin: Origin) -> Report:
     """Publish a draft report and the snapshots it renders; from then on both are frozen."""
     report = Report.objects.select_for_update().get(pk=report.pk)
     _refuse_if_published(report)
@@ -575,7 +579,7 @@ def report_publish(*, report: Report, actor: User) -> Report:
     if report.figures_refreshed_at is None or not report.snapshots.exists():
         raise ValidationError(_("The report has no figures yet."), code="report_without_figures")
     for snap in report.snapshots.filter(status=IndicatorSnapshot.Status.DRAFT):
-        services.snapshot_publish(snapshot=snap, actor=actor)
+        services.snapshot_publish(snapshot=snap, actor=actor, origin=origin)
     report.status = Report.Status.PUBLISHED
     report.published_at = timezone.now()
     report.published_by = actor
@@ -586,6 +590,7 @@ def report_publish(*, report: Report, actor: User) -> Report:
         actor=actor,
         action="report.publish",
         target=report,
+        origin=origin,
         detail={
             "period": report.period,
             "version": report.version,

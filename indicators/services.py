@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from outreach import audit
+from outreach.origin import Origin
 
 from . import engine
 from .models import IndicatorSnapshot, SnapshotPublished
@@ -109,7 +110,7 @@ def snapshot_compute(*, period: Period, scope: Scope, task_id: str = "") -> Indi
 
 @transaction.atomic
 def snapshot_publish(
-    *, snapshot: IndicatorSnapshot, actor: User | None = None
+    *, snapshot: IndicatorSnapshot, origin: Origin, actor: User | None = None
 ) -> IndicatorSnapshot:
     """Publish a draft snapshot; from then on it is never changed."""
     snapshot = IndicatorSnapshot.objects.select_for_update().get(pk=snapshot.pk)
@@ -137,6 +138,7 @@ def snapshot_publish(
         actor=actor,
         action="snapshot.publish",
         target=snapshot,
+        origin=origin,
         detail={
             "period": snapshot.period,
             "scope": snapshot.scope_key,
@@ -147,7 +149,9 @@ def snapshot_publish(
 
 
 @transaction.atomic
-def snapshot_finalise(*, period: Period, scope: Scope, task_id: str = "") -> IndicatorSnapshot:
+def snapshot_finalise(
+    *, period: Period, scope: Scope, origin: Origin, task_id: str = ""
+) -> IndicatorSnapshot:
     """Compute and publish the final snapshot of a closed period, once.
 
     Idempotent: when the period and scope already have a published snapshot under the current
@@ -158,4 +162,4 @@ def snapshot_finalise(*, period: Period, scope: Scope, task_id: str = "") -> Ind
     if latest is not None and latest.is_published:
         return latest
     draft = snapshot_compute(period=period, scope=scope, task_id=task_id)
-    return snapshot_publish(snapshot=draft)
+    return snapshot_publish(snapshot=draft, origin=origin)

@@ -10,6 +10,7 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from outreach.models import Municipality, Team
+from outreach.origin import Origin
 
 from . import reports, services
 from .models import IndicatorSnapshot, Report, SnapshotRun
@@ -86,7 +87,9 @@ def snapshot_finalise(self, period: str, scope: str) -> int:
         self.request.id,
         period,
         scope,
-        lambda p, s, tid: services.snapshot_finalise(period=p, scope=s, task_id=tid),
+        lambda p, s, tid: services.snapshot_finalise(
+            period=p, scope=s, task_id=tid, origin=Origin.system("snapshot_finalise")
+        ),
     )
 
 
@@ -132,7 +135,10 @@ def draft_report(period: str, municipality: str) -> int | None:
     """Create or refresh the draft report of one municipality and period (not once published)."""
     found = Municipality.objects.get(slug=municipality)
     report = reports.report_draft(
-        municipality=found, period=Period.parse(period), skip_if_published=True
+        municipality=found,
+        period=Period.parse(period),
+        skip_if_published=True,
+        origin=Origin.system("draft_report"),
     )
     return report.pk if report is not None else None
 

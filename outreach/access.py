@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from outreach import audit
 from outreach.models import TEAM_ROLES, Client, Municipality, Role, Team, User
+from outreach.origin import Origin
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -48,7 +49,7 @@ def client_for_request(request: HttpRequest, pk: int, *, action: str = "client.v
         ),
         pk=pk,
     )
-    audit.record(actor=request.user, action=action, target=client, request=request)
+    audit.record(action=action, target=client, origin=Origin.from_request(request))
     return client
 
 

@@ -21,6 +21,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from outreach import audit
+from outreach.origin import Origin
 
 RECOVERY_CODES = 10
 
@@ -51,14 +52,13 @@ def verify(request: HttpRequest) -> HttpResponse:
         if device is not None:
             otp_login(request, device)
             audit.record(
-                actor=request.user,
                 action="auth.2fa_verified",
-                request=request,
+                origin=Origin.from_request(request),
                 detail={"device": device.__class__.__name__},
             )
             return redirect(_next(request))
         error = _("That code is not right. Try the current code of your app, or a recovery code.")
-        audit.record(actor=request.user, action="auth.2fa_failed", request=request)
+        audit.record(action="auth.2fa_failed", origin=Origin.from_request(request))
     return render(
         request,
         "registration/2fa_verify.html",
@@ -89,7 +89,7 @@ def setup(request: HttpRequest) -> HttpResponse:
                 codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
                 static.token_set.bulk_create([StaticToken(device=static, token=c) for c in codes])
                 otp_login(request, device)
-                audit.record(actor=request.user, action="auth.2fa_enrolled", request=request)
+                audit.record(action="auth.2fa_enrolled", origin=Origin.from_request(request))
             return render(
                 request, "registration/2fa_codes.html", {"codes": codes, "next": _next(request)}
             )
@@ -120,6 +120,6 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
         static.token_set.all().delete()
         codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
         static.token_set.bulk_create([StaticToken(device=static, token=c) for c in codes])
-        audit.record(actor=request.user, action="auth.recovery_codes_renewed", request=request)
+        audit.record(action="auth.recovery_codes_renewed", origin=Origin.from_request(request))
     messages.success(request, _("New recovery codes made. The old ones no longer work."))
     return render(request, "registration/2fa_codes.html", {"codes": codes, "next": "/"})

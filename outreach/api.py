@@ -12,6 +12,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from outreach import access, audit, services
 from outreach.models import Client, Contact, Episode, Tandem, Team
+from outreach.origin import Origin
 from outreach.permissions import IsVerifiedStaff
 from outreach.serializers import (
     ClientOutSerializer,
@@ -80,10 +81,9 @@ class AuditedListMixin:
             response.data.get("results", []) if isinstance(response.data, dict) else response.data
         )
         audit.record_many(
-            actor=request.user,
             action=self.list_action,
             client_ids={row[self.client_field] for row in rows},
-            request=request._request,
+            origin=Origin.from_request(request),
         )
         return response
 
@@ -100,9 +100,7 @@ class ClientViewSet(AuditedListMixin, viewsets.ReadOnlyModelViewSet):
 
     def retrieve(self, request, *args, **kwargs):
         client = self.get_object()
-        audit.record(
-            actor=request.user, action="client.view", target=client, request=request._request
-        )
+        audit.record(action="client.view", target=client, origin=Origin.from_request(request))
         return Response(self.get_serializer(client).data)
 
 
@@ -120,11 +118,10 @@ class EpisodeViewSet(AuditedListMixin, viewsets.ReadOnlyModelViewSet):
     def retrieve(self, request, *args, **kwargs):
         episode = self.get_object()
         audit.record(
-            actor=request.user,
             action="episode.view",
             target=episode,
             client=episode.client,
-            request=request._request,
+            origin=Origin.from_request(request),
         )
         return Response(self.get_serializer(episode).data)
 
@@ -148,11 +145,10 @@ class ContactViewSet(AuditedListMixin, mixins.CreateModelMixin, viewsets.ReadOnl
     def retrieve(self, request, *args, **kwargs):
         contact = self.get_object()
         audit.record(
-            actor=request.user,
             action="contact.view",
             target=contact,
             client=contact.client,
-            request=request._request,
+            origin=Origin.from_request(request),
         )
         return Response(ContactOutSerializer(contact).data)
 
@@ -165,6 +161,6 @@ class ContactViewSet(AuditedListMixin, mixins.CreateModelMixin, viewsets.ReadOnl
         except Client.DoesNotExist as exc:
             raise Http404 from exc
         contact = services.contact_log(
-            client=client, author=request.user, request=request._request, **data
+            client=client, author=request.user, origin=Origin.from_request(request), **data
         )
         return Response(ContactOutSerializer(contact).data, status=status.HTTP_201_CREATED)

@@ -36,6 +36,7 @@ from outreach.models import (
     Team,
     User,
 )
+from outreach.origin import Origin
 
 DEMO_PASSWORD = "outreach-demo-2026"  # noqa: S105 - synthetic demo accounts, printed for the user
 
@@ -112,6 +113,8 @@ class DemoContext:
     teams: list[Team]
     users: dict[str, User]
     clients: list[Client] = field(default_factory=list)
+    # Demo writes are audited as the seed command's, not as a page's.
+    origin: Origin = field(default_factory=lambda: Origin.system("seed_demo"))
 
 
 _EXTENSIONS: list[Callable[[DemoContext], None]] = []

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from outreach import audit
 from outreach.models import Client, Consent, Contact, Intervention, SupportPerson, Tandem, User
+from outreach.origin import Origin
 
 CONTACT_FIELDS = (
     "started_at",
@@ -59,7 +60,7 @@ def contact_log(
     note: str = "",
     staff: Iterable[User] = (),
     interventions: Iterable[Intervention] = (),
-    request=None,
+    origin: Origin,
 ) -> Contact:
     """Log a contact (or a failed attempt) with a client."""
     staff = _check_staff(client, staff)
@@ -80,7 +81,7 @@ def contact_log(
     contact.staff.set(staff)
     contact.interventions.set(list(interventions))
     audit.record(
-        actor=author, action="contact.create", target=contact, client=client, request=request
+        actor=author, action="contact.create", target=contact, client=client, origin=origin
     )
     return contact
 
@@ -90,7 +91,7 @@ def contact_update(
     *,
     contact: Contact,
     actor: User,
-    request=None,
+    origin: Origin,
     staff: Iterable[User] | None = None,
     interventions: Iterable[Intervention] | None = None,
     **fields,
@@ -124,14 +125,14 @@ def contact_update(
         action="contact.update",
         target=contact,
         client=contact.client,
-        request=request,
+        origin=origin,
         detail={"changed": changed},
     )
     return contact
 
 
 @transaction.atomic
-def client_create(*, actor: User, team, tandem=None, request=None, **fields) -> Client:
+def client_create(*, actor: User, team, tandem=None, origin: Origin, **fields) -> Client:
     """Open a minimal record for a person the team starts to engage (no episode yet)."""
     if not actor.teams.filter(pk=team.pk).exists():
         raise ValidationError({"team": _("You are not a member of that team.")}, code="not_in_team")
@@ -144,12 +145,12 @@ def client_create(*, actor: User, team, tandem=None, request=None, **fields) -> 
     client = Client(team=team, tandem=tandem, **fields)
     client.full_clean()
     client.save()
-    audit.record(actor=actor, action="client.create", target=client, request=request)
+    audit.record(actor=actor, action="client.create", target=client, origin=origin)
     return client
 
 
 @transaction.atomic
-def client_update(*, client: Client, actor: User, request=None, **fields) -> Client:
+def client_update(*, client: Client, actor: User, origin: Origin, **fields) -> Client:
     """Change a client's identity, contact or situation fields."""
     changed = []
     for name, value in fields.items():
@@ -171,7 +172,7 @@ def client_update(*, client: Client, actor: User, request=None, **fields) -> Cli
         actor=actor,
         action="client.update",
         target=client,
-        request=request,
+        origin=origin,
         detail={"changed": changed},
     )
     return client
@@ -179,7 +180,7 @@ def client_update(*, client: Client, actor: User, request=None, **fields) -> Cli
 
 @transaction.atomic
 def support_person_save(
-    *, client: Client, actor: User, person: SupportPerson, request=None
+    *, client: Client, actor: User, person: SupportPerson, origin: Origin
 ) -> SupportPerson:
     """Add or change a person of the client's support network."""
     creating = person.pk is None
@@ -191,13 +192,13 @@ def support_person_save(
         action="supportperson.create" if creating else "supportperson.update",
         target=person,
         client=client,
-        request=request,
+        origin=origin,
     )
     return person
 
 
 @transaction.atomic
-def consent_save(*, client: Client, actor: User, consent: Consent, request=None) -> Consent:
+def consent_save(*, client: Client, actor: User, consent: Consent, origin: Origin) -> Consent:
     """Record or change a consent to share with a named agency or person."""
     creating = consent.pk is None
     consent.client = client
@@ -219,6 +220,6 @@ def consent_save(*, client: Client, actor: User, consent: Consent, request=None)
         action="consent.create" if creating else "consent.update",
         target=consent,
         client=client,
-        request=request,
+        origin=origin,
     )
     return consent

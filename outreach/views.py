@@ -35,6 +35,7 @@ from outreach.models import (
     SupportPerson,
     Tandem,
 )
+from outreach.origin import Origin
 
 logger = logging.getLogger(__name__)
 
@@ -116,9 +117,8 @@ def caseload(request: HttpRequest) -> HttpResponse:
     context = _team_caseload_context(request, mine=mine)
     context["mine"] = mine
     audit.record(
-        actor=request.user,
         action="caseload.view",
-        request=request,
+        origin=Origin.from_request(request),
         detail={"clients": context["counts"]["total"]},
     )
     template = "outreach/_caseload_table.html" if request.htmx else "outreach/caseload.html"
@@ -134,9 +134,8 @@ def team_caseload(request: HttpRequest) -> HttpResponse:
     context = _team_caseload_context(request, mine=False)
     context["tandems"] = list(selectors.tandem_load(user=request.user, team=context["team"]))
     audit.record(
-        actor=request.user,
         action="caseload.view",
-        request=request,
+        origin=Origin.from_request(request),
         detail={"scope": "team", "clients": context["counts"]["total"]},
     )
     template = "outreach/_caseload_table.html" if request.htmx else "outreach/team_caseload.html"
@@ -211,7 +210,7 @@ def contact_create(request: HttpRequest, client_pk: int) -> HttpResponse:
                 author=request.user,
                 staff=staff,
                 interventions=interventions,
-                request=request,
+                origin=Origin.from_request(request),
                 **data,
             )
         except ValidationError as exc:
@@ -249,7 +248,7 @@ def contact_update(request: HttpRequest, client_pk: int, pk: int) -> HttpRespons
                 actor=request.user,
                 staff=staff,
                 interventions=interventions,
-                request=request,
+                origin=Origin.from_request(request),
                 **data,
             )
         except ValidationError as exc:
@@ -276,7 +275,9 @@ def client_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            client = services.client_create(actor=request.user, request=request, **data)
+            client = services.client_create(
+                actor=request.user, origin=Origin.from_request(request), **data
+            )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
@@ -306,7 +307,7 @@ def client_update(request: HttpRequest, pk: int) -> HttpResponse:
                 # The form has written its values onto `client`; the service compares with the row.
                 client=Client.objects.get(pk=client.pk),
                 actor=request.user,
-                request=request,
+                origin=Origin.from_request(request),
                 **{f: form.cleaned_data[f] for f in form.fields},
             )
         except ValidationError as exc:
@@ -340,7 +341,10 @@ def support_person_edit(
         client,
         form,
         save=lambda: services.support_person_save(
-            client=client, actor=request.user, person=form.instance, request=request
+            client=client,
+            actor=request.user,
+            person=form.instance,
+            origin=Origin.from_request(request),
         ),
         saved=_("Support network saved."),
         template="outreach/support_person_form.html",
@@ -359,7 +363,10 @@ def consent_create(request: HttpRequest, client_pk: int) -> HttpResponse:
         client,
         form,
         save=lambda: services.consent_save(
-            client=client, actor=request.user, consent=form.instance, request=request
+            client=client,
+            actor=request.user,
+            consent=form.instance,
+            origin=Origin.from_request(request),
         ),
         saved=_("Consent recorded."),
         template="outreach/consent_form.html",
@@ -394,9 +401,8 @@ def client_search(request: HttpRequest) -> HttpResponse:
             .select_related("team")[:50]
         )
         audit.record(
-            actor=request.user,
             action="client.search",
-            request=request,
+            origin=Origin.from_request(request),
             detail={"results": len(results)},
         )
     return render(request, "outreach/client_search.html", {"q": q, "results": results})

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from outreach import access, audit
 from outreach.models import WORKER_ROLES, Municipality, Role, User
+from outreach.origin import Origin
 from referrals.models import Referral
 
 if TYPE_CHECKING:
@@ -77,5 +78,5 @@ def referral_for_request(
         ),
         pk=pk,
     )
-    audit.record(actor=request.user, action=action, target=referral, request=request)
+    audit.record(action=action, target=referral, origin=Origin.from_request(request))
     return referral

@@ -7,6 +7,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
 from outreach import audit
+from outreach.origin import Origin
 from outreach.permissions import IsVerifiedStaff
 from referrals import access, services
 from referrals.serializers import (
@@ -36,17 +37,14 @@ class ReferralViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def retrieve(self, request, *args, **kwargs):
         referral = self.get_object()
-        audit.record(
-            actor=request.user, action="referral.view", target=referral, request=request._request
-        )
+        audit.record(action="referral.view", target=referral, origin=Origin.from_request(request))
         return Response(self.get_serializer(referral).data)
 
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
         audit.record(
-            actor=request.user,
             action="referral.list",
-            request=request._request,
+            origin=Origin.from_request(request),
             detail={"count": response.data.get("count")},
         )
         return response
@@ -66,7 +64,7 @@ class ReferralViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             raise Http404
         data = {k: v for k, v in data.items() if k in services.SUBMIT_FIELDS}
         referral = services.referral_submit(
-            actor=user, municipality=municipality, request=request._request, **data
+            actor=user, municipality=municipality, origin=Origin.from_request(request), **data
         )
         out = ReferralTriageOutSerializer if access.can_triage(user) else ReferralOutSerializer
         return Response(out(referral).data, status=status.HTTP_201_CREATED)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from outreach import audit
 from outreach.models import Client, Episode, Municipality, Tandem, Team, User
+from outreach.origin import Origin
 from referrals.models import (
     CriteriaVersion,
     Criterion,
@@ -70,7 +71,7 @@ def referral_submit(
     actor: User,
     municipality: Municipality,
     received_at: datetime | None = None,
-    request=None,
+    origin: Origin,
     **fields: Any,
 ) -> Referral:
     """Record a referral (from a partner's form, or taken by phone or letter by the team)."""
@@ -87,7 +88,7 @@ def referral_submit(
         referral.source_organisation = actor.organisation
     referral.full_clean()
     referral.save()
-    audit.record(actor=actor, action="referral.create", target=referral, request=request)
+    audit.record(actor=actor, action="referral.create", target=referral, origin=origin)
     return referral
 
 
@@ -166,7 +167,7 @@ def _lock(referral: Referral) -> Referral:
 
 @transaction.atomic
 def referral_screen(
-    *, referral: Referral, actor: User, answers: dict[str, str], request=None
+    *, referral: Referral, actor: User, answers: dict[str, str], origin: Origin
 ) -> ReferralScore:
     """Record the eligibility checklist and score it under the municipality's current version."""
     referral = _lock(referral)
@@ -182,14 +183,14 @@ def referral_screen(
         actor=actor,
         action="referral.screen",
         target=referral,
-        request=request,
+        origin=origin,
         detail={"version": str(version), "score": result.score, "eligible": result.eligible},
     )
     return result
 
 
 @transaction.atomic
-def referral_rescore(*, referral: Referral, actor: User, request=None) -> ReferralScore:
+def referral_rescore(*, referral: Referral, actor: User, origin: Origin) -> ReferralScore:
     """Score the stored answers again under the current version; the old score stays recorded."""
     referral = _lock(referral)
     if referral.criteria_version_id is None:
@@ -212,7 +213,7 @@ def referral_rescore(*, referral: Referral, actor: User, request=None) -> Referr
         actor=actor,
         action="referral.rescore",
         target=referral,
-        request=request,
+        origin=origin,
         detail={"version": str(version), "score": result.score, "eligible": result.eligible},
     )
     return result
@@ -253,7 +254,7 @@ def _decide(
     status: str,
     decided_at: datetime,
     reason: str,
-    request,
+    origin: Origin,
     detail: dict[str, Any] | None = None,
 ) -> Referral:
     referral.status = status
@@ -266,7 +267,7 @@ def _decide(
         actor=actor,
         action=f"referral.{status}",
         target=referral,
-        request=request,
+        origin=origin,
         detail={"reason": reason, **(detail or {})},
     )
     return referral
@@ -279,7 +280,7 @@ def referral_decline(
     actor: User,
     reason: str,
     decided_at: datetime | None = None,
-    request=None,
+    origin: Origin,
 ) -> Referral:
     """Decline a referral; the reason is required and shown to the referrer."""
     referral = _lock(referral)
@@ -295,7 +296,7 @@ def referral_decline(
         status=Status.DECLINED,
         decided_at=decided_at,
         reason=reason.strip(),
-        request=request,
+        origin=origin,
     )
 
 
@@ -306,7 +307,7 @@ def referral_withdraw(
     actor: User,
     reason: str = "",
     decided_at: datetime | None = None,
-    request=None,
+    origin: Origin,
 ) -> Referral:
     """Record that the referral was withdrawn (by the referrer or the person)."""
     referral = _lock(referral)
@@ -318,7 +319,7 @@ def referral_withdraw(
         status=Status.WITHDRAWN,
         decided_at=decided_at,
         reason=reason.strip(),
-        request=request,
+        origin=origin,
     )
 
 
@@ -341,7 +342,7 @@ def referral_waitlist(
     team: Team,
     reason: str = "",
     decided_at: datetime | None = None,
-    request=None,
+    origin: Origin,
 ) -> Referral:
     """Put an eligible referral on a team's waiting list."""
     referral = _lock(referral)
@@ -358,7 +359,7 @@ def referral_waitlist(
         status=Status.WAITLISTED,
         decided_at=decided_at,
         reason=reason.strip(),
-        request=request,
+        origin=origin,
         detail={"team": team.pk},
     )
 
@@ -426,7 +427,7 @@ def referral_accept(
     new_client: bool = False,
     reason: str = "",
     decided_at: datetime | None = None,
-    request=None,
+    origin: Origin,
 ) -> Referral:
     """Accept a referral: create (or link) the client and open an episode with a tandem.
 
@@ -453,7 +454,7 @@ def referral_accept(
             status=Status.WAITLISTED,
             decided_at=decided_at,
             reason=reason.strip(),
-            request=request,
+            origin=origin,
             detail={"team": team.pk, "at_capacity": True},
         )
     if tandem is None or tandem.team_id != team.pk or tandem.ended_on is not None:
@@ -507,7 +508,7 @@ def referral_accept(
             action="referral.link_client",
             target=referral,
             client=client,
-            request=request,
+            origin=origin,
             detail={"client": client.pk, "previous_team": previous_team},
         )
     else:
@@ -529,11 +530,11 @@ def referral_accept(
         )
         client.full_clean()
         client.save()
-        audit.record(actor=actor, action="client.create", target=client, request=request)
+        audit.record(actor=actor, action="client.create", target=client, origin=origin)
     episode = Episode(client=client, tandem=tandem, started_on=today)
     episode.full_clean()
     episode.save()
-    audit.record(actor=actor, action="episode.open", target=episode, client=client, request=request)
+    audit.record(actor=actor, action="episode.open", target=episode, client=client, origin=origin)
     referral.client = client
     referral.team = team
     return _decide(
@@ -542,6 +543,6 @@ def referral_accept(
         status=Status.ACCEPTED,
         decided_at=decided_at,
         reason=reason.strip(),
-        request=request,
+        origin=origin,
         detail={"team": team.pk, "tandem": tandem.pk, "client": client.pk, "episode": episode.pk},
     )

@@ -16,6 +16,7 @@ from outreach import access as core_access
 from outreach import audit
 from outreach.forms import apply_validation_error
 from outreach.models import Tandem, Team
+from outreach.origin import Origin
 from referrals import access, selectors, services
 from referrals.forms import DecisionForm, FairnessForm, ReferralForm, ScreeningForm
 from referrals.models import ReferralScore, Status
@@ -42,7 +43,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     audit.record(
         actor=user,
         action="referral.list",
-        request=request,
+        origin=Origin.from_request(request),
         detail={"status": status, "count": len(referrals)},
     )
     return render(
@@ -84,7 +85,7 @@ def referral_create(request: HttpRequest) -> HttpResponse:
                 actor=user,
                 municipality=form.chosen_municipality(),
                 received_at=form.cleaned_data.get("received_at"),
-                request=request,
+                origin=Origin.from_request(request),
                 **data,
             )
         except ValidationError as exc:
@@ -137,7 +138,10 @@ def referral_screen(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             result = services.referral_screen(
-                referral=referral, actor=request.user, answers=form.answers(), request=request
+                referral=referral,
+                actor=request.user,
+                answers=form.answers(),
+                origin=Origin.from_request(request),
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)
@@ -164,7 +168,9 @@ def referral_rescore(request: HttpRequest, pk: int) -> HttpResponse:
     """Score the stored answers under the current criteria version (the old score is kept)."""
     referral = access.referral_for_request(request, pk, triage=True)
     try:
-        result = services.referral_rescore(referral=referral, actor=request.user, request=request)
+        result = services.referral_rescore(
+            referral=referral, actor=request.user, origin=Origin.from_request(request)
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -188,14 +194,14 @@ def referral_decide(request: HttpRequest, pk: int) -> HttpResponse:
         "team", "professional", "peer"
     )
     candidates = list(services.duplicate_candidates(referral))
+    origin = Origin.from_request(request)
     for candidate in candidates:
         # Each client shown as a possible duplicate has this on their own trail.
         audit.record(
-            actor=request.user,
             action="referral.duplicates_view",
             target=referral,
             client=candidate,
-            request=request,
+            origin=origin,
         )
     form = DecisionForm(
         request.POST or None,
@@ -210,7 +216,7 @@ def referral_decide(request: HttpRequest, pk: int) -> HttpResponse:
             "referral": referral,
             "actor": request.user,
             "decided_at": data["decided_at"],
-            "request": request,
+            "origin": origin,
         }
         try:
             if data["decision"] == DecisionForm.ACCEPT:
@@ -274,9 +280,8 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
         else:
             ranked.append((row.team, [row]))
     audit.record(
-        actor=request.user,
         action="referral.waiting_list",
-        request=request,
+        origin=Origin.from_request(request),
         detail={"count": len(rows)},
     )
     return render(

@@ -14,6 +14,7 @@ from tests.factories import (
     TandemFactory,
     TeamFactory,
     UserFactory,
+    make_origin,
 )
 
 # Each app lists the objects behind its URL parameters in tests/route_params/<app>.py.
@@ -84,6 +85,12 @@ def outsider(other_team):
 @pytest.fixture
 def outside_supervisor(other_team):
     return UserFactory(role=Role.SUPERVISOR, teams=[other_team])
+
+
+@pytest.fixture
+def origin():
+    """Where a direct service call comes from (services audit it); the actor is passed apart."""
+    return make_origin()
 
 
 @pytest.fixture

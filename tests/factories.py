@@ -19,6 +19,7 @@ from outreach.models import (
     Team,
     User,
 )
+from outreach.origin import Origin
 
 
 class MunicipalityFactory(factory.django.DjangoModelFactory):
@@ -132,3 +133,14 @@ class ReferralFactory(factory.django.DjangoModelFactory):
     family_name = factory.Sequence(lambda n: f"Person{n}")
     sex = "male"
     reasons = "Not engaging with services, lost housing."
+
+
+def make_origin(actor: User | None = None, **fields: str) -> Origin:
+    """An Origin for calling services directly, as if from a page (documentation address)."""
+    return Origin(
+        actor=actor,
+        ip=fields.pop("ip", "192.0.2.10"),
+        user_agent=fields.pop("user_agent", "pytest"),
+        path=fields.pop("path", "/tests/"),
+        **fields,
+    )

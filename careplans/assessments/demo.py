@@ -43,6 +43,7 @@ def seed_assessments(ctx: DemoContext) -> None:
                 assessed_on=min(due_on + timedelta(days=ctx.rng.choice((0, 2, 5))), ctx.today),
                 timepoint=timepoint,
                 answers=_answers(ctx, mansa, level),
+                origin=ctx.origin,
             )
             level = min(level + 1, 6)
         if n % 3 == 0:
@@ -54,4 +55,5 @@ def seed_assessments(ctx: DemoContext) -> None:
                 timepoint="other",
                 answers=_answers(ctx, dialog, 4),
                 help_wanted=["accommodation", "job"],
+                origin=ctx.origin,
             )

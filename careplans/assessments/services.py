@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -16,9 +16,7 @@ from careplans.assessments import instruments
 from careplans.models import Assessment, Instrument
 from outreach import audit
 from outreach.models import Client, Episode, User, not_in_future
-
-if TYPE_CHECKING:
-    from django.http import HttpRequest
+from outreach.origin import Origin
 
 
 def _duplicate_error(instrument: Instrument, assessed_on: date) -> ValidationError:
@@ -125,7 +123,7 @@ def assessment_record(
     timepoint: str = "",
     help_wanted: Iterable[str] = (),
     source_ref: str = "",
-    request: HttpRequest | None = None,
+    origin: Origin,
 ) -> Assessment:
     """Record an assessment; the score and sub-scores are computed from the answers."""
     if not instrument.active:
@@ -157,7 +155,7 @@ def assessment_record(
         action="assessment.create",
         target=assessment,
         client=client,
-        request=request,
+        origin=origin,
         detail={
             "instrument": instrument.code,
             "version": instrument.version,
@@ -177,7 +175,7 @@ def assessment_update(
     answers: Mapping[str, Any],
     timepoint: str = "",
     help_wanted: Iterable[str] = (),
-    request: HttpRequest | None = None,
+    origin: Origin,
 ) -> Assessment:
     """Correct an assessment with the instrument version it was recorded with; rescored."""
     assessment = (
@@ -216,7 +214,7 @@ def assessment_update(
         action="assessment.update",
         target=assessment,
         client=assessment.client,
-        request=request,
+        origin=origin,
         detail={
             "changed": sorted(k for k in before if before[k] != after[k]),
             "before": before,

@@ -21,6 +21,7 @@ from careplans.assessments.services import assessment_record, assessment_update
 from careplans.models import Assessment
 from outreach import access, audit
 from outreach.models import TEAM_ROLES
+from outreach.origin import Origin
 
 TEMPLATES = "careplans/assessments/"
 
@@ -77,7 +78,7 @@ def assessment_create(request: HttpRequest, client_pk: int) -> HttpResponse:
                 timepoint=form.cleaned_data["timepoint"],
                 answers=form.answers(),
                 help_wanted=form.help_wanted(),
-                request=request,
+                origin=Origin.from_request(request),
             )
         except ValidationError as exc:
             _apply_errors(form, exc)
@@ -155,7 +156,7 @@ def assessment_edit(request: HttpRequest, client_pk: int, pk: int) -> HttpRespon
                 timepoint=form.cleaned_data["timepoint"],
                 answers=form.answers(),
                 help_wanted=form.help_wanted(),
-                request=request,
+                origin=Origin.from_request(request),
             )
         except ValidationError as exc:
             _apply_errors(form, exc)
@@ -205,7 +206,7 @@ def assessment_detail(request: HttpRequest, client_pk: int, pk: int) -> HttpResp
         assessment = selectors.assessment_get(user=request.user, client=client, pk=pk)
     except Assessment.DoesNotExist as exc:
         raise Http404 from exc
-    audit.record(actor=request.user, action="assessment.view", target=assessment, request=request)
+    audit.record(action="assessment.view", target=assessment, origin=Origin.from_request(request))
     instrument = assessment.instrument
     language = _question_language(request, client, instrument)
     rows = []
@@ -251,9 +252,8 @@ def assessment_due(request: HttpRequest) -> HttpResponse:
         )
     due = selectors.assessments_due(user=request.user, clients=clients)
     audit.record(
-        actor=request.user,
         action="assessment.due.view",
-        request=request,
+        origin=Origin.from_request(request),
         detail={"scope": "mine" if mine else "team", "due": len(due)},
     )
     return render(

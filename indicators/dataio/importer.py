@@ -50,6 +50,7 @@ from outreach.models import (
     Team,
     User,
 )
+from outreach.origin import Origin
 from referrals.models import Referral
 from referrals.models import Source as ReferralSource
 from referrals.models import Status as ReferralStatus
@@ -770,7 +771,11 @@ def _instrument(code: str) -> Instrument | None:
 
 
 def import_dir(
-    path: str | Path, team_slug: str, municipality_slug: str | None = None
+    path: str | Path,
+    team_slug: str,
+    municipality_slug: str | None = None,
+    *,
+    origin: Origin,
 ) -> ImportResult:
     """Import the caseload files in ``path`` into a team, all or nothing; raise ImportFailed."""
     # Hundreds of thousands of small dicts and no reference cycles: the cyclic garbage
@@ -786,7 +791,9 @@ def import_dir(
                 raise ImportFailed(exc.errors + _sorted(parsed.errors)) from None
             result = ImportResult(team=team, team_created=created)
             _Importer(team, parsed, result).run()
-            audit.record(actor=None, action="caseload.import", target=team, detail=result.as_dict())
+            audit.record(
+                action="caseload.import", target=team, origin=origin, detail=result.as_dict()
+            )
         return result
     finally:
         if gc_was_enabled:

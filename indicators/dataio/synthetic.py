@@ -44,6 +44,7 @@ from outreach.models import (
     Team,
     User,
 )
+from outreach.origin import Origin
 from referrals.models import Referral
 
 CHUNK = 500  # clients per chunk
@@ -549,18 +550,20 @@ def _mansa() -> Instrument:
     )
 
 
-def write_db(*, clients: int, seed: int, teams: int = 1, log: Any = None) -> dict[str, int]:
+def write_db(
+    *, clients: int, seed: int, origin: Origin, teams: int = 1, log: Any = None
+) -> dict[str, int]:
     """Write the caseload straight into the database, chunk by chunk; return rows per table."""
     gc_was_enabled = gc.isenabled()
     gc.disable()  # many small dicts, no cycles: see indicators.dataio.importer.import_dir
     try:
-        return _write_db(clients=clients, seed=seed, teams=teams, log=log)
+        return _write_db(clients=clients, seed=seed, teams=teams, log=log, origin=origin)
     finally:
         if gc_was_enabled:
             gc.enable()
 
 
-def _write_db(*, clients: int, seed: int, teams: int, log: Any) -> dict[str, int]:
+def _write_db(*, clients: int, seed: int, teams: int, log: Any, origin: Origin) -> dict[str, int]:
     gen = Generator(seed=seed, teams=teams)
     tz = gen.tz
     ids = _Ids()
@@ -654,8 +657,8 @@ def _write_db(*, clients: int, seed: int, teams: int, log: Any) -> dict[str, int
     with transaction.atomic():
         counts = {m._meta.label: t.count for m, t in tables.items()}
         audit.record(
-            actor=None,
             action="caseload.generate",
+            origin=origin,
             detail={"seed": seed, "clients": clients, "teams": teams, "rows": counts},
         )
     if connection.vendor == "postgresql":

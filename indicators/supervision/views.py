@@ -10,6 +10,7 @@ from django.views.decorators.vary import vary_on_headers
 from indicators.supervision import selectors as supervision
 from outreach import audit
 from outreach.models import Role
+from outreach.origin import Origin
 
 
 @login_required
@@ -40,10 +41,9 @@ def caseload_review(request: HttpRequest) -> HttpResponse:
         user=request.user, team=team, tandem=tandem, flag=flag, sort=sort
     )
     audit.record_many(
-        actor=request.user,
         action="caseload_review.view",
         client_ids=[r.client.pk for r in review.rows],
-        request=request,
+        origin=Origin.from_request(request),
         detail={"flag": flag, "team": team.pk if team else None, "tandem": tandem},
     )
     context = {

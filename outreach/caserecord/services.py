@@ -37,6 +37,7 @@ from outreach.models import (
     Team,
     User,
 )
+from outreach.origin import Origin
 
 BASELINE_DAYS = 365
 
@@ -88,7 +89,7 @@ def _save(
     actor: User,
     client: Client,
     entity: str,
-    request=None,
+    origin: Origin,
     detail: dict[str, Any] | None = None,
 ) -> None:
     creating = obj.pk is None
@@ -99,14 +100,14 @@ def _save(
         action=f"{entity}.{'create' if creating else 'update'}",
         target=obj,
         client=client,
-        request=request,
+        origin=origin,
         detail=detail,
     )
 
 
 @transaction.atomic
 def hospital_stay_save(
-    *, client: Client, actor: User, stay: HospitalStay, request=None
+    *, client: Client, actor: User, stay: HospitalStay, origin: Origin
 ) -> HospitalStay:
     """Record or change a hospital stay; a pre-intake stay lies in the 12 months before intake."""
     stay.client = client
@@ -131,13 +132,13 @@ def hospital_stay_save(
                 },
                 code="pre_intake_too_early",
             )
-    _save(stay, actor=actor, client=client, entity="hospitalstay", request=request)
+    _save(stay, actor=actor, client=client, entity="hospitalstay", origin=origin)
     return stay
 
 
 @transaction.atomic
 def coercive_measure_record(
-    *, client: Client, actor: User, measure: CoerciveMeasure, request=None
+    *, client: Client, actor: User, measure: CoerciveMeasure, origin: Origin
 ) -> CoerciveMeasure:
     """Record a coercive measure and open its debrief, due within 14 days."""
     if measure.pk is not None:
@@ -153,12 +154,12 @@ def coercive_measure_record(
                 {"hospital_stay": _("The measure's date is outside that hospital stay.")},
                 code="measure_outside_stay",
             )
-    _save(measure, actor=actor, client=client, entity="coercivemeasure", request=request)
+    _save(measure, actor=actor, client=client, entity="coercivemeasure", origin=origin)
     debrief = Debrief(measure=measure, due_on=measure.debrief_due_on)
     if measure.debriefed_on:
         debrief.done_on = measure.debriefed_on
         debrief.done_by = actor
-    _save(debrief, actor=actor, client=client, entity="debrief", request=request)
+    _save(debrief, actor=actor, client=client, entity="debrief", origin=origin)
     return measure
 
 
@@ -171,7 +172,7 @@ def debrief_complete(
     done_by: User,
     what_should_change: str,
     client_view: str = "",
-    request=None,
+    origin: Origin,
 ) -> Debrief:
     """Record the debrief conversation; the measure's debriefed_on follows it.
 
@@ -191,7 +192,7 @@ def debrief_complete(
     debrief.client_view = client_view
     measure.debriefed_on = done_on
     measure.full_clean()
-    _save(debrief, actor=actor, client=client, entity="debrief", request=request)
+    _save(debrief, actor=actor, client=client, entity="debrief", origin=origin)
     measure.save(update_fields=["debriefed_on"])
     return debrief
 
@@ -203,18 +204,18 @@ def crisis_save(
     actor: User,
     crisis: Crisis,
     mobilised_staff: Iterable[User] = (),
-    request=None,
+    origin: Origin,
 ) -> Crisis:
     """Record or change a crisis: who reported it, the response, who was mobilised, the outcome."""
     crisis.client = client
     staff = _check_staff(client.team_id, mobilised_staff, field="mobilised_staff")
-    _save(crisis, actor=actor, client=client, entity="crisis", request=request)
+    _save(crisis, actor=actor, client=client, entity="crisis", origin=origin)
     crisis.mobilised_staff.set(staff)
     return crisis
 
 
 @transaction.atomic
-def relapse_save(*, client: Client, actor: User, relapse: Relapse, request=None) -> Relapse:
+def relapse_save(*, client: Client, actor: User, relapse: Relapse, origin: Origin) -> Relapse:
     """Record a relapse and, where known, the crisis or stay it led to."""
     relapse.client = client
     _check_same_client(client, "crisis", relapse.crisis, _("That crisis is not this client's."))
@@ -239,32 +240,34 @@ def relapse_save(*, client: Client, actor: User, relapse: Relapse, request=None)
             {"hospital_stay": _("A relapse cannot lead to an admission before its onset.")},
             code="stay_before_onset",
         )
-    _save(relapse, actor=actor, client=client, entity="relapse", request=request)
+    _save(relapse, actor=actor, client=client, entity="relapse", origin=origin)
     return relapse
 
 
 @transaction.atomic
 def adverse_event_save(
-    *, client: Client, actor: User, event: AdverseEvent, request=None
+    *, client: Client, actor: User, event: AdverseEvent, origin: Origin
 ) -> AdverseEvent:
     """Record self-harm, a suicide attempt, a death, police involvement, an arrest or an eviction."""
     event.client = client
     _check_same_client(client, "crisis", event.crisis, _("That crisis is not this client's."))
-    _save(event, actor=actor, client=client, entity="adverseevent", request=request)
+    _save(event, actor=actor, client=client, entity="adverseevent", origin=origin)
     return event
 
 
 @transaction.atomic
-def milestone_save(*, client: Client, actor: User, milestone: Milestone, request=None) -> Milestone:
+def milestone_save(
+    *, client: Client, actor: User, milestone: Milestone, origin: Origin
+) -> Milestone:
     """Record a milestone: a document, benefits, housing, work, family."""
     milestone.client = client
-    _save(milestone, actor=actor, client=client, entity="milestone", request=request)
+    _save(milestone, actor=actor, client=client, entity="milestone", origin=origin)
     return milestone
 
 
 @transaction.atomic
 def case_agency_save(
-    *, client: Client, actor: User, agency: CaseAgency, request=None
+    *, client: Client, actor: User, agency: CaseAgency, origin: Origin
 ) -> CaseAgency:
     """Add or change an agency involved in the case."""
     agency.client = client
@@ -276,23 +279,23 @@ def case_agency_save(
         raise ValidationError(
             {"name": _("This agency is already involved in the case.")}, code="duplicate_agency"
         )
-    _save(agency, actor=actor, client=client, entity="caseagency", request=request)
+    _save(agency, actor=actor, client=client, entity="caseagency", origin=origin)
     return agency
 
 
 @transaction.atomic
 def responsibility_save(
-    *, client: Client, actor: User, responsibility: Responsibility, request=None
+    *, client: Client, actor: User, responsibility: Responsibility, origin: Origin
 ) -> Responsibility:
     """Say who is responsible for what in the case (one cell of the matrix)."""
     responsibility.client = client
-    _save(responsibility, actor=actor, client=client, entity="responsibility", request=request)
+    _save(responsibility, actor=actor, client=client, entity="responsibility", origin=origin)
     return responsibility
 
 
 @transaction.atomic
 def agency_request_save(
-    *, client: Client, actor: User, agency_request: AgencyRequest, request=None
+    *, client: Client, actor: User, agency_request: AgencyRequest, origin: Origin
 ) -> AgencyRequest:
     """Record a request to an agency (and its response, when known)."""
     agency_request.client = client
@@ -306,13 +309,13 @@ def agency_request_save(
         raise ValidationError(
             {"agency": _("Name the agency or choose one of the case.")}, code="agency_required"
         )
-    _save(agency_request, actor=actor, client=client, entity="agencyrequest", request=request)
+    _save(agency_request, actor=actor, client=client, entity="agencyrequest", origin=origin)
     return agency_request
 
 
 @transaction.atomic
 def agency_request_respond(
-    *, agency_request: AgencyRequest, actor: User, responded_on: date, outcome: str, request=None
+    *, agency_request: AgencyRequest, actor: User, responded_on: date, outcome: str, origin: Origin
 ) -> AgencyRequest:
     """Record the agency's response to a request."""
     agency_request = AgencyRequest.objects.select_for_update().get(pk=agency_request.pk)
@@ -323,7 +326,7 @@ def agency_request_respond(
         actor=actor,
         client=agency_request.client,
         entity="agencyrequest",
-        request=request,
+        origin=origin,
         detail={"responded": True},
     )
     return agency_request
@@ -339,7 +342,7 @@ def case_conference_record(
     support_people: Iterable[SupportPerson] = (),
     agencies: Iterable[CaseAgency] = (),
     actions: Iterable[dict[str, Any]] = (),
-    request=None,
+    origin: Origin,
 ) -> CaseConference:
     """Record a case conference: participants (never a do-not-contact person), decisions, actions."""
     conference.client = client
@@ -363,7 +366,7 @@ def case_conference_record(
     agencies = list(agencies)
     for agency in agencies:
         _check_same_client(client, "agencies", agency, _("That agency is not in this case."))
-    _save(conference, actor=actor, client=client, entity="caseconference", request=request)
+    _save(conference, actor=actor, client=client, entity="caseconference", origin=origin)
     conference.staff.set(staff)
     conference.support_people.set(support_people)
     conference.agencies.set(agencies)
@@ -391,7 +394,7 @@ def group_session_record(
     attendees: Iterable[Client],
     staff: Iterable[User] = (),
     note: str = "",
-    request=None,
+    origin: Origin,
 ) -> GroupSession:
     """Record one group session and a seen contact for each attending client."""
     attendees = list(attendees)
@@ -418,7 +421,7 @@ def group_session_record(
         actor=actor,
         action="groupsession.create",
         target=session,
-        request=request,
+        origin=origin,
         detail={"attendees": len(attendees)},
     )
     for client in attendees:
@@ -437,7 +440,7 @@ def group_session_record(
         contact.save()
         contact.staff.set(staff)
         audit.record(
-            actor=actor, action="contact.create", target=contact, client=client, request=request
+            actor=actor, action="contact.create", target=contact, client=client, origin=origin
         )
     return session
 
@@ -452,7 +455,7 @@ def episode_discharge(
     handover_to: str = "",
     handover_plan: str = "",
     survey: dict[str, str] | None = None,
-    request=None,
+    origin: Origin,
 ) -> Episode:
     """Close an episode with its reason and handover; store the exit survey apart, unlinkable."""
     episode = Episode.objects.select_for_update().select_related("client__team").get(pk=episode.pk)
@@ -472,7 +475,7 @@ def episode_discharge(
         action="episode.discharge",
         target=episode,
         client=episode.client,
-        request=request,
+        origin=origin,
         detail={"reason": discharge_reason},
     )
     if survey and any(survey.values()):

@@ -50,6 +50,7 @@ from outreach.models import (
     HospitalStay,
     SupportPerson,
 )
+from outreach.origin import Origin
 
 FORM_TEMPLATE = "outreach/caserecord/event_form.html"
 
@@ -93,7 +94,7 @@ def _event_edit(
         if extra_kwargs is not None:
             kwargs.update(extra_kwargs(form))
         try:
-            save(client=client, actor=request.user, request=request, **kwargs)
+            save(client=client, actor=request.user, origin=Origin.from_request(request), **kwargs)
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
@@ -177,7 +178,10 @@ def debrief_update(request: HttpRequest, client_pk: int, pk: int) -> HttpRespons
     if request.method == "POST" and form.is_valid():
         try:
             event_services.debrief_complete(
-                measure=measure, actor=request.user, request=request, **form.cleaned_data
+                measure=measure,
+                actor=request.user,
+                origin=Origin.from_request(request),
+                **form.cleaned_data,
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)
@@ -296,7 +300,7 @@ def agency_request_respond(request: HttpRequest, client_pk: int, pk: int) -> Htt
             event_services.agency_request_respond(
                 agency_request=agency_request,
                 actor=request.user,
-                request=request,
+                origin=Origin.from_request(request),
                 **form.cleaned_data,
             )
         except ValidationError as exc:
@@ -335,7 +339,7 @@ def case_conference_create(request: HttpRequest, client_pk: int) -> HttpResponse
                 support_people=form.cleaned_data["support_people"],
                 agencies=form.cleaned_data["agencies"],
                 actions=actions,
-                request=request,
+                origin=Origin.from_request(request),
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)
@@ -384,7 +388,10 @@ def group_session_create(request: HttpRequest, client_pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             event_services.group_session_record(
-                team=client.team, actor=request.user, request=request, **form.cleaned_data
+                team=client.team,
+                actor=request.user,
+                origin=Origin.from_request(request),
+                **form.cleaned_data,
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)
@@ -417,7 +424,7 @@ def episode_discharge(request: HttpRequest, client_pk: int, pk: int) -> HttpResp
             event_services.episode_discharge(
                 episode=episode,
                 actor=request.user,
-                request=request,
+                origin=Origin.from_request(request),
                 survey={k: v for k, v in survey.cleaned_data.items() if v},
                 **form.cleaned_data,
             )

@@ -11,7 +11,7 @@ def episode(team_client):
 
 
 @pytest.fixture
-def plan(episode, worker):
+def plan(episode, worker, origin):
     return services.careplan_create(
-        episode=episode, author=worker, what_matters="Искам да живея сама."
+        episode=episode, author=worker, what_matters="Искам да живея сама.", origin=origin
     )

@@ -89,7 +89,7 @@ def test_concurrent_edit_second_session_gets_conflict_and_nothing_is_lost(
 
 
 def test_plan_page_queries_do_not_grow_with_versions_and_goals(
-    client, worker, plan, team_client, django_assert_num_queries
+    client, worker, plan, team_client, django_assert_num_queries, origin
 ):
     client.force_login(worker)
 
@@ -101,6 +101,7 @@ def test_plan_page_queries_do_not_grow_with_versions_and_goals(
                 expected_version=plan.version,
                 domain="work",
                 in_their_words=f"Цел {i}",
+                origin=origin,
             )
             plan.refresh_from_db()
             services.action_add(
@@ -109,6 +110,7 @@ def test_plan_page_queries_do_not_grow_with_versions_and_goals(
                 expected_version=plan.version,
                 what=f"Стъпка {i}",
                 who="client",
+                origin=origin,
             )
             plan.refresh_from_db()
         services.advance_statement_save(
@@ -116,11 +118,17 @@ def test_plan_page_queries_do_not_grow_with_versions_and_goals(
             author=worker,
             expected_version=plan.version,
             crisis_contacts=[SupportPersonFactory(client=team_client)],
+            origin=origin,
         )
         plan.refresh_from_db()
-        services.careplan_sign(careplan=plan, user=worker, plan_version=plan.version)
+        services.careplan_sign(careplan=plan, user=worker, plan_version=plan.version, origin=origin)
         services.comment_add(
-            careplan=plan, author=worker, plan_version=1, text="ok", made_on=timezone.localdate()
+            careplan=plan,
+            author=worker,
+            plan_version=1,
+            text="ok",
+            made_on=timezone.localdate(),
+            origin=origin,
         )
 
     grow(1)
@@ -227,9 +235,13 @@ def test_do_not_contact_person_not_offered_and_refused(client, worker, plan, tea
     assert plan.version == 1
 
 
-def test_crisis_sheet_refused_without_consent(client, worker, plan, team_client):
+def test_crisis_sheet_refused_without_consent(client, worker, plan, team_client, origin):
     services.advance_statement_save(
-        careplan=plan, author=worker, expected_version=1, early_signs="Спира да се храни"
+        careplan=plan,
+        author=worker,
+        expected_version=1,
+        early_signs="Спира да се храни",
+        origin=origin,
     )
     withdrawn = ConsentFactory(
         client=team_client, recipient="Болница", withdrawn_on=timezone.localdate()
@@ -246,7 +258,7 @@ def test_crisis_sheet_refused_without_consent(client, worker, plan, team_client)
 
 
 def test_crisis_sheet_shared_with_consent_is_recorded_one_page(
-    client, worker, plan, team_client, tmp_path
+    client, worker, plan, team_client, tmp_path, origin
 ):
     sister = SupportPersonFactory(client=team_client, name="Сестра Иванка", phone="0888 123 456")
     SupportPersonFactory(
@@ -262,6 +274,7 @@ def test_crisis_sheet_shared_with_consent_is_recorded_one_page(
         early_signs="Не спи по три нощи",
         refused_hospitals="Курило",
         legally_binding=True,
+        origin=origin,
     )
     consent = ConsentFactory(client=team_client, recipient="ЦПЗ София")
     client.force_login(worker)
@@ -283,7 +296,9 @@ def test_crisis_sheet_shared_with_consent_is_recorded_one_page(
     assert "A4" in info
 
 
-def test_easy_read_pdf_in_bulgarian_with_cyrillic(client, worker, plan, team_client, tmp_path):
+def test_easy_read_pdf_in_bulgarian_with_cyrillic(
+    client, worker, plan, team_client, tmp_path, origin
+):
     team_client.preferred_language = "bg"
     team_client.known_as = "Мими"
     team_client.save()
@@ -293,9 +308,15 @@ def test_easy_read_pdf_in_bulgarian_with_cyrillic(client, worker, plan, team_cli
         expected_version=1,
         domain="housing",
         in_their_words="Да имам своя стая",
+        origin=origin,
     )
     services.action_add(
-        goal=goal, author=worker, expected_version=2, what="Звъня на сестра си", who="client"
+        goal=goal,
+        author=worker,
+        expected_version=2,
+        what="Звъня на сестра си",
+        who="client",
+        origin=origin,
     )
     client.force_login(worker)
     html = client.get(_url("careplan-easyread", plan)).content.decode()
@@ -317,12 +338,13 @@ def test_easy_read_pdf_in_bulgarian_with_cyrillic(client, worker, plan, team_cli
     assert AuditEvent.objects.filter(action="careplan.easyread.pdf", client=team_client).exists()
 
 
-def test_history_page_shows_side_by_side_diff(client, worker, plan):
+def test_history_page_shows_side_by_side_diff(client, worker, plan, origin):
     services.careplan_update(
         careplan=plan,
         author=worker,
         expected_version=1,
         what_matters="Искам да живея с котката си.",
+        origin=origin,
     )
     client.force_login(worker)
     page = client.get(_url("careplan-history", plan) + "?a=1&b=2").content.decode()
@@ -365,15 +387,15 @@ def test_api_returns_409_on_stale_version(client, worker, peer, plan):
     assert plan.strengths == "A"
 
 
-def test_reviews_due_on_the_right_day_and_htmx_table(client, worker, peer, plan, episode):
+def test_reviews_due_on_the_right_day_and_htmx_table(client, worker, peer, plan, episode, origin):
     from datetime import date
 
     from careplans.selectors import reviews_due
 
     episode.started_on = date(2026, 1, 31)
     episode.save()
-    services.careplan_sign(careplan=plan, user=worker, plan_version=1)
-    services.careplan_sign(careplan=plan, user=peer, plan_version=1)
+    services.careplan_sign(careplan=plan, user=worker, plan_version=1, origin=origin)
+    services.careplan_sign(careplan=plan, user=peer, plan_version=1, origin=origin)
     services.careplan_respond(
         careplan=plan,
         author=worker,
@@ -381,6 +403,7 @@ def test_reviews_due_on_the_right_day_and_htmx_table(client, worker, peer, plan,
         answer="agree",
         in_their_words="",
         responded_on=date(2026, 2, 3),
+        origin=origin,
     )
 
     def listed(today):
@@ -403,14 +426,19 @@ def test_reviews_due_on_the_right_day_and_htmx_table(client, worker, peer, plan,
 
 
 def test_crisis_sheet_stays_on_one_page_with_long_answers(
-    client, worker, plan, team_client, tmp_path
+    client, worker, plan, team_client, tmp_path, origin
 ):
     long = "Много дълъг текст за кризисния план, написан от клиента. " * 20
     fields = {f: long for f in services.ADVANCE_FIELDS if f != "legally_binding"}
     fields["preferred_hospitals"] = fields["refused_hospitals"] = long[:300]
     people = [SupportPersonFactory(client=team_client, phone="0888 000 000") for _ in range(4)]
     services.advance_statement_save(
-        careplan=plan, author=worker, expected_version=1, crisis_contacts=people, **fields
+        careplan=plan,
+        author=worker,
+        expected_version=1,
+        crisis_contacts=people,
+        origin=origin,
+        **fields,
     )
     consent = ConsentFactory(client=team_client)
     client.force_login(worker)
@@ -421,7 +449,7 @@ def test_crisis_sheet_stays_on_one_page_with_long_answers(
     assert re.search(r"^Pages:\s+1$", info, re.MULTILINE)
 
 
-def test_history_page_queries_do_not_grow(client, worker, plan, django_assert_num_queries):
+def test_history_page_queries_do_not_grow(client, worker, plan, django_assert_num_queries, origin):
     client.force_login(worker)
     url = _url("careplan-history", plan)
     client.get(url)
@@ -431,7 +459,11 @@ def test_history_page_queries_do_not_grow(client, worker, plan, django_assert_nu
         client.get(url)
     for i in range(6):
         services.careplan_update(
-            careplan=plan, author=worker, expected_version=plan.version, strengths=f"v{i}"
+            careplan=plan,
+            author=worker,
+            expected_version=plan.version,
+            strengths=f"v{i}",
+            origin=origin,
         )
         plan.refresh_from_db()
     with django_assert_num_queries(len(first.captured_queries)):

@@ -262,8 +262,8 @@ def test_full_import_writes_every_record(team, tmp_path):
     assert event.detail["team"] == "centre"
 
 
-def test_import_dir_returns_counts(team, tmp_path):
-    result = import_dir(write(tmp_path, valid_files()), "centre")
+def test_import_dir_returns_counts(team, tmp_path, origin):
+    result = import_dir(write(tmp_path, valid_files()), "centre", origin=origin)
     assert result.created["people.csv"] == 2
     assert result.created["contacts.csv"] == 3
     assert result.rows == sum(len(rows) for rows in valid_files().values())
@@ -623,11 +623,11 @@ def test_overlap_with_an_episode_already_in_the_team(team, tmp_path):
     assert Contact.objects.count() == 0
 
 
-def test_import_dir_raises_import_failed_with_every_error(team, tmp_path):
+def test_import_dir_raises_import_failed_with_every_error(team, tmp_path, origin):
     files = valid_files()
     files["contacts.csv"][0]["outcome"] = "maybe"
     with pytest.raises(ImportFailed) as excinfo:
-        import_dir(write(tmp_path, files), "centre")
+        import_dir(write(tmp_path, files), "centre", origin=origin)
     assert [str(e) for e in excinfo.value.errors] == [
         "contacts.csv:2: outcome: unknown value “maybe” (expected one of: met, not_met)"
     ]

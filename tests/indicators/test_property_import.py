@@ -387,7 +387,7 @@ def write_dir(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(st.data())
-def test_imported_caseload_matches_reference(drawn):
+def test_imported_caseload_matches_reference(drawn, origin):
     period = drawn.draw(st.sampled_from(PERIODS), label="period")
     p = Period.parse(period)
     slugs = ["a", "b"] if drawn.draw(st.booleans(), label="two teams") else ["a"]
@@ -401,10 +401,10 @@ def test_imported_caseload_matches_reference(drawn):
             directory = Path(tmp) / slug
             directory.mkdir()
             write_dir(directory, files[slug], order, headers_only)
-            import_dir(directory, slug, "north")
+            import_dir(directory, slug, "north", origin=origin)
             if twice:
                 # Importing the same files again changes nothing.
-                import_dir(directory, slug, "north")
+                import_dir(directory, slug, "north", origin=origin)
         scopes = [(Scope.everything(), None), (Scope.municipality("north"), set(slugs))]
         scopes += [(Scope.team(slug), {slug}) for slug in slugs]
         for scope, team_set in scopes:

@@ -18,7 +18,7 @@ from indicators import reports, tasks
 from indicators.models import IndicatorSnapshot, Report, ReportDocument, ReportFrozen
 from indicators.periods import Period
 from outreach.models import AuditEvent, Role
-from tests.factories import UserFactory
+from tests.factories import UserFactory, make_origin
 
 AUGUST = Period.parse("2026-08")
 
@@ -65,7 +65,7 @@ def test_show_suppresses_small_numbers_only_when_asked(value, kind, n, suppresse
 # --- draft, publish, frozen ------------------------------------------------------------------
 
 
-def test_draft_publish_frozen_and_correction(client, coordinator, report_data):
+def test_draft_publish_frozen_and_correction(client, coordinator, report_data, origin):
     report = _draft(client, coordinator)
     assert report.version == 1 and report.status == "draft"
     kinds = sorted(s.scope_kind for s in report.snapshots.all())
@@ -94,9 +94,9 @@ def test_draft_publish_frozen_and_correction(client, coordinator, report_data):
     report.refresh_from_db()
     assert report.went_well == narrative["went_well"]
     with pytest.raises(ReportFrozen, match="published"):
-        reports.report_update(report=report, actor=coordinator, **narrative)
+        reports.report_update(report=report, actor=coordinator, origin=origin, **narrative)
     with pytest.raises(ReportFrozen):
-        reports.report_refresh(report=report, actor=coordinator)
+        reports.report_refresh(report=report, actor=coordinator, origin=origin)
     response = client.post(reverse("indicators:report-publish", args=[report.pk]), follow=True)
     assert "cannot be changed" in response.content.decode()
 
@@ -110,7 +110,7 @@ def test_draft_publish_frozen_and_correction(client, coordinator, report_data):
     assert {s.version for s in v2.snapshots.all()} == {2}
     # A correction must say what changed.
     with pytest.raises(ValidationError, match="what changed"):
-        reports.report_publish(report=v2, actor=coordinator)
+        reports.report_publish(report=v2, actor=coordinator, origin=origin)
     client.post(
         reverse("indicators:report-detail", args=[v2.pk]),
         {**narrative, "what_changed": "One admission was recorded twice."},
@@ -155,7 +155,7 @@ def test_supervisor_reads_reports_but_cannot_write(client, coordinator, supervis
     assert report.status == "draft"
 
 
-def test_monthly_task_drafts_one_report_per_municipality(team, report_data, monkeypatch):
+def test_monthly_task_drafts_one_report_per_municipality(team, report_data, monkeypatch, origin):
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: date(2026, 9, 1))
     assert tasks.draft_monthly_reports.delay().get() == 1
     tasks.draft_monthly_reports.delay().get()  # idempotent: still one draft
@@ -165,7 +165,7 @@ def test_monthly_task_drafts_one_report_per_municipality(team, report_data, monk
         "draft",
         team.municipality,
     )
-    reports.report_publish(report=report, actor=UserFactory(role=Role.COORDINATOR))
+    reports.report_publish(report=report, actor=UserFactory(role=Role.COORDINATOR), origin=origin)
     tasks.draft_monthly_reports.delay().get()  # a published month is left alone
     assert Report.objects.count() == 1
 
@@ -207,11 +207,11 @@ def test_dashboard_shows_exact_values(client, supervisor, report_data):
     assert "&lt;5" not in body  # nothing is suppressed inside the team
 
 
-def test_public_page_shows_published_figures_suppressed(client, coordinator, report_data):
+def test_public_page_shows_published_figures_suppressed(client, coordinator, report_data, origin):
     report = _draft(client, coordinator)
     client.logout()
     assert "София" not in client.get("/public/reports/").content.decode()  # drafts stay inside
-    reports.report_publish(report=report, actor=coordinator)
+    reports.report_publish(report=report, actor=coordinator, origin=origin)
     response = client.get("/public/reports/")
     assert response.status_code == 200
     body = response.content.decode()
@@ -314,9 +314,9 @@ def test_other_roles_get_404_on_reports(client, role, users_by_role, coordinator
 
 def _publish(coordinator, period: str) -> Report:
     report = reports.report_draft(
-        municipality=coordinator.municipality, period=Period.parse(period)
+        municipality=coordinator.municipality, period=Period.parse(period), origin=make_origin()
     )
-    return reports.report_publish(report=report, actor=coordinator)
+    return reports.report_publish(report=report, actor=coordinator, origin=make_origin())
 
 
 @pytest.mark.parametrize("months", [["2026-08"], ["2026-06", "2026-07", "2026-08"]])
@@ -333,12 +333,14 @@ def test_public_page_queries_do_not_grow(client, coordinator, report_data, month
 
 @pytest.mark.parametrize("extra_teams", [0, 3])
 def test_report_detail_queries_do_not_grow(client, coordinator, report_data, extra_teams,
-                                           django_assert_num_queries):  # fmt: skip
+                                           django_assert_num_queries, origin):  # fmt: skip
     from tests.factories import TeamFactory
 
     for i in range(extra_teams):
         TeamFactory(municipality=coordinator.municipality, name=f"Team {i}", slug=f"t{i}")
-    report = reports.report_draft(municipality=coordinator.municipality, period=AUGUST)
+    report = reports.report_draft(
+        municipality=coordinator.municipality, period=AUGUST, origin=origin
+    )
     assert report.snapshots.count() == 3 + extra_teams
     client.force_login(coordinator)
     # session, user, report (+ municipality, publisher), its snapshots (+ teams), the versions;
@@ -367,7 +369,7 @@ def test_pdf_renders_with_production_static_files(
     assert client.get(reverse("referrals:referral-list")).status_code == 200  # pages too
 
 
-def test_a_running_period_cannot_be_published(coordinator, report_data):
+def test_a_running_period_cannot_be_published(coordinator, report_data, origin):
     from django.core.exceptions import ValidationError
     from django.utils import timezone
 
@@ -375,16 +377,16 @@ def test_a_running_period_cannot_be_published(coordinator, report_data):
 
     this_month = Period.month_of(timezone.localdate())
     report = report_services.report_draft(
-        municipality=coordinator.municipality, period=this_month, actor=coordinator
+        municipality=coordinator.municipality, period=this_month, actor=coordinator, origin=origin
     )
     with pytest.raises(ValidationError, match="once it has ended"):
-        report_services.report_publish(report=report, actor=coordinator)
+        report_services.report_publish(report=report, actor=coordinator, origin=origin)
     report.refresh_from_db()
     assert report.status == "draft"
 
 
 def test_a_pdf_of_a_report_that_changed_while_rendering_is_not_kept(
-    client, coordinator, report_data, monkeypatch
+    client, coordinator, report_data, monkeypatch, origin
 ):
     from indicators import pdf
     from indicators import reports as report_services
@@ -398,7 +400,7 @@ def test_a_pdf_of_a_report_that_changed_while_rendering_is_not_kept(
         if len(shown) == 1:  # a colleague saves the narrative during the first render
             report_services.report_update(
                 report=r, actor=coordinator, went_well="New words",
-                problems_with_services="", requests_to_municipality="",
+                problems_with_services="", requests_to_municipality="", origin=origin,
             )  # fmt: skip
         return real(r, language)
 

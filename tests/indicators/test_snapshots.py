@@ -61,11 +61,11 @@ def test_scopes_keep_separate_drafts(team, caseload):
 
 
 def test_published_snapshot_is_frozen_and_recompute_makes_a_new_version(
-    team, make_client, caseload, supervisor
+    team, make_client, caseload, supervisor, origin
 ):
     scope = Scope.team(team.slug)
     draft = services.snapshot_compute(period=Q3, scope=scope)
-    published = services.snapshot_publish(snapshot=draft, actor=supervisor)
+    published = services.snapshot_publish(snapshot=draft, actor=supervisor, origin=origin)
     assert published.status == "published" and published.published_at is not None
     assert AuditEvent.objects.filter(action="snapshot.publish", object_id=str(draft.pk)).exists()
     frozen_values = dict(published.values)
@@ -89,15 +89,15 @@ def test_published_snapshot_is_frozen_and_recompute_makes_a_new_version(
     with pytest.raises(SnapshotPublished):
         published.delete()
     with pytest.raises(SnapshotPublished):
-        services.snapshot_publish(snapshot=published)
+        services.snapshot_publish(snapshot=published, origin=origin)
     published.refresh_from_db()
     assert published.values == frozen_values
 
 
-def test_finalise_publishes_once(team, caseload):
+def test_finalise_publishes_once(team, caseload, origin):
     scope = Scope.team(team.slug)
-    first = services.snapshot_finalise(period=Q3, scope=scope)
-    again = services.snapshot_finalise(period=Q3, scope=scope)
+    first = services.snapshot_finalise(period=Q3, scope=scope, origin=origin)
+    again = services.snapshot_finalise(period=Q3, scope=scope, origin=origin)
     assert first.pk == again.pk and again.status == "published"
     assert IndicatorSnapshot.objects.count() == 1
 

@@ -27,10 +27,10 @@ def test_admin_edits_criteria_and_copies_a_version(client, admin_user, default_c
 
 
 def test_a_version_that_scored_is_frozen_in_the_admin(
-    client, admin_user, coordinator, default_criteria, answers
+    client, admin_user, coordinator, default_criteria, answers, origin
 ):
     referral = ReferralFactory(municipality=coordinator.municipality)
-    services.referral_screen(referral=referral, actor=coordinator, answers=answers)
+    services.referral_screen(referral=referral, actor=coordinator, answers=answers, origin=origin)
     client.force_login(admin_user)
     page = client.get(
         reverse("admin:referrals_criteriaversion_change", args=[default_criteria.pk])
@@ -39,9 +39,9 @@ def test_a_version_that_scored_is_frozen_in_the_admin(
     assert 'name="criteria-0-points"' not in page
 
 
-def test_rescore_button_records_a_new_score(client, coordinator, default_criteria, answers):
+def test_rescore_button_records_a_new_score(client, coordinator, default_criteria, answers, origin):
     referral = ReferralFactory(municipality=coordinator.municipality)
-    services.referral_screen(referral=referral, actor=coordinator, answers=answers)
+    services.referral_screen(referral=referral, actor=coordinator, answers=answers, origin=origin)
     new = CriteriaVersion.objects.create(municipality=coordinator.municipality, version=1)
     for c in default_criteria.criteria.all():
         c.pk = None

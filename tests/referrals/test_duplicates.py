@@ -22,7 +22,7 @@ from tests.factories import (
 
 
 @pytest.fixture
-def referral(team, coordinator, default_criteria, answers):
+def referral(team, coordinator, default_criteria, answers, origin):
     referral = ReferralFactory(
         municipality=team.municipality,
         given_name="Ivan",
@@ -30,7 +30,7 @@ def referral(team, coordinator, default_criteria, answers):
         birth_date=date(1975, 4, 9),
         phone="+359 88 765 4321",
     )
-    services.referral_screen(referral=referral, actor=coordinator, answers=answers)
+    services.referral_screen(referral=referral, actor=coordinator, answers=answers, origin=origin)
     return referral
 
 
@@ -52,11 +52,11 @@ def test_duplicate_detection_offers_the_right_candidates(referral, team, other_t
     assert found == {same_name, same_birth, same_phone}
 
 
-def test_accept_with_unresolved_duplicates_is_refused(referral, tandem, coordinator):
+def test_accept_with_unresolved_duplicates_is_refused(referral, tandem, coordinator, origin):
     ClientFactory(team=tandem.team, given_name="Ivan", family_name="Petrov")
     with pytest.raises(ValidationError) as exc:
         services.referral_accept(
-            referral=referral, actor=coordinator, team=tandem.team, tandem=tandem
+            referral=referral, actor=coordinator, team=tandem.team, tandem=tandem, origin=origin
         )
     assert exc.value.error_dict["client"][0].code == "duplicates_unresolved"
     referral.refresh_from_db()
@@ -114,7 +114,7 @@ def test_re_referral_of_a_client_with_an_ended_episode_opens_a_new_episode(
     assert AuditEvent.objects.filter(action="referral.link_client", client=existing).exists()
 
 
-def test_re_referral_while_an_episode_is_open_is_refused(referral, tandem, coordinator):
+def test_re_referral_while_an_episode_is_open_is_refused(referral, tandem, coordinator, origin):
     existing = ClientFactory(team=tandem.team, given_name="Ivan", family_name="Petrov")
     EpisodeFactory(client=existing)
     with pytest.raises(ValidationError) as exc:
@@ -124,6 +124,7 @@ def test_re_referral_while_an_episode_is_open_is_refused(referral, tandem, coord
             team=tandem.team,
             tandem=tandem,
             link_client=existing,
+            origin=origin,
         )
     assert "already has an open episode" in exc.value.message_dict["client"][0]
     assert Episode.objects.filter(client=existing).count() == 1
@@ -131,7 +132,7 @@ def test_re_referral_while_an_episode_is_open_is_refused(referral, tandem, coord
     assert referral.status == Status.SCREENING
 
 
-def test_only_an_offered_candidate_can_be_linked(referral, tandem, coordinator):
+def test_only_an_offered_candidate_can_be_linked(referral, tandem, coordinator, origin):
     unrelated = ClientFactory(team=tandem.team, given_name="Someone", family_name="Else")
     with pytest.raises(ValidationError) as exc:
         services.referral_accept(
@@ -140,30 +141,35 @@ def test_only_an_offered_candidate_can_be_linked(referral, tandem, coordinator):
             team=tandem.team,
             tandem=tandem,
             link_client=unrelated,
+            origin=origin,
         )
     assert exc.value.error_dict["client"][0].code == "not_a_candidate"
 
 
 def test_accept_needs_screening_and_eligibility(
-    team, tandem, coordinator, default_criteria, answers
+    team, tandem, coordinator, default_criteria, answers, origin
 ):
     referral = ReferralFactory(municipality=team.municipality)
     with pytest.raises(ValidationError) as exc:
-        services.referral_accept(referral=referral, actor=coordinator, team=team, tandem=tandem)
+        services.referral_accept(
+            referral=referral, actor=coordinator, team=team, tandem=tandem, origin=origin
+        )
     assert exc.value.code == "not_screened"
     answers["adult"] = "no"
-    services.referral_screen(referral=referral, actor=coordinator, answers=answers)
+    services.referral_screen(referral=referral, actor=coordinator, answers=answers, origin=origin)
     with pytest.raises(ValidationError) as exc:
-        services.referral_accept(referral=referral, actor=coordinator, team=team, tandem=tandem)
+        services.referral_accept(
+            referral=referral, actor=coordinator, team=team, tandem=tandem, origin=origin
+        )
     assert exc.value.code == "not_eligible"
 
 
-def test_tandem_must_belong_to_the_team(referral, team, other_team, coordinator):
+def test_tandem_must_belong_to_the_team(referral, team, other_team, coordinator, origin):
     from tests.factories import TandemFactory
 
     foreign_tandem = TandemFactory(team=other_team)
     with pytest.raises(ValidationError) as exc:
         services.referral_accept(
-            referral=referral, actor=coordinator, team=team, tandem=foreign_tandem
+            referral=referral, actor=coordinator, team=team, tandem=foreign_tandem, origin=origin
         )
     assert "tandem" in exc.value.message_dict

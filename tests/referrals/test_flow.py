@@ -206,18 +206,21 @@ def test_accept_over_capacity_puts_on_the_ranked_waiting_list(
     assert high.status == Status.ACCEPTED and high.client.tandem == tandem
 
 
-def test_waiting_list_shows_days_waiting(client, coordinator, team, default_criteria, answers):
+def test_waiting_list_shows_days_waiting(
+    client, coordinator, team, default_criteria, answers, origin
+):
     referral = ReferralFactory(
         municipality=team.municipality, received_at=timezone.now() - timedelta(days=20)
     )
     from referrals import services
 
-    services.referral_screen(referral=referral, actor=coordinator, answers=answers)
+    services.referral_screen(referral=referral, actor=coordinator, answers=answers, origin=origin)
     services.referral_waitlist(
         referral=referral,
         actor=coordinator,
         team=team,
         decided_at=timezone.now() - timedelta(days=12),
+        origin=origin,
     )
     client.force_login(coordinator)
     page = client.get(reverse("referrals:referral-waiting-list")).content.decode()

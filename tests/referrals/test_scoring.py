@@ -27,9 +27,11 @@ def test_default_set_ships_the_target_group_criteria(default_criteria):
     } <= codes
 
 
-def test_score_explanation_for_a_known_answer_set(default_criteria, answers, coordinator):
+def test_score_explanation_for_a_known_answer_set(default_criteria, answers, coordinator, origin):
     referral = ReferralFactory(municipality=coordinator.municipality)
-    result = services.referral_screen(referral=referral, actor=coordinator, answers=answers)
+    result = services.referral_screen(
+        referral=referral, actor=coordinator, answers=answers, origin=origin
+    )
     assert result.score == ELIGIBLE_SCORE
     assert result.eligible is True
     points = {item["code"]: item["points"] for item in result.explanation}
@@ -48,24 +50,32 @@ def test_score_explanation_for_a_known_answer_set(default_criteria, answers, coo
     assert AuditEvent.objects.filter(action="referral.screen", object_id=str(referral.pk)).exists()
 
 
-def test_required_no_or_excluding_yes_makes_ineligible(default_criteria, answers, coordinator):
+def test_required_no_or_excluding_yes_makes_ineligible(
+    default_criteria, answers, coordinator, origin
+):
     referral = ReferralFactory(municipality=coordinator.municipality)
     answers["outside_area"] = "yes"
-    result = services.referral_screen(referral=referral, actor=coordinator, answers=answers)
+    result = services.referral_screen(
+        referral=referral, actor=coordinator, answers=answers, origin=origin
+    )
     assert result.eligible is False
     answers["outside_area"] = "no"
     answers["adult"] = "no"
-    result = services.referral_screen(referral=referral, actor=coordinator, answers=answers)
+    result = services.referral_screen(
+        referral=referral, actor=coordinator, answers=answers, origin=origin
+    )
     assert result.eligible is False
 
 
 def test_missing_required_answer_is_refused_and_nothing_saved(
-    default_criteria, answers, coordinator
+    default_criteria, answers, coordinator, origin
 ):
     referral = ReferralFactory(municipality=coordinator.municipality)
     answers["severe_mental_illness"] = ""
     with pytest.raises(ValidationError) as exc:
-        services.referral_screen(referral=referral, actor=coordinator, answers=answers)
+        services.referral_screen(
+            referral=referral, actor=coordinator, answers=answers, origin=origin
+        )
     assert "severe_mental_illness" in exc.value.message_dict
     assert not ReferralScore.objects.exists()
     referral.refresh_from_db()
@@ -92,10 +102,12 @@ def _new_version_with_heavier_housing(municipality, source: CriteriaVersion) -> 
 
 
 def test_weights_change_leaves_old_scores_and_rescore_records_a_new_one(
-    default_criteria, answers, coordinator
+    default_criteria, answers, coordinator, origin
 ):
     referral = ReferralFactory(municipality=coordinator.municipality)
-    first = services.referral_screen(referral=referral, actor=coordinator, answers=answers)
+    first = services.referral_screen(
+        referral=referral, actor=coordinator, answers=answers, origin=origin
+    )
     new_version = _new_version_with_heavier_housing(coordinator.municipality, default_criteria)
 
     first.refresh_from_db()
@@ -103,7 +115,7 @@ def test_weights_change_leaves_old_scores_and_rescore_records_a_new_one(
     assert first.score == ELIGIBLE_SCORE and first.version == default_criteria
     assert referral.score == ELIGIBLE_SCORE  # a weights change alone changes no score
 
-    second = services.referral_rescore(referral=referral, actor=coordinator)
+    second = services.referral_rescore(referral=referral, actor=coordinator, origin=origin)
     assert second.version == new_version
     assert second.score == ELIGIBLE_SCORE + 3
     first.refresh_from_db()
@@ -115,13 +127,13 @@ def test_weights_change_leaves_old_scores_and_rescore_records_a_new_one(
 
 
 def test_rescore_with_a_new_required_question_asks_to_screen_again(
-    default_criteria, answers, coordinator
+    default_criteria, answers, coordinator, origin
 ):
     referral = ReferralFactory(municipality=coordinator.municipality)
-    services.referral_screen(referral=referral, actor=coordinator, answers=answers)
+    services.referral_screen(referral=referral, actor=coordinator, answers=answers, origin=origin)
     version = _new_version_with_heavier_housing(coordinator.municipality, default_criteria)
     Criterion.objects.create(version=version, code="consent", question="Agrees?", role="required")
     with pytest.raises(ValidationError) as exc:
-        services.referral_rescore(referral=referral, actor=coordinator)
+        services.referral_rescore(referral=referral, actor=coordinator, origin=origin)
     assert exc.value.code == "rescore_incomplete"
     assert referral.scores.count() == 1

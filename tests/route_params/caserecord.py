@@ -18,11 +18,13 @@ def route_param_outreach_hospitalstay_update__pk(team_client):
 
 
 @pytest.fixture
-def route_param_outreach_debrief_update__pk(team_client, worker):
+def route_param_outreach_debrief_update__pk(team_client, worker, origin):
     from outreach.caserecord.services import coercive_measure_record
 
     measure = CoerciveMeasureFactory.build(client=team_client)
-    return coercive_measure_record(client=team_client, actor=worker, measure=measure).pk
+    return coercive_measure_record(
+        client=team_client, actor=worker, measure=measure, origin=origin
+    ).pk
 
 
 @pytest.fixture

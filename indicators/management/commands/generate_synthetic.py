@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from indicators.dataio import synthetic
+from outreach.origin import Origin
 
 
 class Command(BaseCommand):
@@ -39,7 +40,13 @@ class Command(BaseCommand):
             )
         else:
             log = None if options["json"] else (lambda m: self.stderr.write(m))
-            counts = synthetic.write_db(clients=clients, seed=options["seed"], teams=teams, log=log)
+            counts = synthetic.write_db(
+                clients=clients,
+                seed=options["seed"],
+                teams=teams,
+                log=log,
+                origin=Origin.system("generate_synthetic"),
+            )
         elapsed = time.perf_counter() - started
         total = sum(counts.values())
         if options["json"]:

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from indicators.dataio.importer import ImportFailed, import_dir
+from outreach.origin import Origin
 
 
 class Command(BaseCommand):
@@ -27,7 +28,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
         try:
-            result = import_dir(options["directory"], options["team"], options["municipality"])
+            result = import_dir(
+                options["directory"],
+                options["team"],
+                options["municipality"],
+                origin=Origin.system("import_caseload"),
+            )
         except ImportFailed as exc:
             for error in exc.errors:
                 self.stderr.write(str(error))

@@ -169,7 +169,7 @@ def test_case_conference_with_participants_and_actions(
 
 
 def test_do_not_contact_person_is_refused_as_participant(
-    client, post_event, team_client, days_ago, worker
+    client, post_event, team_client, days_ago, worker, origin
 ):
     ex = SupportPersonFactory(
         client=team_client,
@@ -200,6 +200,7 @@ def test_do_not_contact_person_is_refused_as_participant(
             actor=worker,
             conference=CaseConference(held_on=timezone.localdate(), decisions="x"),
             support_people=[ex],
+            origin=origin,
         )
     assert "do-not-contact" in str(exc.value)
     assert not CaseConference.objects.exists()

@@ -19,7 +19,7 @@ from outreach.models import (
     FollowUpAction,
     Responsibility,
 )
-from tests.factories import SupportPersonFactory
+from tests.factories import SupportPersonFactory, make_origin
 from tests.outreach.caserecord.factories import (
     AgencyRequestFactory,
     CaseAgencyFactory,
@@ -40,7 +40,10 @@ def _add_events(client_obj, worker, peer, n: int) -> None:
             admitted_on=timezone.localdate() - timedelta(days=200),
         )
         event_services.coercive_measure_record(
-            client=client_obj, actor=worker, measure=CoerciveMeasureFactory.build(client=client_obj)
+            client=client_obj,
+            actor=worker,
+            measure=CoerciveMeasureFactory.build(client=client_obj),
+            origin=make_origin(),
         )
         crisis = CrisisFactory(client=client_obj)
         crisis.mobilised_staff.set([worker, peer])

@@ -38,12 +38,15 @@ def test_each_form_renders_with_labels(client, worker, team_client, name):
     assert "Maria Ivanova" in body
 
 
-def test_object_forms_render(client, worker, team_client):
+def test_object_forms_render(client, worker, team_client, origin):
     stay = HospitalStayFactory(client=team_client)
     crisis = CrisisFactory(client=team_client)
     req = AgencyRequestFactory(client=team_client)
     measure = event_services.coercive_measure_record(
-        client=team_client, actor=worker, measure=CoerciveMeasureFactory.build(client=team_client)
+        client=team_client,
+        actor=worker,
+        measure=CoerciveMeasureFactory.build(client=team_client),
+        origin=origin,
     )
     episode = team_client.episodes.get()
     client.force_login(worker)

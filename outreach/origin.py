@@ -1,0 +1,82 @@
+"""Where a call came from: the one value services pass to the audit log instead of the request."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+    from rest_framework.request import Request
+
+    from outreach.models import User
+
+# The lengths of the AuditEvent columns the fields end up in.
+USER_AGENT_MAX = 300
+PATH_MAX = 300
+TOKEN_NAME_MAX = 60
+SYSTEM_PREFIX = "system:"
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Who made a call and from where: a web page or API call, or a task or command."""
+
+    actor: User | None
+    ip: str | None
+    user_agent: str
+    path: str
+    token_name: str = ""
+
+    @classmethod
+    def from_request(cls, request: HttpRequest | Request) -> Origin:
+        """Describe a page or API request (a DRF request after its authentication ran)."""
+        user = getattr(request, "user", None)
+        return cls(
+            actor=user if user is not None and user.is_authenticated else None,
+            ip=_client_ip(request),
+            user_agent=request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_MAX],
+            path=request.get_full_path()[:PATH_MAX],
+            token_name=_token_name(getattr(request, "auth", None)),
+        )
+
+    @classmethod
+    def system(cls, name: str, *, actor: User | None = None) -> Origin:
+        """Describe a Celery task or management command, e.g. ``Origin.system("import_caseload")``."""
+        return cls(actor=actor, ip=None, user_agent="", path=f"{SYSTEM_PREFIX}{name}"[:PATH_MAX])
+
+    @property
+    def is_system(self) -> bool:
+        """Whether the call came from a task or command rather than a request."""
+        return self.path.startswith(SYSTEM_PREFIX)
+
+
+def _client_ip(request: HttpRequest | Request) -> str | None:
+    """The caller's address: the hop our own proxies saw, never one the client wrote itself."""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    forwarded = [
+        h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()
+    ]
+    # Each trusted proxy appends the address it received the call from; anything to the left
+    # of those hops was written by the client and may be forged.
+    if proxies and len(forwarded) >= proxies:
+        return forwarded[-proxies] or None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _token_name(auth: Any) -> str:
+    """Name the API token a request was authenticated with ("" for a session)."""
+    if auth is None:
+        return ""
+    name = getattr(auth, "name", "")
+    if name:
+        return str(name)[:TOKEN_NAME_MAX]
+    key = getattr(auth, "key", "")
+    if not key:
+        return ""
+    # DRF's tokens have no name; a short digest tells tokens apart (e.g. before and after a
+    # rotation) without writing the secret, or enough of it to guess it, into the log.
+    return f"token:{hashlib.sha256(str(key).encode()).hexdigest()[:12]}"
