@@ -10,7 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 
 from outreach import env
-from outreach.models import Client, Contact, Episode, Municipality, Role, Team, User
+from outreach.models import AuditEvent, Client, Contact, Episode, Municipality, Role, Team, User
 from tests.pytest_env import TEST_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -100,3 +100,6 @@ def test_seed_demo_is_idempotent_and_prints_logins(db, capsys):
     } <= roles
     for team in Team.objects.all():
         assert 40 <= team.clients.count() <= 50
+    # The demo's writes are audited as the seed command's, never as a page's request.
+    assert AuditEvent.objects.filter(action="careplan.create").exists()
+    assert set(AuditEvent.objects.values_list("path", "ip_address")) == {("system:seed_demo", None)}
