@@ -53,7 +53,7 @@ def test_a_period_that_has_not_started_is_refused():
         engine.compute(DEC, Scope.everything(), today=DEC_1 - timedelta(days=1))
 
 
-def test_snapshot_of_the_running_period_stores_as_of_and_cannot_be_published():
+def test_snapshot_of_the_running_period_stores_as_of_and_cannot_be_published(origin):
     team = TeamFactory()
     today = timezone.localdate()
     running = Period.month_of(today)
@@ -62,16 +62,16 @@ def test_snapshot_of_the_running_period_stores_as_of_and_cannot_be_published():
     if today < running.last:
         assert snap.is_to_date
         with pytest.raises(ValidationError, match="to date"):
-            services.snapshot_publish(snapshot=snap)
+            services.snapshot_publish(snapshot=snap, origin=origin)
         snap.refresh_from_db()
         assert snap.status == IndicatorSnapshot.Status.DRAFT
 
 
-def test_an_ended_period_is_computed_to_its_last_day():
+def test_an_ended_period_is_computed_to_its_last_day(origin):
     team = TeamFactory()
     snap = services.snapshot_compute(period=Period.parse("2026-Q3"), scope=Scope.team(team.slug))
     assert snap.as_of == date(2026, 9, 30) and not snap.is_to_date
-    services.snapshot_publish(snapshot=snap)
+    services.snapshot_publish(snapshot=snap, origin=origin)
     assert IndicatorSnapshot.objects.get(pk=snap.pk).is_published
 
 
