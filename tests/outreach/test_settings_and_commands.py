@@ -100,3 +100,9 @@ def test_seed_demo_is_idempotent_and_prints_logins(db, capsys):
     } <= roles
     for team in Team.objects.all():
         assert 40 <= team.clients.count() <= 50
+
+
+def test_api_token_days_must_be_a_positive_number():
+    result = _manage("check", DEBUG="true", API_TOKEN_DAYS="0")
+    assert result.returncode != 0
+    assert "API_TOKEN_DAYS must be at least 1" in result.stderr
