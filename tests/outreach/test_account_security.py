@@ -156,6 +156,8 @@ def test_expired_revoked_and_unknown_keys_get_401(client, worker, team_client):
     client.force_login(worker)
     response = client.post(reverse("outreach:apitoken-revoke", args=[fresh.token.pk]))
     assert response.status_code == 302
+    page = client.get(reverse("outreach:apitoken-list")).content.decode()
+    assert "Revoked" in page and "Expired" in page
     client.logout()
     response = _api(client, fresh.key)
     assert response.status_code == 401 and response["WWW-Authenticate"] == "Token"
