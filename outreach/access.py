@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeVar
 
+from django.conf import settings
 from django.db import models
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
@@ -73,3 +74,27 @@ def visible_municipalities(user: User) -> QuerySet[Municipality]:
     if user.role == Role.SUPERVISOR:
         return Municipality.objects.filter(teams__members=user).distinct()
     return Municipality.objects.none()
+
+
+def can_manage_api_tokens(user: User) -> bool:
+    """Whether the user may make and revoke their own API tokens: signed in past the second factor."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if not settings.OUTREACH_REQUIRE_2FA:
+        return True
+    # django-otp's middleware puts is_verified() on the signed-in user of a request.
+    return bool(getattr(user, "is_verified", lambda: False)())
+
+
+def can_change_access(actor: User, user: User) -> bool:
+    """Whether the actor may change the user's role, teams or admin rights: never their own."""
+    if not actor.is_authenticated or not actor.is_active:
+        return False
+    if not (actor.is_superuser or actor.role == Role.ADMIN):
+        return False
+    return actor.pk != user.pk
+
+
+def sees_team_access_changes(user: User) -> bool:
+    """Supervisors see who changed the roles and teams of their teams' members."""
+    return user.is_authenticated and user.role == Role.SUPERVISOR

@@ -2,15 +2,34 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from outreach.models import Intervention, LegalBasis, Municipality, Tandem, Team, User
+from outreach import access, audit
+from outreach.accounts import services as account_services
+from outreach.models import ApiToken, Intervention, LegalBasis, Municipality, Tandem, Team, User
+from outreach.origin import Origin
+
+# What decides what a user may see; nobody changes these on their own account.
+ACCESS_FORM_FIELDS = ("role", "teams", "is_staff", "is_superuser", "groups", "user_permissions")
+# Written by account_services.user_access_change, which audits them.
+ACCESS_FLAGS = ("role", "is_staff", "is_superuser")
+OWN_ACCESS = _(
+    "You cannot change your own role, teams or administrator rights. "
+    "Ask another administrator to do it; the change is recorded."
+)
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    """Accounts. Role, team and rights changes go through a service: audited, never one's own."""
+
     list_display = ("username", "first_name", "last_name", "role", "is_active")
     list_filter = ("role", "is_active", "teams")
     fieldsets = (
@@ -35,6 +54,135 @@ class UserAdmin(BaseUserAdmin):
         ),
     )
     filter_horizontal = ("teams", "groups", "user_permissions")
+
+    def get_form(self, request: HttpRequest, obj=None, change: bool = False, **kwargs):
+        base = super().get_form(request, obj, change=change, **kwargs)
+        actor = request.user
+
+        class GuardedForm(base):
+            def clean(self):
+                cleaned = super().clean()
+                touched = [f for f in ACCESS_FORM_FIELDS if f in self.changed_data]
+                if self.instance.pk and touched:
+                    if self.instance.pk == actor.pk:
+                        raise ValidationError(OWN_ACCESS, code="own_access_change")
+                    if not access.can_change_access(actor, self.instance):
+                        raise ValidationError(
+                            _("Only an administrator can change roles, teams and rights."),
+                            code="access_change_not_allowed",
+                        )
+                return cleaned
+
+        return GuardedForm
+
+    def change_view(self, request: HttpRequest, object_id, form_url="", extra_context=None):
+        if request.method == "GET" and str(request.user.pk) == str(object_id):
+            messages.warning(request, OWN_ACCESS)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request: HttpRequest, obj: User, form, change: bool) -> None:
+        form.access_wanted = {
+            f: form.cleaned_data[f] for f in ACCESS_FLAGS if f in form.cleaned_data
+        }
+        if change:
+            # The form saves everything else; the service writes these in save_related.
+            stored = User.objects.filter(pk=obj.pk).values(*ACCESS_FLAGS).get()
+            for field, value in stored.items():
+                setattr(obj, field, value)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        teams = form.cleaned_data.pop("teams", None)
+        super().save_related(request, form, formsets, change)
+        user = form.instance
+        wanted = form.access_wanted
+        account_services.user_access_change(
+            actor=request.user,
+            user=user,
+            role=wanted.get("role", user.role),
+            teams=user.teams.all() if teams is None else teams,
+            is_staff=wanted.get("is_staff", user.is_staff),
+            is_superuser=wanted.get("is_superuser", user.is_superuser),
+            created=not change,
+            origin=Origin.from_request(request),
+        )
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are made by their owner only. Here they can be seen (never a key) and revoked."""
+
+    list_display = (
+        "name",
+        "user",
+        "prefix",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    )
+    list_filter = ("revoked_at",)
+    search_fields = ("user__username", "name", "prefix")
+    fields = list_display
+    readonly_fields = list_display
+    actions = ["revoke"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_revoke_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)
+
+    @admin.action(description=_("Revoke the selected tokens"), permissions=["revoke"])
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        for token in queryset.select_related("user"):
+            account_services.api_token_revoke(
+                token=token, actor=request.user, origin=Origin.from_request(request)
+            )
+
+
+class SecondFactorDeviceAdmin(admin.ModelAdmin):
+    """Which second factors a user has. Never their secret, codes or QR; delete resets a lost phone."""
+
+    list_display = ("user", "name", "confirmed", "created_at", "last_used_at")
+    list_filter = ("confirmed",)
+    search_fields = ("user__username",)
+    fields = list_display
+    readonly_fields = list_display
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # An administrator who chose a user's secret could sign in as them.
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def delete_model(self, request: HttpRequest, obj) -> None:
+        self.delete_queryset(request, type(obj).objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for device in queryset.select_related("user"):
+            audit.record(
+                actor=request.user,
+                action="auth.2fa_reset",
+                target=device.user,
+                origin=Origin.from_request(request),
+                detail={"user": device.user.username, "device": type(device).__name__},
+            )
+        super().delete_queryset(request, queryset)
+
+
+# django-otp's own admin shows the TOTP key, a QR code and the recovery codes: replace it.
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+    admin.site.register(_model, SecondFactorDeviceAdmin)
 
 
 @admin.register(Municipality)

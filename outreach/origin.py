@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -71,12 +70,9 @@ def _token_name(auth: Any) -> str:
     """Name the API token a request was authenticated with ("" for a session)."""
     if auth is None:
         return ""
-    name = getattr(auth, "name", "")
-    if name:
-        return str(name)[:TOKEN_NAME_MAX]
-    key = getattr(auth, "key", "")
-    if not key:
-        return ""
-    # DRF's tokens have no name; a short digest tells tokens apart (e.g. before and after a
-    # rotation) without writing the secret, or enough of it to guess it, into the log.
-    return f"token:{hashlib.sha256(str(key).encode()).hexdigest()[:12]}"
+    name = str(getattr(auth, "name", "") or "")
+    # Names are the owner's words and need not be unique; the key's public prefix (never the
+    # secret part) tells two tokens of one name apart.
+    prefix = str(getattr(auth, "prefix", "") or "")
+    label = f"{name} ({prefix})" if name and prefix else name or prefix
+    return label[:TOKEN_NAME_MAX]

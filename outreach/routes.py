@@ -6,6 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from outreach import account_views, views
+from outreach.accounts import views as accounts_views
 from outreach.caserecord import urls as event_routes
 
 app_name = "outreach"
@@ -21,6 +22,10 @@ urlpatterns = [
     path("account/2fa/verify/", account_views.verify, name="2fa-verify"),
     path("account/2fa/setup/", account_views.setup, name="2fa-setup"),
     path("account/2fa/recovery-codes/", account_views.recovery_codes, name="2fa-recovery-codes"),
+    path("account/tokens/", accounts_views.api_token_list, name="apitoken-list"),
+    path(
+        "account/tokens/<int:pk>/revoke/", accounts_views.api_token_revoke, name="apitoken-revoke"
+    ),
     path("caseload/", views.caseload, name="caseload"),
     path("team/", views.team_caseload, name="team-caseload"),
     path("clients/search/", views.client_search, name="client-search"),

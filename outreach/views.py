@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from outreach import access, audit, selectors, services
+from outreach.accounts import selectors as account_selectors
 from outreach.caserecord import selectors as event_selectors
 from outreach.forms import (
     ClientForm,
@@ -133,6 +134,9 @@ def team_caseload(request: HttpRequest) -> HttpResponse:
         raise Http404
     context = _team_caseload_context(request, mine=False)
     context["tandems"] = list(selectors.tandem_load(user=request.user, team=context["team"]))
+    if not request.htmx:
+        # Who changed the roles and teams of the team's members: the supervisor's check on admins.
+        context["access_changes"] = account_selectors.team_access_changes(user=request.user)
     audit.record(
         action="caseload.view",
         origin=Origin.from_request(request),

@@ -1,5 +1,6 @@
 """The core record, one module per concept; everything is importable from `outreach.models`."""
 
+from outreach.models.accounts import ApiToken
 from outreach.models.audit import AuditEvent, AuditEventQuerySet
 from outreach.models.caserecord import (
     AdvanceStatementUpheld,
@@ -47,6 +48,7 @@ __all__ = [
     "AdvanceStatementUpheld",
     "AdverseEvent",
     "AgencyRequest",
+    "ApiToken",
     "AuditEvent",
     "AuditEventQuerySet",
     "CaseAgency",

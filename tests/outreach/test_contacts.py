@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from outreach.models import AuditEvent, Contact, Intervention
-from tests.factories import ContactFactory, UserFactory
+from tests.factories import ContactFactory, UserFactory, make_origin
 
 
 def _post(client, team_client, **overrides):
@@ -234,10 +234,10 @@ def test_api_client_read_is_audited(client, worker, team_client):
 
 
 def test_api_token_auth(client, worker, team_client):
-    from rest_framework.authtoken.models import Token
+    from outreach.accounts.services import api_token_create
 
-    token = Token.objects.create(user=worker)
-    response = client.get("/api/v1/clients/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    key = api_token_create(owner=worker, origin=make_origin(), name="script").key
+    response = client.get("/api/v1/clients/", HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 200 and response.json()["count"] == 1
 
 

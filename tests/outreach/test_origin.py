@@ -9,12 +9,11 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.test import RequestFactory
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from outreach import audit
 from outreach.models import AuditEvent
 from outreach.origin import Origin
-from tests.factories import UserFactory
+from tests.factories import UserFactory, make_origin
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0"
 
@@ -129,25 +128,28 @@ def test_a_contact_logged_on_the_page_is_audited_with_address_browser_and_path(
 
 
 def test_an_api_call_with_a_token_records_the_tokens_name_not_its_key(client, worker, team_client):
-    token = Token.objects.create(user=worker)
+    from outreach.accounts.services import api_token_create
+
+    made = api_token_create(owner=worker, name="sync script", origin=make_origin())
     response = client.get(
         f"/api/v1/clients/{team_client.pk}/",
-        HTTP_AUTHORIZATION=f"Token {token.key}",
+        HTTP_AUTHORIZATION=f"Token {made.key}",
         HTTP_USER_AGENT="outreach-sync/2",
     )
     assert response.status_code == 200
     event = AuditEvent.objects.get(action="client.view")
     assert event.actor == worker and event.path == f"/api/v1/clients/{team_client.pk}/"
     assert event.user_agent == "outreach-sync/2"
-    assert event.token_name.startswith("token:") and token.key not in event.token_name
-    # The same token gives the same name; another token another.
-    client.get(f"/api/v1/clients/{team_client.pk}/", HTTP_AUTHORIZATION=f"Token {token.key}")
-    names = set(AuditEvent.objects.values_list("token_name", flat=True))
-    assert names == {event.token_name}
-    token.delete()
-    other = Token.objects.create(user=worker)
+    # The owner's name for the token and its public prefix; never the secret part of the key.
+    assert event.token_name == f"sync script ({made.token.prefix})"
+    assert made.key.partition(".")[2] not in event.token_name
+    # Another token of the same name is told apart by its prefix.
+    other = api_token_create(owner=worker, name="sync script", origin=make_origin())
     client.get(f"/api/v1/clients/{team_client.pk}/", HTTP_AUTHORIZATION=f"Token {other.key}")
-    assert len(set(AuditEvent.objects.values_list("token_name", flat=True))) == 2
+    names = set(
+        AuditEvent.objects.filter(action="client.view").values_list("token_name", flat=True)
+    )
+    assert names == {event.token_name, f"sync script ({other.token.prefix})"}
 
 
 def test_an_api_call_in_a_session_records_no_token(client, worker, team_client):

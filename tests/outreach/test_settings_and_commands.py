@@ -103,3 +103,9 @@ def test_seed_demo_is_idempotent_and_prints_logins(db, capsys):
     # The demo's writes are audited as the seed command's, never as a page's request.
     assert AuditEvent.objects.filter(action="careplan.create").exists()
     assert set(AuditEvent.objects.values_list("path", "ip_address")) == {("system:seed_demo", None)}
+
+
+def test_api_token_days_must_be_a_positive_number():
+    result = _manage("check", DEBUG="true", API_TOKEN_DAYS="0")
+    assert result.returncode != 0
+    assert "API_TOKEN_DAYS must be at least 1" in result.stderr

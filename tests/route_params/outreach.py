@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import ContactFactory, SupportPersonFactory
+from tests.factories import ContactFactory, SupportPersonFactory, make_origin
 
 
 @pytest.fixture
@@ -50,3 +50,10 @@ def route_param_contact__pk(route_param_contact_pk):
 @pytest.fixture
 def route_param_episode__pk(team_client):
     return team_client.episodes.first().pk
+
+
+@pytest.fixture
+def route_param_outreach_apitoken_revoke__pk(worker):
+    from outreach.accounts.services import api_token_create
+
+    return api_token_create(owner=worker, origin=make_origin(), name="worker's script").token.pk

@@ -1,0 +1,1 @@
+"""Accounts: API tokens and changes of who holds which role and team."""
