@@ -39,11 +39,6 @@ def check_team_staff(
     )
     for person in staff:
         if person.pk not in members:
-            raise ValidationError(
-                {
-                    field: _("%(name)s is not an active member of the client's team.")
-                    % {"name": person}
-                },
-                code="staff_not_in_team",
-            )
+            message = _("%(name)s is not an active member of the client's team.") % {"name": person}
+            raise ValidationError({field: ValidationError(message, code="staff_not_in_team")})
     return staff
