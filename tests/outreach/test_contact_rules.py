@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from outreach.caserecord.forms import GroupSessionForm
 from outreach.models import (
@@ -30,6 +30,9 @@ def test_minutes_run_from_0_to_a_day():
         with pytest.raises(ValidationError) as exc:
             validate_contact_minutes(bad)
         assert exc.value.messages == [MESSAGE] and exc.value.code == "minutes_range"
+    with translation.override("bg"), pytest.raises(ValidationError) as exc:
+        validate_contact_minutes(1441)
+    assert exc.value.messages == ["Минутите трябва да са между 0 и 1440."]
 
 
 def test_model_form_and_serializer_give_the_same_message(team_client):
