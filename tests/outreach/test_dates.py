@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from careplans.forms import CommentForm
+from careplans.forms import CommentForm, ReviewForm
 from outreach import services
 from outreach.caserecord.forms import DischargeForm, GroupSessionForm
 from outreach.dates import (
@@ -133,7 +133,9 @@ def test_forms(team_client):
         client=team_client,
         attendee_queryset=Client.objects.all(),
     )
+    review = ReviewForm({"version": 1, "held_on": _tomorrow(), "what_changed": "x"}, goals=[])
     assert comment.errors["made_on"] == [DATE_MESSAGE]
+    assert review.errors["held_on"] == [DATE_MESSAGE]
     assert discharge.errors["ended_on"] == [DATE_MESSAGE]
     assert session.errors["started_at"] == [TIME_MESSAGE]
 
