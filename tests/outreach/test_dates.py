@@ -206,6 +206,12 @@ def test_pages_and_api_show_the_message_and_save_nothing(client, worker, team_cl
         },
         content_type="application/json",
     )
+    consent = client.post(
+        f"/clients/{team_client.pk}/consents/new/",
+        {"recipient_kind": "agency", "recipient": "GP", "scope": "plan", "given_on": _tomorrow()},
+    )
     assert page.status_code == 200 and DATE_MESSAGE in page.content.decode()
+    assert consent.status_code == 400 and DATE_MESSAGE in consent.content.decode()
+    assert not team_client.consents.exists()
     assert api.status_code == 400 and api.json()["started_at"] == [TIME_MESSAGE]
     assert not Referral.objects.exists() and not Contact.objects.exists()
