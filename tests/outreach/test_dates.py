@@ -27,7 +27,7 @@ from outreach.serializers import ContactInSerializer
 from referrals import services as referral_services
 from referrals.models import Referral
 from referrals.serializers import ReferralInSerializer
-from tests.factories import EpisodeFactory, ReferralFactory
+from tests.factories import EpisodeFactory, ReferralFactory, make_origin
 
 DATE_MESSAGE = "The date cannot be in the future."
 TIME_MESSAGE = "The time cannot be in the future."
@@ -162,6 +162,7 @@ def test_services(team_client, worker, partner, coordinator):
         services.contact_log(
             client=team_client,
             author=worker,
+            origin=make_origin(worker),
             started_at=_in_an_hour(),
             duration_minutes=30,
             mode="phone",
@@ -172,6 +173,7 @@ def test_services(team_client, worker, partner, coordinator):
     with pytest.raises(ValidationError) as exc:
         referral_services.referral_submit(
             actor=partner,
+            origin=make_origin(partner),
             municipality=partner.municipality,
             source="gp",
             given_name="Petar",
@@ -182,7 +184,11 @@ def test_services(team_client, worker, partner, coordinator):
     referral = ReferralFactory(municipality=coordinator.municipality)
     with pytest.raises(ValidationError) as exc:
         referral_services.referral_decline(
-            referral=referral, actor=coordinator, reason="x", decided_at=_in_an_hour()
+            referral=referral,
+            actor=coordinator,
+            reason="x",
+            decided_at=_in_an_hour(),
+            origin=make_origin(coordinator),
         )
     assert exc.value.message_dict["decided_at"] == [TIME_MESSAGE]
     assert not Contact.objects.exists()

@@ -23,7 +23,7 @@ from outreach.models import (
     User,
 )
 from outreach.staff import check_team_staff, is_team_staff, team_staff
-from tests.factories import ContactFactory, UserFactory
+from tests.factories import ContactFactory, UserFactory, make_origin
 from tests.outreach.caserecord.factories import CoerciveMeasureFactory
 
 
@@ -51,6 +51,7 @@ def _contact_log(team_client, worker, staff: User) -> None:
     services.contact_log(
         client=team_client,
         author=worker,
+        origin=make_origin(worker),
         started_at=timezone.now() - timedelta(hours=1),
         duration_minutes=30,
         mode="phone",
@@ -61,7 +62,9 @@ def _contact_log(team_client, worker, staff: User) -> None:
 
 def _contact_update(team_client, worker, staff: User) -> None:
     contact = Contact.objects.get(client=team_client)
-    services.contact_update(contact=contact, actor=worker, staff=[worker, staff])
+    services.contact_update(
+        contact=contact, actor=worker, staff=[worker, staff], origin=make_origin(worker)
+    )
 
 
 def _debrief(team_client, worker, staff: User) -> None:
@@ -69,6 +72,7 @@ def _debrief(team_client, worker, staff: User) -> None:
     event_services.debrief_complete(
         measure=measure,
         actor=worker,
+        origin=make_origin(worker),
         done_on=timezone.localdate(),
         done_by=staff,
         what_should_change="x",
@@ -79,6 +83,7 @@ def _crisis(team_client, worker, staff: User) -> None:
     event_services.crisis_save(
         client=team_client,
         actor=worker,
+        origin=make_origin(worker),
         crisis=Crisis(reported_at=timezone.now() - timedelta(hours=1)),
         mobilised_staff=[worker, staff],
     )
@@ -88,6 +93,7 @@ def _conference(team_client, worker, staff: User) -> None:
     event_services.case_conference_record(
         client=team_client,
         actor=worker,
+        origin=make_origin(worker),
         conference=CaseConference(held_on=timezone.localdate(), decisions="x"),
         staff=[worker, staff],
     )
@@ -97,6 +103,7 @@ def _group_session(team_client, worker, staff: User) -> None:
     event_services.group_session_record(
         team=team_client.team,
         actor=worker,
+        origin=make_origin(worker),
         title="Walk",
         started_at=timezone.now() - timedelta(hours=1),
         duration_minutes=60,
