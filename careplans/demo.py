@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from careplans import services
-from careplans.assessments.selectors import add_months
 from careplans.models import CarePlan, Goal
 from outreach import demo
+from outreach.dates import add_months
 from outreach.models import Episode, SupportPerson
 
 WHAT_MATTERS = [

@@ -18,6 +18,7 @@ from careplans.models import (
     LifeDomain,
 )
 from careplans.services import ADVANCE_FIELDS
+from outreach.dates import not_in_future
 from outreach.forms import DateInput
 from outreach.models import Client, Consent, SupportPerson, User
 
@@ -160,7 +161,9 @@ class ActionForm(VersionForm):
     )
     agency = forms.CharField(label=_("Agency"), required=False, max_length=200)
     due_on = forms.DateField(label=_("By when"), required=False, widget=DateInput())
-    done_on = forms.DateField(label=_("Done on"), required=False, widget=DateInput())
+    done_on = forms.DateField(
+        label=_("Done on"), required=False, widget=DateInput(), validators=[not_in_future]
+    )
 
     def __init__(self, *args: Any, client: Client, episode_start, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -176,8 +179,6 @@ class ActionForm(VersionForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         done_on, due_on = data.get("done_on"), data.get("due_on")
-        if done_on and done_on > timezone.localdate():
-            self.add_error("done_on", _("This date is in the future."))
         if done_on and done_on < self.episode_start:
             self.add_error("done_on", _("This date is before the episode started."))
         if due_on and due_on < self.episode_start:
@@ -197,12 +198,12 @@ class ResponseForm(VersionForm):
         widget=forms.Textarea(attrs=TEXTAREA),
         help_text=_("Required when the client disagrees: their reasons, as they said them."),
     )
-    responded_on = forms.DateField(label=_("On"), widget=DateInput(), initial=timezone.localdate)
+    responded_on = forms.DateField(
+        label=_("On"), widget=DateInput(), initial=timezone.localdate, validators=[not_in_future]
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if data.get("responded_on") and data["responded_on"] > timezone.localdate():
-            self.add_error("responded_on", _("This date is in the future."))
         if (
             data.get("answer") == ClientResponse.Answer.DISAGREE
             and not data.get("in_their_words", "").strip()
@@ -214,7 +215,12 @@ class ResponseForm(VersionForm):
 class CommentForm(forms.Form):
     plan_version = forms.TypedChoiceField(label=_("About version"), coerce=int)
     text = forms.CharField(label=_("The client's comment"), widget=forms.Textarea(attrs=TEXTAREA))
-    made_on = forms.DateField(label=_("Made on"), widget=DateInput(), initial=timezone.localdate)
+    made_on = forms.DateField(
+        label=_("Made on"),
+        widget=DateInput(),
+        initial=timezone.localdate,
+        validators=[not_in_future],
+    )
 
     def __init__(self, *args: Any, versions: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -222,15 +228,14 @@ class CommentForm(forms.Form):
         if versions:
             self.fields["plan_version"].initial = versions[0]
 
-    def clean_made_on(self):
-        made_on = self.cleaned_data["made_on"]
-        if made_on > timezone.localdate():
-            raise forms.ValidationError(_("This date is in the future."))
-        return made_on
-
 
 class ReviewForm(VersionForm):
-    held_on = forms.DateField(label=_("Held on"), widget=DateInput(), initial=timezone.localdate)
+    held_on = forms.DateField(
+        label=_("Held on"),
+        widget=DateInput(),
+        initial=timezone.localdate,
+        validators=[not_in_future],
+    )
     what_changed = forms.CharField(label=_("What changed"), widget=forms.Textarea(attrs=TEXTAREA))
     goal_progress = forms.CharField(
         label=_("Progress on the goals (notes)"),
@@ -247,12 +252,6 @@ class ReviewForm(VersionForm):
                 choices=Goal.Status.choices,
                 initial=goal.status,
             )
-
-    def clean_held_on(self):
-        held_on = self.cleaned_data["held_on"]
-        if held_on > timezone.localdate():
-            raise forms.ValidationError(_("This date is in the future."))
-        return held_on
 
     def goal_statuses(self) -> dict[int, str]:
         return {g.pk: self.cleaned_data[f"goal_{g.pk}"] for g in self.goals}

@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.utils.translation import gettext_lazy as _
 
+from outreach.dates import add_months
+
 REVIEW_EVERY_MONTHS = 3
 # A review shows as due this many days before its date; after the date it is overdue.
 DUE_WINDOW_DAYS = 14
-
-
-def add_months(day: date, months: int) -> date:
-    """Return the same day `months` later, clamped to the month's end (Jan 31 + 3 → Apr 30)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 @dataclass(frozen=True)

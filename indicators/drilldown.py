@@ -1,7 +1,7 @@
 """The records counted in a figure, so a surprising number can be checked.
 
 Each query mirrors the engine's definition of its key (INDICATORS.md), built from the engine's
-own helpers (`_Context`, `_seen`), so the number of records equals the figure computed on the
+own helpers (`_Context`) and the core's `SEEN_CONTACT`, so the number of records equals the figure computed on the
 same data.
 """
 
@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from outreach.models import (
+    SEEN_CONTACT,
     AgencyRequest,
     Client,
     CoerciveMeasure,
@@ -62,7 +63,7 @@ def _clients_served(c: engine._Context) -> QuerySet:
 
 def _clients_not_seen_30d(c: engine._Context) -> QuerySet:
     seen_30d = Contact.objects.filter(
-        engine._seen(),
+        SEEN_CONTACT,
         c.dated("started_at", c.last - timedelta(days=29), c.last),
         client_id=OuterRef("client_id"),
     )

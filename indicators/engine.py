@@ -29,8 +29,6 @@ from django.db import connection, transaction
 from django.db.models import (
     Avg,
     BooleanField,
-    Case,
-    CharField,
     Count,
     DateField,
     DateTimeField,
@@ -47,13 +45,14 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce, Greatest, Least, TruncDate
 from django.utils import timezone
 
 from careplans.models import Assessment, Instrument, PlanAgreement
+from outreach.ages import AGE_BANDS, age_band
 from outreach.models import (
+    SEEN_CONTACT,
     AgencyRequest,
     Client,
     CoerciveMeasure,
@@ -74,7 +73,6 @@ from .periods import Period, Scope
 DEFINITIONS_VERSION = "1"
 
 SEXES = ("female", "male", "other", "unknown")
-AGE_BANDS = ("18_24", "25_34", "35_44", "45_54", "55_64", "65_plus", "unknown")
 DISAGGREGATED = (
     "clients_served",
     "clients_with_involuntary_admission",
@@ -356,24 +354,7 @@ def _count_by(qs: QuerySet, field: str) -> dict[str, int]:
 
 def _disaggregate(key: str, clients: QuerySet[Client], last: date) -> dict[str, Any]:
     """Return `key`, `key_by_sex` and `key_by_age` for a queryset of distinct clients."""
-
-    def born_by(years: int) -> date:
-        # Age >= years on `last` <=> born on or before the same month-day `years` earlier.
-        try:
-            return last.replace(year=last.year - years)
-        except ValueError:  # 29 February in a year that has none
-            return date(last.year - years, 2, 28)
-
-    band = Case(
-        When(birth_date__isnull=True, then=Value("unknown")),
-        When(birth_date__gt=born_by(25), then=Value("18_24")),
-        When(birth_date__gt=born_by(35), then=Value("25_34")),
-        When(birth_date__gt=born_by(45), then=Value("35_44")),
-        When(birth_date__gt=born_by(55), then=Value("45_54")),
-        When(birth_date__gt=born_by(65), then=Value("55_64")),
-        default=Value("65_plus"),
-        output_field=CharField(),
-    )
+    band = age_band(last)
     by_sex = dict.fromkeys(SEXES, 0)
     by_age = dict.fromkeys(AGE_BANDS, 0)
     # One grouped query gives both breakdowns (at most 4 × 7 rows).
@@ -442,7 +423,7 @@ def _referrals(c: _Context) -> dict[str, Any]:
     # is such a contact in P and none before P; the date itself is then looked up once, only for
     # the referrals that count (each test is an index range on the client's seen contacts).
     seen_since_receipt = Contact.objects.filter(
-        _seen(),
+        SEEN_CONTACT,
         OnOrAfterLocalDayOf(F("started_at"), OuterRef("received_at"), c.tz),
         client_id=OuterRef("client_id"),
     ).order_by()
@@ -471,22 +452,18 @@ def _referrals(c: _Context) -> dict[str, Any]:
     return out
 
 
-def _seen() -> Q:
-    return Q(mode=Contact.Mode.FACE_TO_FACE, outcome=Contact.Outcome.MET)
-
-
 def _contacts(c: _Context, client_days: int) -> dict[str, Any]:
     contacts = Contact.objects.filter(c.cq()).order_by()
     agg = contacts.filter(c.in_period("started_at")).aggregate(
-        seen=Count("pk", filter=_seen()),
-        seen_minutes=Sum("duration_minutes", filter=_seen()),
-        community=Count("pk", filter=_seen() & ~Q(location=Contact.Location.TEAM_OFFICE)),
+        seen=Count("pk", filter=SEEN_CONTACT),
+        seen_minutes=Sum("duration_minutes", filter=SEEN_CONTACT),
+        community=Count("pk", filter=SEEN_CONTACT & ~Q(location=Contact.Location.TEAM_OFFICE)),
         not_met=Count("pk", filter=Q(outcome=Contact.Outcome.NOT_MET)),
         informal=Count("pk", filter=Q(informal_support_present=True)),
     )
     weeks = client_days / 7
     seen_30d = Contact.objects.filter(
-        _seen(),
+        SEEN_CONTACT,
         c.dated("started_at", c.last - timedelta(days=29), c.last),
         client_id=OuterRef("client_id"),
     )
@@ -499,7 +476,7 @@ def _contacts(c: _Context, client_days: int) -> dict[str, Any]:
     # Per client seen in the last 14 days: how many distinct staff saw them; then, in the same
     # query, how many such clients there are and how many were seen by two or more.
     team = (
-        contacts.filter(_seen(), c.dated("started_at", c.last - timedelta(days=13), c.last))
+        contacts.filter(SEEN_CONTACT, c.dated("started_at", c.last - timedelta(days=13), c.last))
         .values("client_id")
         .annotate(staff_n=Count("staff", distinct=True))
         .aggregate(n=Count("client_id"), k=Count("client_id", filter=Q(staff_n__gte=2)))

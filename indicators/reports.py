@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from outreach import audit
 from outreach.access import visible_municipalities, visible_teams
+from outreach.ages import AGE_BAND_LABELS
 from outreach.models import CoerciveMeasure, DischargeReason, Milestone, Municipality, Role, Team
 from outreach.origin import Origin
 from referrals.models import Source
@@ -191,16 +192,11 @@ BREAKDOWNS: list[tuple[str, Any]] = [
 ]
 
 BAND_LABELS = {
+    **AGE_BAND_LABELS,
     "female": gettext_lazy("Female"),
     "male": gettext_lazy("Male"),
     "other": gettext_lazy("Other"),
-    "unknown": gettext_lazy("Unknown"),
-    "18_24": "18–24",
-    "25_34": "25–34",
-    "35_44": "35–44",
-    "45_54": "45–54",
-    "55_64": "55–64",
-    "65_plus": "65+",
+    "unknown": gettext_lazy("Unknown"),  # of sex and of age alike
 }
 BREAKDOWN_LABELS: dict[str, dict[str, Any]] = {
     "referrals_by_source": dict(Source.choices),

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from outreach.models import Client, Consent, Contact, Intervention, SupportPerson, Team, User
+from outreach.models import (
+    CONTACT_MINUTES,
+    Client,
+    Consent,
+    Contact,
+    Intervention,
+    SupportPerson,
+    Team,
+    User,
+)
 
 
 def apply_validation_error(form: forms.BaseForm, exc: ValidationError) -> None:
@@ -39,6 +47,8 @@ class StaffChoiceField(forms.ModelMultipleChoiceField):
 
 
 class ContactForm(forms.ModelForm):
+    """A contact; the model refuses a time in the future and minutes outside CONTACT_MINUTES."""
+
     staff = StaffChoiceField(
         label=_("Staff present"),
         queryset=User.objects.none(),
@@ -71,7 +81,12 @@ class ContactForm(forms.ModelForm):
             "mode": forms.RadioSelect,
             "outcome": forms.RadioSelect,
             "duration_minutes": forms.NumberInput(
-                attrs={"min": 0, "max": 1440, "inputmode": "numeric", "step": 5}
+                attrs={
+                    "min": CONTACT_MINUTES[0],
+                    "max": CONTACT_MINUTES[1],
+                    "inputmode": "numeric",
+                    "step": 5,
+                }
             ),
             "note": forms.Textarea(attrs={"rows": 3}),
         }
@@ -83,24 +98,8 @@ class ContactForm(forms.ModelForm):
         )
         self.fields["location"].required = False
         self.fields["failure_reason"].required = False
-        self.fields["duration_minutes"].min_value = 0
-        self.fields["duration_minutes"].max_value = 1440
         self.fields["location"].help_text = _("Only for face-to-face contacts.")
         self.fields["failure_reason"].help_text = _("Only when the client was not met.")
-
-    def clean_started_at(self):
-        value = self.cleaned_data["started_at"]
-        if value and value > timezone.now() + timezone.timedelta(minutes=1):
-            raise forms.ValidationError(_("A contact cannot be in the future."), code="future_time")
-        return value
-
-    def clean_duration_minutes(self):
-        value = self.cleaned_data["duration_minutes"]
-        if value is not None and not 0 <= value <= 1440:
-            raise forms.ValidationError(
-                _("Minutes must be between 0 and 1440."), code="minutes_range"
-            )
-        return value
 
     def clean(self):
         data = super().clean()
@@ -188,12 +187,8 @@ class ConsentForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        # The model's validators refuse dates in the future (in _post_clean).
         given, withdrawn = data.get("given_on"), data.get("withdrawn_on")
-        today = timezone.localdate()
-        if given and given > today:
-            self.add_error("given_on", _("The date cannot be in the future."))
-        if withdrawn and withdrawn > today:
-            self.add_error("withdrawn_on", _("The date cannot be in the future."))
         if given and withdrawn and withdrawn < given:
             self.add_error("withdrawn_on", _("Consent cannot be withdrawn before it was given."))
         return data

@@ -9,9 +9,7 @@ from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from outreach.access import scoped, visible_clients, visible_teams
-from outreach.models import Client, Contact, Episode, Tandem, Team, User
-
-SEEN = Q(mode=Contact.Mode.FACE_TO_FACE, outcome=Contact.Outcome.MET)
+from outreach.models import SEEN_CONTACT, Client, Contact, Episode, Tandem, Team, User
 
 SORTS = {
     "name": ("family_name", "given_name"),
@@ -23,7 +21,7 @@ SORTS = {
 
 
 def _with_caseload_figures(qs: QuerySet[Client]) -> QuerySet[Client]:
-    seen = Contact.objects.filter(SEEN, client=OuterRef("pk")).order_by("-started_at")
+    seen = Contact.objects.filter(SEEN_CONTACT, client=OuterRef("pk")).order_by("-started_at")
     last = Contact.objects.filter(client=OuterRef("pk")).order_by("-started_at")
     open_episode = Episode.objects.filter(client=OuterRef("pk"), ended_on__isnull=True).order_by(
         "-started_on"
@@ -99,17 +97,6 @@ def contact_timeline(*, user: User, client: Client, limit: int = 50) -> list[Con
             "interventions",
         )
         .order_by("-started_at")[:limit]
-    )
-
-
-def team_staff(*, team_ids: list[int]) -> QuerySet[User]:
-    """Active workers and supervisors of the given teams."""
-    return (
-        User.objects.filter(
-            teams__in=team_ids, is_active=True, role__in=["professional", "peer", "supervisor"]
-        )
-        .distinct()
-        .order_by("last_name", "first_name")
     )
 
 

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
 from rest_framework import serializers
 
-from outreach.models import Client, Contact, Episode, Intervention, User
+from outreach.dates import not_in_future_dt
+from outreach.models import (
+    Client,
+    Contact,
+    Episode,
+    Intervention,
+    User,
+    validate_contact_minutes,
+)
 
 
 class ClientOutSerializer(serializers.ModelSerializer):
@@ -66,8 +73,8 @@ class ContactOutSerializer(serializers.ModelSerializer):
 
 class ContactInSerializer(serializers.Serializer):
     client = serializers.IntegerField()
-    started_at = serializers.DateTimeField()
-    duration_minutes = serializers.IntegerField(min_value=0, max_value=1440)
+    started_at = serializers.DateTimeField(validators=[not_in_future_dt])
+    duration_minutes = serializers.IntegerField(validators=[validate_contact_minutes])
     mode = serializers.ChoiceField(choices=Contact.Mode.choices)
     location = serializers.ChoiceField(
         choices=Contact.Location.choices, required=False, allow_blank=True, default=""
@@ -88,8 +95,3 @@ class ContactInSerializer(serializers.Serializer):
         default=list,
     )
     note = serializers.CharField(required=False, allow_blank=True, default="")
-
-    def validate_started_at(self, value):
-        if value > timezone.now() + timezone.timedelta(minutes=1):
-            raise serializers.ValidationError("A contact cannot be in the future.")
-        return value

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from outreach import audit
 from outreach.models import Client, Consent, Contact, Intervention, SupportPerson, Tandem, User
 from outreach.origin import Origin
+from outreach.staff import check_team_staff
 
 CONTACT_FIELDS = (
     "started_at",
@@ -24,25 +25,6 @@ CONTACT_FIELDS = (
     "informal_support_present",
     "note",
 )
-
-
-def _check_staff(client: Client, staff: Iterable[User]) -> list[User]:
-    staff = list(staff)
-    members = set(
-        User.objects.filter(
-            pk__in=[u.pk for u in staff], teams=client.team_id, is_active=True
-        ).values_list("pk", flat=True)
-    )
-    for person in staff:
-        if person.pk not in members:
-            raise ValidationError(
-                {
-                    "staff": _("%(name)s is not an active member of the client's team.")
-                    % {"name": person}
-                },
-                code="staff_not_in_team",
-            )
-    return staff
 
 
 @transaction.atomic
@@ -63,7 +45,7 @@ def contact_log(
     origin: Origin,
 ) -> Contact:
     """Log a contact (or a failed attempt) with a client."""
-    staff = _check_staff(client, staff)
+    staff = check_team_staff(client.team_id, staff)
     contact = Contact(
         client=client,
         author=author,
@@ -113,7 +95,7 @@ def contact_update(
     contact.full_clean()
     contact.save()
     if staff is not None:
-        staff = _check_staff(contact.client, staff)
+        staff = check_team_staff(contact.client.team_id, staff)
         before = {u.pk for u in contact.staff.all()}
         if before != {u.pk for u in staff}:
             changed["staff"] = {"from": sorted(before), "to": sorted(u.pk for u in staff)}

@@ -37,6 +37,7 @@ from outreach.models import (
     Tandem,
 )
 from outreach.origin import Origin
+from outreach.staff import team_staff
 
 logger = logging.getLogger(__name__)
 
@@ -198,7 +199,7 @@ def _contact_form_initial(request: HttpRequest, client) -> dict:
 def contact_create(request: HttpRequest, client_pk: int) -> HttpResponse:
     """Log a contact from a phone in under a minute: sensible defaults, no JavaScript needed."""
     client = access.client_for_request(request, client_pk, action="client.view")
-    staff_qs = selectors.team_staff(team_ids=[client.team_id])
+    staff_qs = team_staff(client.team_id)
     form = ContactForm(
         request.POST or None,
         staff_queryset=staff_qs,
@@ -240,7 +241,7 @@ def contact_update(request: HttpRequest, client_pk: int, pk: int) -> HttpRespons
     )
     if contact.author_id != request.user.pk:
         raise PermissionDenied(_("Only the author of a contact can edit it."))
-    staff_qs = selectors.team_staff(team_ids=[client.team_id])
+    staff_qs = team_staff(client.team_id)
     form = ContactForm(request.POST or None, instance=contact, staff_queryset=staff_qs)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

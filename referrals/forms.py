@@ -69,12 +69,6 @@ class ReferralForm(forms.ModelForm):
     def chosen_municipality(self) -> Municipality:
         return self.only_municipality or self.cleaned_data["municipality"]
 
-    def clean_birth_date(self):
-        value = self.cleaned_data.get("birth_date")
-        if value and value > timezone.localdate():
-            raise forms.ValidationError(_("The date cannot be in the future."), code="future_date")
-        return value
-
     def clean(self):
         data = super().clean()
         if not any(data.get(f) for f in ("given_name", "family_name", "whereabouts", "phone")):

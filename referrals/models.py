@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from outreach.models import Client, Municipality, Sex, Team, User, not_in_future_dt
+from outreach.models import Client, Municipality, Sex, Team, User, not_in_future, not_in_future_dt
 
 
 class Source(models.TextChoices):
@@ -129,11 +129,19 @@ class Referral(models.Model):
         return self.status in (Status.RECEIVED, Status.SCREENING, Status.WAITLISTED)
 
     def clean(self) -> None:
+        errors: dict[str, ValidationError] = {}
+        try:
+            # In clean() rather than on the field, which would need a migration for no change.
+            not_in_future(self.birth_date)
+        except ValidationError as exc:
+            errors["birth_date"] = exc
         if self.received_at and self.decided_at and self.decided_at < self.received_at:
-            raise ValidationError(
-                {"decided_at": _("A decision cannot be made before the referral was received.")},
+            errors["decided_at"] = ValidationError(
+                _("A decision cannot be made before the referral was received."),
                 code="decision_before_receipt",
             )
+        if errors:
+            raise ValidationError(errors)
 
 
 class CriterionKind(models.TextChoices):

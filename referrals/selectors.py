@@ -7,29 +7,23 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db.models import (
-    Case,
-    CharField,
     Count,
     F,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
 )
 from django.db.models.functions import TruncDate
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from outreach.access import visible_municipalities
-from outreach.models import Contact, Episode, Sex, Team, User
+from outreach.ages import AGE_BAND_LABELS, AGE_BANDS, age_band
+from outreach.models import SEEN_CONTACT, Contact, Episode, Sex, Team, User
 from referrals.access import triage_referrals, visible_referrals
 from referrals.models import Referral, Status
 
-SEEN = Q(mode=Contact.Mode.FACE_TO_FACE, outcome=Contact.Outcome.MET)
 OPEN_STATUSES = (Status.RECEIVED, Status.SCREENING)
-AGE_BANDS = ("18_24", "25_34", "35_44", "45_54", "55_64", "65_plus", "unknown")
 
 _LIST_RELATED = ("municipality", "team", "submitted_by", "criteria_version")
 
@@ -95,7 +89,7 @@ def referral_clocks(referral: Referral) -> Clocks:
             client_id=referral.client_id, started_at__date__gte=received_on
         ).order_by("started_at")
         first_attempt = contacts.values_list("started_at", flat=True).first()
-        first_seen = contacts.filter(SEEN).values_list("started_at", flat=True).first()
+        first_seen = contacts.filter(SEEN_CONTACT).values_list("started_at", flat=True).first()
     return Clocks(
         to_decision=_days(referral.received_at, referral.decided_at),
         first_attempt_at=first_attempt,
@@ -103,36 +97,6 @@ def referral_clocks(referral: Referral) -> Clocks:
         first_seen_at=first_seen,
         to_first_seen=_days(referral.received_at, first_seen),
     )
-
-
-def _years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
-def age_band_expression(on: date) -> Case:
-    """Age band on a day, from the birth date or else the approximate age (under 18 → 18_24)."""
-    whens = []
-    for band, low in (("65_plus", 65), ("55_64", 55), ("45_54", 45), ("35_44", 35), ("25_34", 25)):
-        whens.append(When(birth_date__lte=_years_before(on, low), then=Value(band)))
-    whens.append(When(birth_date__isnull=False, then=Value("18_24")))
-    for band, low in (("65_plus", 65), ("55_64", 55), ("45_54", 45), ("35_44", 35), ("25_34", 25)):
-        whens.append(When(approximate_age__gte=low, then=Value(band)))
-    whens.append(When(approximate_age__isnull=False, then=Value("18_24")))
-    return Case(*whens, default=Value("unknown"), output_field=CharField())
-
-
-BAND_LABELS = {
-    "18_24": "18–24",
-    "25_34": "25–34",
-    "35_44": "35–44",
-    "45_54": "45–54",
-    "55_64": "55–64",
-    "65_plus": "65+",
-    "unknown": _("unknown"),
-}
 
 
 @dataclass
@@ -157,7 +121,7 @@ def fairness(*, user: User, first: date, last: date) -> dict[str, list[FairnessR
     """
     received_on = TruncDate("received_at")
     first_seen = (
-        Contact.objects.filter(SEEN, client=OuterRef("client"))
+        Contact.objects.filter(SEEN_CONTACT, client=OuterRef("client"))
         .filter(started_at__date__gte=OuterRef("received_on"))
         .order_by("started_at")
         .values("started_at")[:1]
@@ -166,7 +130,7 @@ def fairness(*, user: User, first: date, last: date) -> dict[str, list[FairnessR
         triage_referrals(user)
         .annotate(received_on=received_on)
         .filter(received_on__gte=first, received_on__lte=last)
-        .annotate(age_band=age_band_expression(last))
+        .annotate(age_band=age_band(last, approximate_age="approximate_age"))
     )
     counts = {
         "received": Count("pk"),
@@ -180,7 +144,7 @@ def fairness(*, user: User, first: date, last: date) -> dict[str, list[FairnessR
         )
     )
     for key, groups in (("age_band", AGE_BANDS), ("sex", tuple(Sex.values))):
-        labels = BAND_LABELS if key == "age_band" else dict(Sex.choices)
+        labels = AGE_BAND_LABELS if key == "age_band" else dict(Sex.choices)
         rows = {g: FairnessRow(group=g, label=str(labels[g])) for g in groups}
         for item in qs.order_by().values(key).annotate(**counts):
             row = rows[item[key]]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from outreach.dates import not_in_future
 from outreach.models import Municipality, Sex
 from referrals.models import Referral, Source
 
@@ -20,7 +20,7 @@ class ReferralInSerializer(serializers.Serializer):
     referrer_phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
     given_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
     family_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    birth_date = serializers.DateField(required=False, allow_null=True)
+    birth_date = serializers.DateField(required=False, allow_null=True, validators=[not_in_future])
     approximate_age = serializers.IntegerField(
         min_value=0, max_value=120, required=False, allow_null=True
     )
@@ -31,11 +31,6 @@ class ReferralInSerializer(serializers.Serializer):
     urgent = serializers.BooleanField(required=False, default=False)
     person_knows = serializers.BooleanField(required=False, default=False)
     person_agrees = serializers.BooleanField(required=False, default=False)
-
-    def validate_birth_date(self, value):
-        if value and value > timezone.localdate():
-            raise serializers.ValidationError(_("The date cannot be in the future."))
-        return value
 
     def validate(self, attrs):
         if not any(attrs.get(f) for f in ("given_name", "family_name", "whereabouts", "phone")):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from outreach import audit
+from outreach.dates import FUTURE_TIME, is_future_time
 from outreach.models import Client, Episode, Municipality, Tandem, Team, User
 from outreach.origin import Origin
 from referrals.models import (
@@ -232,8 +233,8 @@ def _decision_time(referral: Referral, decided_at: datetime | None) -> datetime:
 
 
 def _check_decision_time(referral: Referral, decided_at: datetime) -> None:
-    if decided_at > timezone.now() + timezone.timedelta(minutes=1):
-        raise _field_error("decided_at", _("The time cannot be in the future."), "future_time")
+    if is_future_time(decided_at):
+        raise _field_error("decided_at", FUTURE_TIME, "future_time")
     if decided_at < referral.received_at:
         raise _field_error(
             "decided_at",

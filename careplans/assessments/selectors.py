@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -13,6 +12,7 @@ from django.utils import timezone
 from careplans.assessments import instruments as defs
 from careplans.models import Assessment, Instrument
 from outreach.access import scoped, visible_clients
+from outreach.dates import add_months
 from outreach.models import Client, Episode, User
 
 # Months of an episode at which scheduled instruments are due (the review clock).
@@ -27,13 +27,6 @@ OVERDUE_AFTER_DAYS = 14
 # An assessment without a clock timepoint counts for a due date this many days before it.
 EARLY_DAYS = 30
 UNTIMED = ("", Assessment.Timepoint.OTHER, Assessment.Timepoint.FOLLOW_UP)
-
-
-def add_months(day: date, months: int) -> date:
-    """Return the same day `months` later, or the month's last day (Jan 31 + 3 = Apr 30)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def due_dates(started_on: date, *, until: date | None = None) -> list[tuple[str, date]]:

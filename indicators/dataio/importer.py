@@ -15,7 +15,7 @@ import secrets
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -32,7 +32,9 @@ from django.utils.translation import gettext as _
 
 from careplans.models import Assessment, Instrument, PlanAgreement
 from outreach import audit
+from outreach.dates import FUTURE_DATE, FUTURE_TIME, is_future_date, is_future_time
 from outreach.models import (
+    CONTACT_MINUTES,
     AgencyRequest,
     Client,
     CoerciveMeasure,
@@ -246,8 +248,8 @@ class _Row:
         except ValueError:
             self.error(column, _("“%(value)s” is not a date (YYYY-MM-DD)") % {"value": value})
             return None
-        if parsed > self.parser.today:
-            self.error(column, _("the date %(value)s is in the future") % {"value": value})
+        if is_future_date(parsed, self.parser.today):
+            self.error(column, f"“{value}”: {FUTURE_DATE}")
             return None
         return parsed
 
@@ -280,8 +282,8 @@ class _Row:
                     % {"value": value, "tz": self.parser.tz_name},
                 )
                 return None
-        if parsed > self.parser.now_limit:
-            self.error(column, _("the time %(value)s is in the future") % {"value": value})
+        if is_future_time(parsed, self.parser.now):
+            self.error(column, f"“{value}”: {FUTURE_TIME}")
             return None
         cache[value] = parsed
         return parsed
@@ -353,7 +355,7 @@ class Parser:
         self.tz_name = settings.TIME_ZONE
         self.tz = ZoneInfo(self.tz_name)
         self.today = timezone.localdate()
-        self.now_limit = timezone.now() + timedelta(minutes=1)
+        self.now = timezone.now()
         self.datetimes: dict[str, datetime] = {}
 
     def localize(self, naive: datetime) -> datetime | None:
@@ -498,7 +500,7 @@ class Parser:
         values = {
             "person_ref": row.text("person_ref"),
             "started_at": row.datetime("started_at"),
-            "duration_minutes": row.integer("duration_minutes", 0, 1440),
+            "duration_minutes": row.integer("duration_minutes", *CONTACT_MINUTES),
             "mode": row.enum("mode", CONTACT_MODES),
             "location": row.enum("location", CONTACT_LOCATIONS, required=False),
             "outcome": row.enum("outcome", CONTACT_OUTCOMES),

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from outreach.dates import not_in_future, not_in_future_dt
 from outreach.forms import DateInput, DateTimeLocalInput
 from outreach.models import (
+    CONTACT_MINUTES,
     AdverseEvent,
     AgencyRequest,
     CaseAgency,
@@ -28,9 +28,9 @@ from outreach.models import (
     Responsibility,
     SupportPerson,
     User,
+    validate_contact_minutes,
 )
-
-FUTURE = _("The date cannot be in the future.")
+from outreach.staff import team_staff
 
 
 class YesNoUnknown(forms.RadioSelect):
@@ -76,22 +76,6 @@ class StayChoiceField(forms.ModelChoiceField):
 class CrisisChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Crisis) -> str:
         return f"{timezone.localtime(obj.reported_at):%Y-%m-%d %H:%M} {obj.location}".strip()
-
-
-def team_staff(client: Client):
-    return (
-        User.objects.filter(
-            teams=client.team_id, is_active=True, role__in=["professional", "peer", "supervisor"]
-        )
-        .distinct()
-        .order_by("last_name", "first_name")
-    )
-
-
-def _not_future_date(form: forms.Form, name: str) -> None:
-    value = form.cleaned_data.get(name)
-    if isinstance(value, date) and value > timezone.localdate():
-        form.add_error(name, FUTURE)
 
 
 class ClientEventForm(forms.ModelForm):
@@ -171,7 +155,7 @@ class CoerciveMeasureForm(ClientEventForm):
 
 
 class DebriefForm(forms.Form):
-    done_on = forms.DateField(label=_("Done on"), widget=DateInput())
+    done_on = forms.DateField(label=_("Done on"), widget=DateInput(), validators=[not_in_future])
     done_by = StaffChoiceField(label=_("Done by"), queryset=User.objects.none())
     client_view = forms.CharField(
         label=_("What the client said"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -183,11 +167,10 @@ class DebriefForm(forms.Form):
     def __init__(self, *args, measure: CoerciveMeasure, **kwargs):
         super().__init__(*args, **kwargs)
         self.measure = measure
-        self.fields["done_by"].queryset = team_staff(measure.client)
+        self.fields["done_by"].queryset = team_staff(measure.client.team_id)
 
     def clean(self):
         data = super().clean()
-        _not_future_date(self, "done_on")
         done_on = data.get("done_on")
         if done_on and done_on < timezone.localtime(self.measure.started_at).date():
             self.add_error("done_on", _("The debrief cannot be before the measure."))
@@ -225,7 +208,7 @@ class CrisisForm(ClientEventForm):
 
     def __init__(self, *args, client: Client, **kwargs):
         super().__init__(*args, client=client, **kwargs)
-        self.fields["mobilised_staff"].queryset = team_staff(client)
+        self.fields["mobilised_staff"].queryset = team_staff(client.team_id)
 
 
 class RelapseForm(ClientEventForm):
@@ -359,7 +342,7 @@ class CaseConferenceForm(ClientEventForm):
 
     def __init__(self, *args, client: Client, **kwargs):
         super().__init__(*args, client=client, **kwargs)
-        self.fields["staff"].queryset = team_staff(client)
+        self.fields["staff"].queryset = team_staff(client.team_id)
         self.fields["support_people"].queryset = SupportPerson.objects.filter(
             client=client
         ).exclude(involvement=SupportPerson.Involvement.DO_NOT_CONTACT)
@@ -390,13 +373,21 @@ FollowUpActionFormSet = forms.formset_factory(FollowUpActionForm, extra=3, max_n
 
 class GroupSessionForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    started_at = forms.DateTimeField(label=_("When"), widget=DateTimeLocalInput())
+    started_at = forms.DateTimeField(
+        label=_("When"), widget=DateTimeLocalInput(), validators=[not_in_future_dt]
+    )
     duration_minutes = forms.IntegerField(
         label=_("Minutes"),
-        min_value=0,
-        max_value=1440,
         initial=60,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 5}),
+        validators=[validate_contact_minutes],
+        widget=forms.NumberInput(
+            attrs={
+                "min": CONTACT_MINUTES[0],
+                "max": CONTACT_MINUTES[1],
+                "inputmode": "numeric",
+                "step": 5,
+            }
+        ),
     )
     location = forms.ChoiceField(
         label=_("Location"), choices=Contact.Location.choices, initial=Contact.Location.OTHER
@@ -420,17 +411,13 @@ class GroupSessionForm(forms.Form):
     def __init__(self, *args, client: Client, attendee_queryset, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["attendees"].queryset = attendee_queryset
-        self.fields["staff"].queryset = team_staff(client)
-
-    def clean_started_at(self):
-        value = self.cleaned_data["started_at"]
-        if value and value > timezone.now() + timezone.timedelta(minutes=1):
-            raise forms.ValidationError(_("A session cannot be in the future."))
-        return value
+        self.fields["staff"].queryset = team_staff(client.team_id)
 
 
 class DischargeForm(forms.Form):
-    ended_on = forms.DateField(label=_("Episode ends on"), widget=DateInput())
+    ended_on = forms.DateField(
+        label=_("Episode ends on"), widget=DateInput(), validators=[not_in_future]
+    )
     discharge_reason = forms.ChoiceField(
         label=_("Reason"), choices=DischargeReason.choices, widget=forms.RadioSelect
     )
@@ -447,7 +434,6 @@ class DischargeForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        _not_future_date(self, "ended_on")
         ended = data.get("ended_on")
         if ended and ended < self.episode.started_on:
             self.add_error("ended_on", _("An episode cannot end before it starts."))

@@ -38,6 +38,7 @@ from outreach.models import (
     User,
 )
 from outreach.origin import Origin
+from outreach.staff import check_team_staff
 
 BASELINE_DAYS = 365
 
@@ -65,22 +66,6 @@ def _check_legal_basis(client: Client, basis: LegalBasis | None) -> None:
             {"legal_basis": _("This legal basis does not apply in the client's country.")},
             code="legal_basis_country",
         )
-
-
-def _check_staff(team_id: int, staff: Iterable[User], field: str = "staff") -> list[User]:
-    staff = list(staff)
-    members = set(
-        User.objects.filter(pk__in=[u.pk for u in staff], teams=team_id).values_list(
-            "pk", flat=True
-        )
-    )
-    for member in staff:
-        if member.pk not in members:
-            raise ValidationError(
-                {field: _("%(name)s is not a member of the client's team.") % {"name": member}},
-                code="staff_not_in_team",
-            )
-    return staff
 
 
 def _save(
@@ -182,7 +167,7 @@ def debrief_complete(
         CoerciveMeasure.objects.select_for_update().select_related("client").get(pk=measure.pk)
     )
     client = measure.client
-    _check_staff(client.team_id, [done_by], field="done_by")
+    check_team_staff(client.team_id, [done_by], field="done_by")
     debrief = Debrief.objects.filter(measure=measure).first() or Debrief(
         measure=measure, due_on=measure.debrief_due_on
     )
@@ -208,7 +193,7 @@ def crisis_save(
 ) -> Crisis:
     """Record or change a crisis: who reported it, the response, who was mobilised, the outcome."""
     crisis.client = client
-    staff = _check_staff(client.team_id, mobilised_staff, field="mobilised_staff")
+    staff = check_team_staff(client.team_id, mobilised_staff, field="mobilised_staff")
     _save(crisis, actor=actor, client=client, entity="crisis", origin=origin)
     crisis.mobilised_staff.set(staff)
     return crisis
@@ -347,7 +332,7 @@ def case_conference_record(
     """Record a case conference: participants (never a do-not-contact person), decisions, actions."""
     conference.client = client
     conference.author = actor
-    staff = _check_staff(client.team_id, staff)
+    staff = check_team_staff(client.team_id, staff)
     support_people = list(support_people)
     for person in support_people:
         if person.client_id != client.pk:
@@ -406,7 +391,7 @@ def group_session_record(
         raise ValidationError(
             {"attendees": _("Every attendee must be a client of the team.")}, code="other_team"
         )
-    staff = _check_staff(team.pk, staff)
+    staff = check_team_staff(team.pk, staff)
     session = GroupSession(
         team=team,
         title=title,

@@ -37,7 +37,6 @@ from outreach.caserecord.forms import (
     MilestoneForm,
     RelapseForm,
     ResponsibilityForm,
-    team_staff,
 )
 from outreach.forms import apply_validation_error
 from outreach.models import (
@@ -51,6 +50,7 @@ from outreach.models import (
     SupportPerson,
 )
 from outreach.origin import Origin
+from outreach.staff import team_staff
 
 FORM_TEMPLATE = "outreach/caserecord/event_form.html"
 
@@ -346,7 +346,7 @@ def case_conference_create(request: HttpRequest, client_pk: int) -> HttpResponse
         else:
             messages.success(request, _("Case conference saved."))
             return redirect(client)
-    owners = [str(u.get_full_name() or u.username) for u in team_staff(client)]
+    owners = [str(u.get_full_name() or u.username) for u in team_staff(client.team_id)]
     owners += [_("The client")] + [a.name for a in client.agencies.all()]
     owners += [
         p.name

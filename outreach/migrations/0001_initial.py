@@ -5,7 +5,7 @@ import django.contrib.auth.models
 import django.contrib.auth.validators
 import django.db.models.deletion
 import django.utils.timezone
-import outreach.models.dates
+import outreach.dates
 import outreach.models.people
 import uuid
 from django.conf import settings
@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=200, verbose_name='agency')),
                 ('contact_person', models.CharField(blank=True, max_length=200, verbose_name='contact person')),
                 ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
-                ('involved_since', models.DateField(blank=True, null=True, validators=[outreach.models.dates.not_in_future], verbose_name='involved since')),
+                ('involved_since', models.DateField(blank=True, null=True, validators=[outreach.dates.not_in_future], verbose_name='involved since')),
                 ('ended_on', models.DateField(blank=True, null=True, verbose_name='no longer involved since')),
                 ('note', models.TextField(blank=True, verbose_name='note')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
                 ('given_name', models.CharField(max_length=100, verbose_name='given name')),
                 ('family_name', models.CharField(blank=True, max_length=100, verbose_name='family name')),
                 ('known_as', models.CharField(blank=True, max_length=100, verbose_name='known as')),
-                ('birth_date', models.DateField(blank=True, null=True, validators=[outreach.models.dates.not_in_future], verbose_name='birth date')),
+                ('birth_date', models.DateField(blank=True, null=True, validators=[outreach.dates.not_in_future], verbose_name='birth date')),
                 ('sex', models.CharField(choices=[('female', 'Female'), ('male', 'Male'), ('other', 'Other'), ('unknown', 'Unknown')], default='unknown', max_length=10, verbose_name='sex')),
                 ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
                 ('whereabouts', models.TextField(blank=True, help_text='Where the team can usually find the client.', verbose_name='whereabouts')),
@@ -72,7 +72,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('started_at', models.DateTimeField(validators=[outreach.models.dates.not_in_future_dt], verbose_name='when')),
+                ('started_at', models.DateTimeField(validators=[outreach.dates.not_in_future_dt], verbose_name='when')),
                 ('duration_minutes', models.PositiveSmallIntegerField(default=60, verbose_name='minutes')),
                 ('location', models.CharField(choices=[('client_home', "Client's home"), ('street', 'Street'), ('hospital', 'Hospital'), ('team_office', 'Team office'), ('other_service', 'Other service'), ('other', 'Other')], default='other', max_length=20, verbose_name='location')),
                 ('note', models.TextField(blank=True, verbose_name='note')),
@@ -147,7 +147,7 @@ class Migration(migrations.Migration):
             name='CaseConference',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('held_on', models.DateField(validators=[outreach.models.dates.not_in_future], verbose_name='held on')),
+                ('held_on', models.DateField(validators=[outreach.dates.not_in_future], verbose_name='held on')),
                 ('client_present', models.BooleanField(default=True, verbose_name='the client took part')),
                 ('other_participants', models.CharField(blank=True, max_length=300, verbose_name='others taking part')),
                 ('decisions', models.TextField(verbose_name='decisions')),
@@ -195,8 +195,8 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('agency', models.CharField(max_length=200, verbose_name='agency')),
                 ('request', models.TextField(blank=True, verbose_name='what was asked')),
-                ('sent_on', models.DateField(validators=[outreach.models.dates.not_in_future], verbose_name='sent on')),
-                ('responded_on', models.DateField(blank=True, null=True, validators=[outreach.models.dates.not_in_future], verbose_name='responded on')),
+                ('sent_on', models.DateField(validators=[outreach.dates.not_in_future], verbose_name='sent on')),
+                ('responded_on', models.DateField(blank=True, null=True, validators=[outreach.dates.not_in_future], verbose_name='responded on')),
                 ('outcome', models.TextField(blank=True, verbose_name='outcome')),
                 ('source_ref', models.CharField(blank=True, max_length=100)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
@@ -212,9 +212,9 @@ class Migration(migrations.Migration):
             name='CoerciveMeasure',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_at', models.DateTimeField(validators=[outreach.models.dates.not_in_future_dt], verbose_name='when')),
+                ('started_at', models.DateTimeField(validators=[outreach.dates.not_in_future_dt], verbose_name='when')),
                 ('kind', models.CharField(choices=[('seclusion', 'Seclusion'), ('physical_restraint', 'Physical restraint'), ('mechanical_restraint', 'Mechanical restraint'), ('chemical_restraint', 'Chemical restraint'), ('forced_medication', 'Forced medication'), ('involuntary_treatment', 'Involuntary treatment'), ('other', 'Other')], max_length=30, verbose_name='kind')),
-                ('debriefed_on', models.DateField(blank=True, null=True, validators=[outreach.models.dates.not_in_future], verbose_name='debriefed on')),
+                ('debriefed_on', models.DateField(blank=True, null=True, validators=[outreach.dates.not_in_future], verbose_name='debriefed on')),
                 ('location', models.CharField(blank=True, max_length=200, verbose_name='where')),
                 ('decided_by', models.CharField(blank=True, choices=[('team', 'The team'), ('family', 'Family'), ('gp', 'General practitioner'), ('hospital_psychiatrist', 'Hospital psychiatrist'), ('court', 'Court'), ('police', 'Police'), ('client', 'The client'), ('other', 'Other')], max_length=30, verbose_name='who decided')),
                 ('client_account', models.TextField(blank=True, verbose_name="the client's own account")),
@@ -231,8 +231,8 @@ class Migration(migrations.Migration):
             name='Crisis',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reported_at', models.DateTimeField(validators=[outreach.models.dates.not_in_future_dt], verbose_name='reported at')),
-                ('first_response_at', models.DateTimeField(blank=True, null=True, validators=[outreach.models.dates.not_in_future_dt], verbose_name='first response at')),
+                ('reported_at', models.DateTimeField(validators=[outreach.dates.not_in_future_dt], verbose_name='reported at')),
+                ('first_response_at', models.DateTimeField(blank=True, null=True, validators=[outreach.dates.not_in_future_dt], verbose_name='first response at')),
                 ('reported_by', models.CharField(blank=True, max_length=200, verbose_name='reported by')),
                 ('mobilised_others', models.TextField(blank=True, verbose_name='other people and agencies mobilised')),
                 ('location', models.CharField(blank=True, max_length=200, verbose_name='where')),
@@ -254,7 +254,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('self_harm', 'Self-harm'), ('suicide_attempt', 'Suicide attempt'), ('death', 'Death'), ('police_involvement', 'Police involvement'), ('arrest', 'Arrest'), ('eviction', 'Eviction')], max_length=30, verbose_name='kind')),
-                ('occurred_on', models.DateField(validators=[outreach.models.dates.not_in_future], verbose_name='occurred on')),
+                ('occurred_on', models.DateField(validators=[outreach.dates.not_in_future], verbose_name='occurred on')),
                 ('note', models.TextField(blank=True, verbose_name='what happened')),
                 ('source_ref', models.CharField(blank=True, max_length=100)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
@@ -271,7 +271,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('due_on', models.DateField(verbose_name='due on')),
-                ('done_on', models.DateField(blank=True, null=True, validators=[outreach.models.dates.not_in_future], verbose_name='done on')),
+                ('done_on', models.DateField(blank=True, null=True, validators=[outreach.dates.not_in_future], verbose_name='done on')),
                 ('client_view', models.TextField(blank=True, verbose_name='what the client said')),
                 ('what_should_change', models.TextField(blank=True, verbose_name='what should change')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
@@ -287,8 +287,8 @@ class Migration(migrations.Migration):
             name='Episode',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_on', models.DateField(validators=[outreach.models.dates.not_in_future], verbose_name='started on')),
-                ('ended_on', models.DateField(blank=True, null=True, validators=[outreach.models.dates.not_in_future], verbose_name='ended on')),
+                ('started_on', models.DateField(validators=[outreach.dates.not_in_future], verbose_name='started on')),
+                ('ended_on', models.DateField(blank=True, null=True, validators=[outreach.dates.not_in_future], verbose_name='ended on')),
                 ('discharge_reason', models.CharField(blank=True, choices=[('goals_met', 'Goals met'), ('transferred', 'Transferred'), ('moved_away', 'Moved away'), ('client_ended', 'Client ended the relationship'), ('disengaged', 'Disengaged'), ('declined_service', 'Declined service'), ('died', 'Died'), ('other', 'Other')], max_length=20, verbose_name='discharge reason')),
                 ('source_ref', models.CharField(blank=True, max_length=100)),
                 ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='episodes', to='outreach.client')),
@@ -319,7 +319,7 @@ class Migration(migrations.Migration):
                 ('action', models.CharField(max_length=300, verbose_name='action')),
                 ('owner', models.CharField(max_length=200, verbose_name='owner')),
                 ('due_on', models.DateField(blank=True, null=True, verbose_name='due on')),
-                ('done_on', models.DateField(blank=True, null=True, validators=[outreach.models.dates.not_in_future], verbose_name='done on')),
+                ('done_on', models.DateField(blank=True, null=True, validators=[outreach.dates.not_in_future], verbose_name='done on')),
                 ('conference', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='outreach.caseconference')),
                 ('owner_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
@@ -332,8 +332,8 @@ class Migration(migrations.Migration):
             name='HospitalStay',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('admitted_on', models.DateField(validators=[outreach.models.dates.not_in_future], verbose_name='admitted on')),
-                ('discharged_on', models.DateField(blank=True, null=True, validators=[outreach.models.dates.not_in_future], verbose_name='discharged on')),
+                ('admitted_on', models.DateField(validators=[outreach.dates.not_in_future], verbose_name='admitted on')),
+                ('discharged_on', models.DateField(blank=True, null=True, validators=[outreach.dates.not_in_future], verbose_name='discharged on')),
                 ('hospital', models.CharField(blank=True, max_length=200, verbose_name='hospital')),
                 ('legal_status', models.CharField(choices=[('voluntary', 'Voluntary'), ('involuntary', 'Involuntary')], max_length=20, verbose_name='legal status')),
                 ('pre_intake', models.BooleanField(default=False, help_text='Recorded at intake as part of the previous 12 months.', verbose_name='before intake')),
@@ -360,7 +360,7 @@ class Migration(migrations.Migration):
             name='Contact',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_at', models.DateTimeField(validators=[outreach.models.dates.not_in_future_dt], verbose_name='when')),
+                ('started_at', models.DateTimeField(validators=[outreach.dates.not_in_future_dt], verbose_name='when')),
                 ('duration_minutes', models.PositiveSmallIntegerField(default=30, verbose_name='minutes')),
                 ('mode', models.CharField(choices=[('face_to_face', 'Face to face'), ('phone', 'Phone'), ('video', 'Video'), ('message', 'Message')], default='face_to_face', max_length=20, verbose_name='mode')),
                 ('location', models.CharField(blank=True, choices=[('client_home', "Client's home"), ('street', 'Street'), ('hospital', 'Hospital'), ('team_office', 'Team office'), ('other_service', 'Other service'), ('other', 'Other')], max_length=20, verbose_name='location')),
@@ -416,7 +416,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('id_document', 'Identity document obtained'), ('benefits', 'Benefits granted'), ('housing', 'Housing secured'), ('work_or_education', 'Work or education started'), ('family_reconnected', 'Family reconnected'), ('other', 'Other')], max_length=30, verbose_name='kind')),
-                ('achieved_on', models.DateField(validators=[outreach.models.dates.not_in_future], verbose_name='achieved on')),
+                ('achieved_on', models.DateField(validators=[outreach.dates.not_in_future], verbose_name='achieved on')),
                 ('note', models.TextField(blank=True, verbose_name='note')),
                 ('source_ref', models.CharField(blank=True, max_length=100)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
@@ -447,7 +447,7 @@ class Migration(migrations.Migration):
             name='Relapse',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('onset_on', models.DateField(validators=[outreach.models.dates.not_in_future], verbose_name='onset on')),
+                ('onset_on', models.DateField(validators=[outreach.dates.not_in_future], verbose_name='onset on')),
                 ('signs', models.TextField(blank=True, verbose_name='early signs noticed')),
                 ('source_ref', models.CharField(blank=True, max_length=100)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
@@ -502,8 +502,8 @@ class Migration(migrations.Migration):
                 ('recipient_kind', models.CharField(choices=[('agency', 'Agency'), ('person', 'Person')], default='agency', max_length=10, verbose_name='recipient is')),
                 ('recipient', models.CharField(max_length=200, verbose_name='shared with')),
                 ('scope', models.CharField(max_length=300, verbose_name='what may be shared')),
-                ('given_on', models.DateField(validators=[outreach.models.dates.not_in_future], verbose_name='given on')),
-                ('withdrawn_on', models.DateField(blank=True, null=True, validators=[outreach.models.dates.not_in_future], verbose_name='withdrawn on')),
+                ('given_on', models.DateField(validators=[outreach.dates.not_in_future], verbose_name='given on')),
+                ('withdrawn_on', models.DateField(blank=True, null=True, validators=[outreach.dates.not_in_future], verbose_name='withdrawn on')),
                 ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consents', to='outreach.client')),
                 ('support_person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='consents', to='outreach.supportperson')),
             ],

@@ -1,5 +1,6 @@
 """The core record, one module per concept; everything is importable from `outreach.models`."""
 
+from outreach.dates import not_in_future, not_in_future_dt
 from outreach.models.accounts import ApiToken
 from outreach.models.audit import AuditEvent, AuditEventQuerySet
 from outreach.models.caserecord import (
@@ -23,8 +24,14 @@ from outreach.models.caserecord import (
     Relapse,
     Responsibility,
 )
-from outreach.models.contacts import Contact, GroupSession, Intervention
-from outreach.models.dates import not_in_future, not_in_future_dt
+from outreach.models.contacts import (
+    CONTACT_MINUTES,
+    SEEN_CONTACT,
+    Contact,
+    GroupSession,
+    Intervention,
+    validate_contact_minutes,
+)
 from outreach.models.episodes import DischargeReason, Episode
 from outreach.models.people import (
     TEAM_ROLES,
@@ -45,6 +52,8 @@ from outreach.models.people import (
 )
 
 __all__ = [
+    "CONTACT_MINUTES",
+    "SEEN_CONTACT",
     "AdvanceStatementUpheld",
     "AdverseEvent",
     "AgencyRequest",
@@ -89,4 +98,5 @@ __all__ = [
     "new_client_code",
     "not_in_future",
     "not_in_future_dt",
+    "validate_contact_minutes",
 ]

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from outreach.models.dates import not_in_future, not_in_future_dt
+from outreach.dates import not_in_future, not_in_future_dt
 from outreach.models.episodes import Episode
 from outreach.models.people import Client, Municipality, SupportPerson, User
 

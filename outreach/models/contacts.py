@@ -8,8 +8,24 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from outreach.models.dates import not_in_future_dt
+from outreach.dates import not_in_future_dt
 from outreach.models.people import Client, Team, User
+
+# How long a contact (and a group session) may last: 0 for a brief failed attempt, at most a day.
+CONTACT_MINUTES = (0, 1440)
+# A contact "sees" the client when it was face to face and the client was met. Plain values, as
+# the partial index below needs them before `Contact` exists; `SEEN_CONTACT` is the filter.
+SEEN_FIELDS = {"mode": "face_to_face", "outcome": "met"}
+
+
+def validate_contact_minutes(value: int | None) -> None:
+    """Reject a duration outside CONTACT_MINUTES."""
+    low, high = CONTACT_MINUTES
+    if value is not None and not low <= value <= high:
+        raise ValidationError(
+            _("Minutes must be between %(low)d and %(high)d.") % {"low": low, "high": high},
+            code="minutes_range",
+        )
 
 
 class Intervention(models.Model):
@@ -95,7 +111,8 @@ class Contact(models.Model):
         verbose_name = _("contact")
         constraints = [
             models.CheckConstraint(
-                condition=Q(duration_minutes__lte=1440), name="contact_minutes_max_day"
+                condition=Q(duration_minutes__lte=CONTACT_MINUTES[1]),
+                name="contact_minutes_max_day",
             ),
         ]
         indexes = [
@@ -105,7 +122,7 @@ class Contact(models.Model):
             # "first contact after referral", "not seen in 30 days" and similar lookups.
             models.Index(
                 fields=["client", "started_at"],
-                condition=Q(mode="face_to_face", outcome="met"),
+                condition=Q(**SEEN_FIELDS),
                 name="contact_seen_client_idx",
             ),
         ]
@@ -115,10 +132,10 @@ class Contact(models.Model):
 
     def clean(self) -> None:
         errors = {}
-        if self.duration_minutes is not None and not 0 <= self.duration_minutes <= 1440:
-            errors["duration_minutes"] = ValidationError(
-                _("Minutes must be between 0 and 1440."), code="minutes_range"
-            )
+        try:
+            validate_contact_minutes(self.duration_minutes)
+        except ValidationError as exc:
+            errors["duration_minutes"] = exc
         if self.mode != self.Mode.FACE_TO_FACE and self.location:
             errors["location"] = ValidationError(
                 _("A location is only recorded for face-to-face contacts."),
@@ -133,7 +150,12 @@ class Contact(models.Model):
 
     @property
     def is_seen(self) -> bool:
-        return self.mode == self.Mode.FACE_TO_FACE and self.outcome == self.Outcome.MET
+        """Tell whether this contact saw the client (the same rule as `SEEN_CONTACT`)."""
+        return all(getattr(self, name) == value for name, value in SEEN_FIELDS.items())
+
+
+# The filter of seen contacts, for querysets, aggregates and the indicator engine alike.
+SEEN_CONTACT = Q(**SEEN_FIELDS)
 
 
 class GroupSession(models.Model):

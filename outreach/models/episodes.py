@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from outreach.models.dates import not_in_future
+from outreach.dates import not_in_future
 from outreach.models.people import Client, Tandem
 
 

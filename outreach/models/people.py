@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from outreach.models.dates import not_in_future
+from outreach.dates import not_in_future
 
 
 class Sex(models.TextChoices):

@@ -4,25 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
-
-from careplans.schedule import add_months, next_review, review_dates, review_status
-
-
-@pytest.mark.parametrize(
-    ("start", "months", "expected"),
-    [
-        (date(2026, 1, 31), 3, date(2026, 4, 30)),
-        (date(2026, 1, 31), 1, date(2026, 2, 28)),
-        (date(2028, 1, 31), 1, date(2028, 2, 29)),
-        (date(2026, 11, 30), 3, date(2027, 2, 28)),
-        (date(2026, 8, 31), 6, date(2027, 2, 28)),
-        (date(2026, 3, 15), 9, date(2026, 12, 15)),
-        (date(2026, 5, 31), 12, date(2027, 5, 31)),
-    ],
-)
-def test_add_months_clamps_to_month_end(start, months, expected):
-    assert add_months(start, months) == expected
+from careplans.schedule import next_review, review_dates, review_status
 
 
 def test_review_months_are_0_3_6_9_then_every_three():

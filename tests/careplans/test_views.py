@@ -211,7 +211,8 @@ def test_disagreement_without_reasons_refused_on_the_page(client, worker, plan):
     response = client.post(
         _url("response-create", plan), {"version": 1, "answer": "agree", "responded_on": future}
     )
-    assert "This date is in the future." in response.content.decode()
+    assert "The date cannot be in the future." in response.content.decode()
+    assert not plan.responses.exists()
 
 
 def test_do_not_contact_person_not_offered_and_refused(client, worker, plan, team_client):

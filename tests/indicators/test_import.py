@@ -452,12 +452,12 @@ INVALID = [
     ),
     pytest.param(
         _set("milestones.csv", 0, achieved_on=TOMORROW),
-        f"milestones.csv:2: achieved_on: the date {TOMORROW} is in the future",
+        f"milestones.csv:2: achieved_on: “{TOMORROW}”: The date cannot be in the future.",
         id="future-date",
     ),
     pytest.param(
         _set("contacts.csv", 2, started_at=f"{TOMORROW}T10:00:00"),
-        f"contacts.csv:4: started_at: the time {TOMORROW}T10:00:00 is in the future",
+        f"contacts.csv:4: started_at: “{TOMORROW}T10:00:00”: The time cannot be in the future.",
         id="future-datetime",
     ),
     pytest.param(

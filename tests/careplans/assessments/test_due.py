@@ -8,29 +8,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from careplans.assessments.selectors import add_months, assessments_due, due_dates
+from careplans.assessments.selectors import assessments_due, due_dates
 from careplans.models import Assessment, Instrument
+from outreach.dates import add_months
 from outreach.models import AuditEvent
 from tests.careplans.assessments.factories import AssessmentFactory
 from tests.factories import ClientFactory, EpisodeFactory
-
-
-@pytest.mark.parametrize(
-    ("start", "months", "expected"),
-    [
-        (date(2025, 1, 31), 3, date(2025, 4, 30)),
-        (date(2025, 1, 31), 1, date(2025, 2, 28)),
-        (date(2024, 1, 31), 1, date(2024, 2, 29)),
-        (date(2023, 11, 30), 3, date(2024, 2, 29)),
-        (date(2024, 11, 30), 3, date(2025, 2, 28)),
-        (date(2025, 8, 31), 6, date(2026, 2, 28)),
-        (date(2025, 5, 31), 9, date(2026, 2, 28)),
-        (date(2025, 10, 15), 3, date(2026, 1, 15)),
-        (date(2025, 12, 31), 0, date(2025, 12, 31)),
-    ],
-)
-def test_add_months_keeps_the_day_or_takes_the_month_end(start, months, expected):
-    assert add_months(start, months) == expected
 
 
 def test_clock_of_an_episode_started_on_january_31():

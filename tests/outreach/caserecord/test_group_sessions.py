@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from outreach.models import AuditEvent, Contact, GroupSession
-from outreach.selectors import SEEN
+from outreach.models import SEEN_CONTACT, AuditEvent, Contact, GroupSession
 from tests.factories import ClientFactory
 
 
@@ -31,7 +30,7 @@ def test_group_session_counted_per_attendee(
     assert {c.client_id for c in contacts} == {team_client.pk, *(c.pk for c in others)}
     # Each attendee has one seen contact of 90 minutes, with both workers present.
     for attendee in [team_client, *others]:
-        seen = Contact.objects.filter(SEEN, client=attendee)
+        seen = Contact.objects.filter(SEEN_CONTACT, client=attendee)
         assert seen.count() == 1 and seen.get().duration_minutes == 90
         assert set(seen.get().staff.all()) == {worker, peer}
         assert AuditEvent.objects.filter(action="contact.create", client=attendee).exists()

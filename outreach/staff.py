@@ -1,0 +1,44 @@
+"""Who may be recorded as staff of a client's contact or event: an active member of the team.
+
+Forms offer `team_staff(team)` as the choices and services refuse anyone else with
+`check_team_staff`, so a page, the API and the importer of a service agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from outreach.models import TEAM_ROLES, Team, User
+
+
+def team_staff(team: Team | int) -> QuerySet[User]:
+    """Active workers and supervisors of a team, by name."""
+    return (
+        User.objects.filter(teams=team, is_active=True, role__in=TEAM_ROLES)
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+def is_team_staff(user: User, team: Team | int) -> bool:
+    """Tell whether `user` is an active worker or supervisor of `team`."""
+    return team_staff(team).filter(pk=user.pk).exists()
+
+
+def check_team_staff(
+    team: Team | int, staff: Iterable[User], *, field: str = "staff"
+) -> list[User]:
+    """Return `staff` as a list; refuse anyone who is not an active member of the team."""
+    staff = list(staff)
+    members = set(
+        team_staff(team).filter(pk__in=[u.pk for u in staff]).values_list("pk", flat=True)
+    )
+    for person in staff:
+        if person.pk not in members:
+            message = _("%(name)s is not an active member of the client's team.") % {"name": person}
+            raise ValidationError({field: ValidationError(message, code="staff_not_in_team")})
+    return staff
