@@ -29,8 +29,8 @@ marker = os.environ.get("SLOW_SNAPSHOT_MARKER")
 if marker:
     real_compute = engine.compute
 
-    def slow_compute(period, scope):
-        values = real_compute(period, scope)
+    def slow_compute(*args, **kwargs):
+        values = real_compute(*args, **kwargs)
         Path(marker).write_text("computing")
         time.sleep(120)
         return values
