@@ -368,9 +368,10 @@ def consent_create(request: HttpRequest, client_pk: int) -> HttpResponse:
 @login_required
 def client_audit(request: HttpRequest, pk: int) -> HttpResponse:
     """The record's audit trail, for supervisors of the client's team."""
-    client = access.client_for_request(request, pk, action="client.audit_view")
+    # Asked first: a worker's refused request must not be audited as a view of the trail.
     if not access.can_view_audit_trail(request.user):
         raise Http404
+    client = access.client_for_request(request, pk, action="client.audit_view")
     events = AuditEvent.objects.filter(client=client).order_by("-at", "-id")[:500]
     return render(request, "outreach/client_audit.html", {"client": client, "events": events})
 
