@@ -51,6 +51,7 @@ lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	$(PY) -m pytest -q -p no:randomly tests/test_architecture.py
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 
 # Known vulnerabilities in the installed packages, and Django's deployment checks with the

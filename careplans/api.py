@@ -5,6 +5,7 @@ from __future__ import annotations
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
+from careplans import access as plan_access
 from careplans import selectors, services
 from careplans.models import CarePlan, Contributor, LifeDomain
 from outreach import audit
@@ -85,7 +86,7 @@ class CarePlanViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         version = fields.pop("version")
-        if not services.can_edit(request.user, plan):
+        if not plan_access.can_edit_plan(request.user, plan):
             return Response(
                 {"detail": "Only the client's tandem and supervisor edit the plan."},
                 status=status.HTTP_403_FORBIDDEN,

@@ -14,11 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
+from careplans import access as plan_access
 from careplans import selectors
 from careplans.assessments import selectors as assessment_selectors
 from outreach import access, audit
 from outreach.caserecord.selectors import debriefs_overdue
-from outreach.models import TEAM_ROLES, Client, Role
+from outreach.models import Client
 from outreach.origin import Origin
 
 # The card on the caseload shows this many clients; its page shows all of them.
@@ -72,9 +73,9 @@ def _by_client(reviews, assessments, debriefs) -> list[dict]:
 def due_card(request: HttpRequest) -> HttpResponse:
     """Plan reviews and assessments due or overdue, and overdue debriefs, of my tandem or team."""
     user = request.user
-    if user.role not in TEAM_ROLES:
+    if not plan_access.sees_due_lists(user):
         raise Http404
-    default = "team" if user.role == Role.SUPERVISOR else "mine"
+    default = "mine" if plan_access.due_lists_start_with_own_clients(user) else "team"
     mine = request.GET.get("scope", default) == "mine"
     today = timezone.localdate()
     reviews = selectors.reviews_due(user=user, today=today, mine=mine)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from careplans import access as plan_access
 from careplans.models import (
     Action,
     AdvanceStatement,
@@ -25,7 +26,7 @@ from careplans.models import (
     PlanSignoff,
 )
 from careplans.schedule import next_review
-from outreach import access, audit
+from outreach import audit
 from outreach.models import Consent, Episode, SupportPerson, User
 from outreach.origin import Origin
 
@@ -62,16 +63,8 @@ class CarePlanConflict(Exception):
         self.current = current
 
 
-def can_edit(user: User, careplan_or_client) -> bool:
-    """The client's tandem and the supervisors of the client's team change the plan."""
-    client = getattr(careplan_or_client, "client", careplan_or_client)
-    if not access.visible_clients(user).filter(pk=client.pk).exists():
-        return False
-    return access.is_in_tandem(user, client) or access.can_manage_team(user, client.team)
-
-
-def _require_editor(user: User, careplan_or_client) -> None:
-    if not can_edit(user, careplan_or_client):
+def _require_editor(user: User, careplan: CarePlan) -> None:
+    if not plan_access.can_edit_plan(user, careplan):
         raise PermissionDenied(
             _("Only the client's tandem and the team's supervisor edit the plan.")
         )
@@ -131,7 +124,10 @@ def _save_version(plan: CarePlan, *, author: User, reason: str) -> CarePlan:
 @transaction.atomic
 def careplan_create(*, episode: Episode, author: User, origin: Origin, **fields: Any) -> CarePlan:
     """Start the care plan of an episode (version 1)."""
-    _require_editor(author, episode.client)
+    if not plan_access.can_start_plan(author, episode.client):
+        raise PermissionDenied(
+            _("Only the client's tandem and the team's supervisor edit the plan.")
+        )
     if CarePlan.objects.filter(episode=episode).exists():
         raise ValidationError(_("This episode already has a care plan."), code="plan_exists")
     if not episode.is_open:
@@ -379,7 +375,7 @@ def careplan_sign(
 ) -> PlanSignoff:
     """A tandem member signs off the version they have read."""
     plan = _lock(careplan, plan_version)
-    if not access.is_in_tandem(user, plan.client):
+    if not plan_access.can_sign_plan(user, plan):
         raise PermissionDenied(_("Only the two members of the client's tandem sign off the plan."))
     signoff, _created = PlanSignoff.objects.get_or_create(
         careplan=plan, plan_version=plan.version, user=user
@@ -531,7 +527,7 @@ def crisis_sheet_share(
     *, careplan: CarePlan, author: User, consent: Consent, origin: Origin
 ) -> CrisisSheetShare:
     """Record sharing the crisis sheet with a recipient the client consented to."""
-    if not access.visible_clients(author).filter(pk=careplan.client.pk).exists():
+    if not plan_access.can_share_crisis_sheet(author, careplan):
         raise PermissionDenied
     today = timezone.localdate()
     if consent.client_id != careplan.client.pk or not consent.is_active_on(today):

@@ -15,13 +15,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from careplans import access as plan_access
 from careplans import diff, forms, selectors, services
 from careplans.models import CarePlan, Contributor, Goal, LifeDomain
 from careplans.pdf import render_pdf
 from careplans.schedule import next_review, review_dates
 from outreach import access, audit
 from outreach.forms import apply_validation_error
-from outreach.models import TEAM_ROLES, SupportPerson
+from outreach.models import SupportPerson
 from outreach.origin import Origin
 
 
@@ -48,7 +49,7 @@ def _plan_for_request(
 
 def _editable_plan(request: HttpRequest, pk: int, *, action: str) -> CarePlan:
     plan = _plan_for_request(request, pk, action=action)
-    if not services.can_edit(request.user, plan):
+    if not plan_access.can_edit_plan(request.user, plan):
         raise PermissionDenied(
             _("Only the client's tandem and the team's supervisor edit the plan.")
         )
@@ -144,7 +145,7 @@ def client_plan(request: HttpRequest, client_pk: int) -> HttpResponse:
     if plan is not None:
         return redirect(plan)
     episode = client.episodes.filter(ended_on__isnull=True).order_by("-started_on").first()
-    can_edit = services.can_edit(request.user, client)
+    can_edit = plan_access.can_start_plan(request.user, client)
     if request.method == "POST":
         if episode is None or not can_edit:
             raise PermissionDenied
@@ -202,8 +203,8 @@ def careplan_detail(request: HttpRequest, plan_pk: int) -> HttpResponse:
     context = {
         "plan": plan,
         "client": client,
-        "can_edit": services.can_edit(request.user, plan),
-        "in_tandem": access.is_in_tandem(request.user, client),
+        "can_edit": plan_access.can_edit_plan(request.user, plan),
+        "can_sign": plan_access.can_sign_plan(request.user, plan),
         "state": state,
         "members": [(m, m.pk in state["signed"]) for m in members],
         "user_signed": request.user.pk in state["signed"],
@@ -609,7 +610,7 @@ def easyread_pdf(request: HttpRequest, plan_pk: int) -> HttpResponse:
 def crisis_sheet(request: HttpRequest, plan_pk: int) -> HttpResponse:
     """Share the one-page crisis sheet with someone the client consented to; record it."""
     plan = _plan_for_request(request, plan_pk, action="crisissheet.view")
-    if request.user.role not in TEAM_ROLES:
+    if not plan_access.can_share_crisis_sheet(request.user, plan):
         raise Http404
     client = plan.client
     form = forms.ShareForm(request.POST or None, client=client)
@@ -664,9 +665,10 @@ def reviews_overdue(request: HttpRequest) -> HttpResponse:
     `?status=overdue` keeps only overdue ones; an htmx request gets just the table, for the
     caseload and team pages to load with `hx-get`.
     """
-    if request.user.role not in TEAM_ROLES:
+    if not plan_access.sees_due_lists(request.user):
         raise Http404
-    mine = request.user.role != "supervisor" and request.GET.get("scope") != "team"
+    has_own = plan_access.due_lists_start_with_own_clients(request.user)
+    mine = has_own and request.GET.get("scope") != "team"
     statuses = ("overdue",) if request.GET.get("status") == "overdue" else ("due", "overdue")
     rows = selectors.reviews_due(
         user=request.user, today=timezone.localdate(), mine=mine, statuses=statuses
@@ -677,4 +679,4 @@ def reviews_overdue(request: HttpRequest) -> HttpResponse:
         detail={"count": len(rows), "mine": mine},
     )
     template = "careplans/_reviews_table.html" if request.htmx else "careplans/reviews_due.html"
-    return render(request, template, {"rows": rows, "mine": mine})
+    return render(request, template, {"rows": rows, "mine": mine, "has_own": has_own})

@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from outreach import audit
-from outreach.models import Role, Team
+from outreach.models import Team
 from outreach.origin import Origin
 
-from . import drilldown, fidelity, reports, tasks
+from . import access, drilldown, fidelity, reports, tasks
 from .forms import ReportCreateForm, ReportNarrativeForm
 from .models import Report, ReportDocument
 from .periods import Period, Scope
@@ -35,7 +35,7 @@ def _report_or_404(request: HttpRequest, pk: int) -> Report:
 
 
 def _writable_report_or_404(request: HttpRequest, pk: int) -> Report:
-    if not reports.can_write_reports(request.user):
+    if not access.can_write_reports(request.user):
         raise Http404
     return _report_or_404(request, pk)
 
@@ -52,7 +52,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     if not municipalities.exists():
         raise Http404
     form = None
-    if reports.can_write_reports(request.user):
+    if access.can_write_reports(request.user):
         form = ReportCreateForm(municipalities=municipalities)
     return render(
         request,
@@ -66,7 +66,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def report_create(request: HttpRequest) -> HttpResponse:
     """Create (or refresh) the draft report of a municipality and a past month or quarter."""
-    if not reports.can_write_reports(request.user):
+    if not access.can_write_reports(request.user):
         raise Http404
     municipalities = reports.visible_municipalities(request.user)
     form = ReportCreateForm(request.POST, municipalities=municipalities)
@@ -91,7 +91,7 @@ def report_create(request: HttpRequest) -> HttpResponse:
 def report_detail(request: HttpRequest, report_pk: int) -> HttpResponse:
     """The report as it will leave the team (suppressed figures); coordinators edit a draft."""
     report = _report_or_404(request, report_pk)
-    can_write = reports.can_write_reports(request.user)
+    can_write = access.can_write_reports(request.user)
     initial = {
         "went_well": report.went_well,
         "problems_with_services": report.problems_with_services,
@@ -236,7 +236,7 @@ def report_csv(request: HttpRequest, report_pk: int) -> HttpResponse:
 
 def _team_or_404(request: HttpRequest, pk: int) -> Team:
     return get_object_or_404(
-        reports.figure_teams(user=request.user).select_related("municipality"), pk=pk
+        access.figure_teams(request.user).select_related("municipality"), pk=pk
     )
 
 
@@ -259,7 +259,7 @@ def _period_from(request: HttpRequest) -> Period:
 @require_GET
 def figures_list(request: HttpRequest) -> HttpResponse:
     """The teams whose figures the user may see."""
-    teams = list(reports.figure_teams(user=request.user).select_related("municipality"))
+    teams = list(access.figure_teams(request.user).select_related("municipality"))
     if not teams:
         raise Http404
     return render(request, "indicators/reports/figures_list.html", {"teams": teams})
@@ -288,8 +288,7 @@ def team_figures(request: HttpRequest, figures_team_pk: int) -> HttpResponse:
                     "cells": [
                         reports.show_value(s.values, key, kind, suppress=False) for s in snaps
                     ],
-                    "drill": key in drilldown.QUERIES
-                    and (request.user.role == Role.SUPERVISOR or key in drilldown.NON_CLINICAL),
+                    "drill": access.can_drill_down(request.user, key),
                 }
                 for key, label, kind in rows
             ],
@@ -308,7 +307,7 @@ def team_figures(request: HttpRequest, figures_team_pk: int) -> HttpResponse:
             "current": current,
             "sections": sections,
             "fidelity": fidelity.fidelity(team, current, target),
-            "pseudonymous": request.user.role != Role.SUPERVISOR,
+            "pseudonymous": not access.sees_client_names_in_figures(request.user),
         },
     )
 
@@ -318,11 +317,7 @@ def team_figures(request: HttpRequest, figures_team_pk: int) -> HttpResponse:
 def team_drilldown(request: HttpRequest, figures_team_pk: int, key: str) -> HttpResponse:
     """The records counted in one figure of a team; coordinators see pseudonymous codes only."""
     team = _team_or_404(request, figures_team_pk)
-    if key not in drilldown.QUERIES:
-        raise Http404
-    if request.user.role != Role.SUPERVISOR and key not in drilldown.NON_CLINICAL:
-        # A coordinator's list of codes with admissions, coercion or crises would be a
-        # record of clinical events; they drill into caseload figures only.
+    if not access.can_drill_down(request.user, key):
         raise Http404
     period = _period_from(request)
     snapshot = reports.latest_snapshot(period=period, scope=Scope.team(team.slug))
@@ -344,7 +339,7 @@ def team_drilldown(request: HttpRequest, figures_team_pk: int, key: str) -> Http
             "rows": rows,
             "figure": snapshot.values.get(key),
             "snapshot": snapshot,
-            "pseudonymous": request.user.role != Role.SUPERVISOR,
+            "pseudonymous": not access.sees_client_names_in_figures(request.user),
         },
     )
 

@@ -22,9 +22,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from outreach import audit
-from outreach.access import visible_municipalities, visible_teams
+from outreach.access import visible_municipalities
 from outreach.ages import AGE_BAND_LABELS
-from outreach.models import CoerciveMeasure, DischargeReason, Milestone, Municipality, Role, Team
+from outreach.models import CoerciveMeasure, DischargeReason, Milestone, Municipality, Team
 from outreach.origin import Origin
 from referrals.models import Source
 
@@ -231,22 +231,6 @@ def report_list(*, user: User) -> QuerySet[Report]:
     return Report.objects.filter(municipality__in=visible_municipalities(user)).select_related(
         "municipality"
     )
-
-
-def figure_teams(*, user: User) -> QuerySet[Team]:
-    """Teams whose figures the user sees: a supervisor's teams, a coordinator's municipality's."""
-    if not user.is_authenticated or not user.is_active:
-        return Team.objects.none()
-    if user.role == Role.SUPERVISOR:
-        return visible_teams(user)
-    if user.role == Role.COORDINATOR:
-        return Team.objects.filter(municipality__in=visible_municipalities(user))
-    return Team.objects.none()
-
-
-def can_write_reports(user: User) -> bool:
-    """Coordinators write their municipality's reports; supervisors only read them."""
-    return user.is_authenticated and user.role == Role.COORDINATOR
 
 
 def latest_snapshot(*, period: Period, scope: Scope) -> IndicatorSnapshot:

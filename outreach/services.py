@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from outreach import audit
+from outreach import access, audit
 from outreach.models import Client, Consent, Contact, Intervention, SupportPerson, Tandem, User
 from outreach.origin import Origin
 from outreach.staff import check_team_staff
@@ -79,7 +79,7 @@ def contact_update(
     **fields,
 ) -> Contact:
     """Change a contact; only its author may, and the change is audited with the fields changed."""
-    if contact.author_id != actor.pk:
+    if not access.can_edit_contact(actor, contact):
         raise ValidationError(_("Only the author of a contact can edit it."), code="not_author")
     changed = {}
     for name, value in fields.items():
@@ -118,7 +118,7 @@ def client_create(*, actor: User, team, tandem=None, origin: Origin, **fields) -
     """Open a minimal record for a person the team starts to engage (no episode yet)."""
     if not actor.teams.filter(pk=team.pk).exists():
         raise ValidationError({"team": _("You are not a member of that team.")}, code="not_in_team")
-    if tandem is None and actor.is_worker:
+    if tandem is None and access.works_in_tandem(actor):
         tandem = (
             Tandem.objects.filter(team=team, ended_on__isnull=True)
             .filter(Q(professional=actor) | Q(peer=actor))

@@ -83,6 +83,10 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # What templates may ask about the signed-in user (the access modules).
+                "outreach.context_processors.core_access",
+                "referrals.context_processors.referrals_access",
+                "indicators.context_processors.indicators_access",
             ],
         },
     },

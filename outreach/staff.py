@@ -12,16 +12,13 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from outreach.models import TEAM_ROLES, Team, User
+from outreach import access
+from outreach.models import Team, User
 
 
 def team_staff(team: Team | int) -> QuerySet[User]:
     """Active workers and supervisors of a team, by name."""
-    return (
-        User.objects.filter(teams=team, is_active=True, role__in=TEAM_ROLES)
-        .distinct()
-        .order_by("last_name", "first_name")
-    )
+    return access.team_workers(team).distinct().order_by("last_name", "first_name")
 
 
 def is_team_staff(user: User, team: Team | int) -> bool:

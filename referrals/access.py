@@ -1,4 +1,7 @@
-"""Who sees which referral: thin compositions of `outreach.access` plus referral-specific rules."""
+"""Who sees and does what with referrals: thin compositions of `outreach.access` plus the rules
+of this app. The only module of `referrals` that compares roles; templates ask it through
+`referrals.context_processors`.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from outreach import access, audit
-from outreach.models import WORKER_ROLES, Municipality, Role, User
+from outreach.models import Municipality, Role, User
 from outreach.origin import Origin
 from referrals.models import Referral
 
@@ -22,16 +25,25 @@ SUBMIT_ROLES = frozenset(
 
 
 def _active(user: User) -> bool:
-    return bool(user and user.is_authenticated and user.is_active)
+    return access.is_active(user)
 
 
 def can_triage(user: User) -> bool:
-    """Coordinators and supervisors screen and decide referrals of their municipalities."""
+    """Tell whether the user screens and decides referrals (coordinators and supervisors)."""
     return _active(user) and user.role in TRIAGE_ROLES
 
 
 def can_submit(user: User) -> bool:
+    """Tell whether the user may submit a referral (partners and the teams' staff)."""
     return _active(user) and user.role in SUBMIT_ROLES
+
+
+def records_received_referrals(user: User) -> bool:
+    """Tell whether the user records referrals received by phone, letter or in person.
+
+    Staff say where a referral came from and when; a partner refers for their own organisation.
+    """
+    return can_submit(user) and user.role != Role.PARTNER
 
 
 def visible_referrals(user: User) -> QuerySet[Referral]:
@@ -46,7 +58,7 @@ def visible_referrals(user: User) -> QuerySet[Referral]:
         return Referral.objects.filter(
             municipality__in=access.visible_municipalities(user).values("pk")
         )
-    if user.role == Role.PARTNER or user.role in WORKER_ROLES:
+    if user.role == Role.PARTNER or access.works_in_tandem(user):
         return Referral.objects.filter(submitted_by=user)
     return Referral.objects.none()
 

@@ -66,7 +66,7 @@ def referral_create(request: HttpRequest) -> HttpResponse:
     municipalities = access.submit_municipalities(user)
     if not access.can_submit(user) or not municipalities.exists():
         raise Http404
-    staff = user.role != "partner"
+    staff = access.records_received_referrals(user)
     initial = {}
     if not staff:
         # A partner refers on behalf of their organisation: fill in who they are.

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from careplans import access as plan_access
 from careplans.assessments import instruments
 from careplans.models import Assessment, Instrument
 from outreach import audit
@@ -181,7 +182,7 @@ def assessment_update(
     assessment = (
         Assessment.objects.select_for_update().select_related("instrument").get(pk=assessment.pk)
     )
-    if assessment.author_id != actor.pk:
+    if not plan_access.can_correct_assessment(actor, assessment):
         raise PermissionDenied(_("Only the worker who recorded an assessment can correct it."))
     checked = _check(
         client=assessment.client,

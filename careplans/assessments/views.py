@@ -14,13 +14,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from careplans import access as plan_access
 from careplans.assessments import selectors
 from careplans.assessments.forms import AssessmentForm, help_field_name, item_field_name
 from careplans.assessments.instruments import languages_of, pick_language, sub_score_labels
 from careplans.assessments.services import assessment_record, assessment_update
 from careplans.models import Assessment
 from outreach import access, audit
-from outreach.models import TEAM_ROLES
 from outreach.origin import Origin
 
 TEMPLATES = "careplans/assessments/"
@@ -137,7 +137,7 @@ def assessment_edit(request: HttpRequest, client_pk: int, pk: int) -> HttpRespon
         assessment = selectors.assessment_get(user=request.user, client=client, pk=pk)
     except Assessment.DoesNotExist as exc:
         raise Http404 from exc
-    if assessment.author_id != request.user.pk:
+    if not plan_access.can_correct_assessment(request.user, assessment):
         raise PermissionDenied(_("Only the worker who recorded an assessment can correct it."))
     instrument = assessment.instrument
     language = _question_language(request, client, instrument)
@@ -231,6 +231,7 @@ def assessment_detail(request: HttpRequest, client_pk: int, pk: int) -> HttpResp
         {
             "client": client,
             "assessment": assessment,
+            "can_correct": plan_access.can_correct_assessment(request.user, assessment),
             "instrument": instrument,
             "rows": rows,
             "sub_scores": [(sub_labels.get(k, k), v) for k, v in assessment.scores.items()],
@@ -242,9 +243,10 @@ def assessment_detail(request: HttpRequest, client_pk: int, pk: int) -> HttpResp
 @require_GET
 def assessment_due(request: HttpRequest) -> HttpResponse:
     """Assessments due and overdue on the months 0/3/6/9 clock, for my clients or the team."""
-    if request.user.role not in TEAM_ROLES:
+    if not plan_access.sees_due_lists(request.user):
         raise Http404
-    mine = request.GET.get("scope", "mine" if request.user.is_worker else "team") == "mine"
+    own = plan_access.due_lists_start_with_own_clients(request.user)
+    mine = request.GET.get("scope", "mine" if own else "team") == "mine"
     clients = access.visible_clients(request.user)
     if mine:
         clients = clients.filter(

@@ -7,9 +7,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.vary import vary_on_headers
 
+from indicators import access
 from indicators.supervision import selectors as supervision
 from outreach import audit
-from outreach.models import Role
 from outreach.origin import Origin
 
 
@@ -17,7 +17,7 @@ from outreach.origin import Origin
 @vary_on_headers("HX-Request")
 def caseload_review(request: HttpRequest) -> HttpResponse:
     """Who needs attention in the supervisor's teams: flags per client and counts per tandem."""
-    if request.user.role != Role.SUPERVISOR:
+    if not access.can_review_caseload(request.user):
         raise Http404
     teams = supervision.review_teams(request.user)
     if not teams:

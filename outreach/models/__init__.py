@@ -34,8 +34,6 @@ from outreach.models.contacts import (
 )
 from outreach.models.episodes import DischargeReason, Episode
 from outreach.models.people import (
-    TEAM_ROLES,
-    WORKER_ROLES,
     Client,
     Consent,
     DocumentStatus,
@@ -90,11 +88,9 @@ __all__ = [
     "Role",
     "Sex",
     "SupportPerson",
-    "TEAM_ROLES",
     "Tandem",
     "Team",
     "User",
-    "WORKER_ROLES",
     "new_client_code",
     "not_in_future",
     "not_in_future_dt",

@@ -70,8 +70,7 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
 
 
-WORKER_ROLES = frozenset({Role.PROFESSIONAL, Role.PEER})
-TEAM_ROLES = frozenset({Role.PROFESSIONAL, Role.PEER, Role.SUPERVISOR})
+# Which role may do what is decided in outreach/access.py (and each app's access.py), not here.
 
 
 class User(AbstractUser):
@@ -103,14 +102,6 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
-
-    @property
-    def is_worker(self) -> bool:
-        return self.role in WORKER_ROLES
-
-    @property
-    def is_team_member(self) -> bool:
-        return self.role in TEAM_ROLES
 
 
 class Tandem(models.Model):

@@ -1,0 +1,194 @@
+"""The questions of `outreach.access`, asked directly about every role, inactive and anonymous."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+from django.utils.functional import SimpleLazyObject
+
+from outreach import access
+from outreach.context_processors import CoreQuestions, Questions, ask, core_access
+from outreach.models import Contact, Municipality, Role
+from tests.access_people import SUPERVISORS, TEAM_STAFF, WORKERS, answers, only, people
+from tests.factories import ClientFactory, ContactFactory, TeamFactory, UserFactory
+
+__all__ = ["people"]  # the fixture
+
+
+@pytest.mark.parametrize(
+    ("question", "true_for"),
+    [
+        (access.works_in_team, TEAM_STAFF),
+        (access.works_in_tandem, WORKERS),
+        (access.sees_team_caseload, TEAM_STAFF),
+        (access.can_open_record, TEAM_STAFF),
+        (access.can_view_audit_trail, SUPERVISORS),
+        (access.sees_team_access_changes, SUPERVISORS),
+        (access.can_administer, {"admin"}),
+    ],
+    ids=lambda v: getattr(v, "__name__", ""),
+)
+def test_who_gets_yes(people, question, true_for):
+    assert answers(question, people) == only(true_for)
+
+
+def test_start_page_of_each_role(people):
+    pages = {name: access.start_page(people[name]) for name in people}
+    assert pages == {
+        "worker": "outreach:caseload",
+        "peer": "outreach:caseload",
+        "outsider": "outreach:caseload",
+        "supervisor": "outreach:team-caseload",
+        "outside_supervisor": "outreach:team-caseload",
+        "coordinator": "referrals:referral-list",
+        "partner": "referrals:referral-list",
+        "admin": None,
+        "inactive_worker": None,
+        "inactive_supervisor": None,
+        "inactive_coordinator": None,
+        "inactive_admin": None,
+        "anonymous": None,
+    }
+
+
+def test_is_in_tandem_only_for_the_clients_two_workers(people, team_client):
+    assert answers(access.is_in_tandem, people, team_client) == only({"worker", "peer"})
+    people["worker"].is_active = False
+    assert not access.is_in_tandem(people["worker"], team_client)
+
+
+def test_can_manage_team_only_for_its_supervisors(people, team, other_team):
+    assert answers(access.can_manage_team, people, team) == only({"supervisor"})
+    assert answers(access.can_manage_team, people, other_team) == only({"outside_supervisor"})
+
+
+def test_only_the_author_edits_a_contact(people, team_client):
+    contact = ContactFactory(client=team_client, author=people["worker"])
+    assert answers(access.can_edit_contact, people, contact) == only({"worker"})
+    people["worker"].is_active = False
+    assert not access.can_edit_contact(people["worker"], contact)
+
+
+def test_visible_clients_and_teams_are_the_team_staffs_own(people, team, other_team, team_client):
+    elsewhere = ClientFactory(team=other_team)
+    clients = {name: set(access.visible_clients(people[name])) for name in people}
+    teams = {name: set(access.visible_teams(people[name])) for name in people}
+    for name in people:
+        if name in {"worker", "peer", "supervisor"}:
+            assert clients[name] == {team_client} and teams[name] == {team}, name
+        elif name in {"outsider", "outside_supervisor"}:
+            assert clients[name] == {elsewhere} and teams[name] == {other_team}, name
+        else:
+            assert clients[name] == set() and teams[name] == set(), name
+
+
+def test_scoped_limits_rows_to_visible_clients(people, team_client, other_team):
+    mine = ContactFactory(client=team_client)
+    theirs = ContactFactory(client=ClientFactory(team=other_team))
+    seen = {
+        name: set(access.scoped(Contact.objects.all(), people[name], via="client"))
+        for name in people
+    }
+    for name, rows in seen.items():
+        if name in {"worker", "peer", "supervisor"}:
+            assert rows == {mine}, name
+        elif name in {"outsider", "outside_supervisor"}:
+            assert rows == {theirs}, name
+        else:
+            assert rows == set(), name
+
+
+def test_team_workers_are_its_active_workers_and_supervisors(people, team):
+    coordinator_in_team = UserFactory(role=Role.COORDINATOR, teams=[team])
+    assert set(access.team_workers(team)) == {
+        people["worker"],
+        people["peer"],
+        people["supervisor"],
+    }
+    assert coordinator_in_team not in access.team_workers(team)
+
+
+def test_visible_municipalities(people, municipality, other_team):
+    elsewhere = Municipality.objects.create(name="Plovdiv", slug="plovdiv")
+    UserFactory(role=Role.SUPERVISOR, teams=[TeamFactory(municipality=elsewhere)])
+    seen = {name: set(access.visible_municipalities(people[name])) for name in people}
+    assert seen == {
+        name: {municipality}
+        if name in {"supervisor", "outside_supervisor", "coordinator"}
+        else set()
+        for name in people
+    }
+
+
+def test_only_another_administrator_changes_access(people):
+    target = people["worker"]
+    assert answers(access.can_change_access, people, target) == only({"admin"})
+    admin = people["admin"]
+    assert not access.can_change_access(admin, admin)
+    superuser = UserFactory(role=Role.PROFESSIONAL, is_superuser=True)
+    assert access.can_change_access(superuser, target)
+
+
+# --- Templates ask through the context processor -----------------------------------------------
+
+
+def test_core_questions_are_asked_only_when_read(people):
+    def explode():
+        raise AssertionError("the user was read")
+
+    request = HttpRequest()
+    request.user = SimpleLazyObject(explode)
+    context = core_access(request)  # a page that reads no question touches nothing
+    assert isinstance(context["access"], CoreQuestions)
+
+
+def test_a_question_is_answered_once_per_request(people):
+    calls = []
+
+    def spy(user) -> bool:
+        calls.append(user)
+        return True
+
+    class Spied(Questions):
+        asked = ask(spy)
+
+    questions = Spied(people["worker"])
+    assert questions.asked and questions.asked
+    assert calls == [people["worker"]]
+    assert Spied.names() == {"asked"}
+
+
+def test_core_questions_for_anonymous_are_all_no():
+    questions = CoreQuestions(AnonymousUser())
+    assert not any(getattr(questions, name) for name in CoreQuestions.names())
+
+
+MENU_LABELS = {
+    "worker": ["My caseload", "Team", "Find", "My referrals"],
+    "peer": ["My caseload", "Team", "Find", "My referrals"],
+    "supervisor": ["Team", "Find", "Referrals", "Caseload review", "Reports", "Figures"],
+    "coordinator": ["Referrals", "Reports", "Figures"],
+    "partner": ["My referrals"],
+    "admin": [],
+}
+
+
+@pytest.mark.parametrize("role", list(MENU_LABELS))
+def test_menu_of_each_role(people, role):
+    """The same links as when base.html compared roles itself."""
+    request = RequestFactory().get("/")
+    request.user = people[role]
+    html = render_to_string("base.html", request=request)
+    nav = html.split('<nav aria-label="Main">', 1)[1].split("</nav>", 1)[0]
+    labels = re.findall(r"<li><a href=\"[^\"]+\">([^<]+)</a></li>", nav)
+    assert labels == MENU_LABELS[role]
+
+
+def test_home_shows_administrators_the_admin_link(client, people):
+    client.force_login(people["admin"])
+    assert 'href="/admin/"' in client.get("/").content.decode()
