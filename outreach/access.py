@@ -65,6 +65,13 @@ def can_manage_team(user: User, team: Team) -> bool:
     return user.role == Role.SUPERVISOR and user.teams.filter(pk=team.pk).exists()
 
 
+def managed_teams(user: User) -> QuerySet[Team]:
+    """Teams the user supervises (answers for their records, e.g. a possible duplicate)."""
+    if not user.is_authenticated or not user.is_active or user.role != Role.SUPERVISOR:
+        return Team.objects.none()
+    return Team.objects.filter(members=user)
+
+
 def visible_municipalities(user: User) -> QuerySet[Municipality]:
     """Municipalities whose aggregate figures and referrals the user may see."""
     if not user.is_authenticated:
