@@ -24,11 +24,6 @@ def team_staff(team: Team | int) -> QuerySet[User]:
     )
 
 
-def is_team_staff(user: User, team: Team | int) -> bool:
-    """Tell whether `user` is an active worker or supervisor of `team`."""
-    return team_staff(team).filter(pk=user.pk).exists()
-
-
 def check_team_staff(
     team: Team | int, staff: Iterable[User], *, field: str = "staff"
 ) -> list[User]:
