@@ -485,3 +485,35 @@ def test_a_check_shows_only_its_own_teams_clients(phone_probe, hidden, superviso
     services.duplicate_checks_open(referral=phone_probe, actor=supervisor, origin=make_origin())
     theirs = DuplicateCheck.objects.get(referral=phone_probe, team=other_team)
     assert selectors.duplicate_check_candidates(user=supervisor, check=theirs) == [also]
+
+
+@pytest.mark.parametrize("n", [2, 12])
+def test_check_list_queries_are_constant(
+    client, supervisor, hidden, coordinator, n, origin, django_assert_num_queries
+):
+    for _ in range(n):
+        services.referral_submit(
+            actor=coordinator,
+            municipality=hidden.team.municipality,
+            origin=origin,
+            source="self",
+            reasons="x",
+            phone=hidden.phone,
+        )
+    client.force_login(supervisor)
+    # session, user, checks (+ referral, municipality, submitter, team, asker), audit insert,
+    # then the session save of the idle timeout (savepoint, update, release)
+    with django_assert_num_queries(7):
+        response = client.get(reverse("referrals:duplicatecheck-list"))
+    assert response.content.decode().count('<td class="primary">') == n
+
+
+def test_check_page_query_count(client, supervisor, phone_probe, django_assert_num_queries):
+    check = DuplicateCheck.objects.get(referral=phone_probe)
+    client.force_login(supervisor)
+    # session, user, check (+ referral, municipality, submitter, team, asker, answerer),
+    # audit of the read, phones ending alike, candidates (+ team, in care), audit per
+    # candidate (one here), session save (savepoint, update, release)
+    with django_assert_num_queries(10):
+        response = client.get(check.get_absolute_url())
+    assert response.status_code == 200
