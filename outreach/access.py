@@ -104,6 +104,13 @@ def client_for_request(request: HttpRequest, pk: int, *, action: str = "client.v
     return client
 
 
+def managed_teams(user: User) -> QuerySet[Team]:
+    """Teams the user supervises (answers for their records, e.g. a possible duplicate)."""
+    if not _supervises(user):
+        return Team.objects.none()
+    return Team.objects.filter(members=user)
+
+
 def visible_municipalities(user: User) -> QuerySet[Municipality]:
     """Municipalities whose aggregate figures and referrals the user may see."""
     if _coordinates(user) and user.municipality_id:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django_filters import rest_framework as filters
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -153,14 +153,28 @@ class ContactViewSet(AuditedListMixin, mixins.CreateModelMixin, viewsets.ReadOnl
         return Response(ContactOutSerializer(contact).data)
 
     def create(self, request, *args, **kwargs):
-        serializer = ContactInSerializer(data=request.data)
+        # The client first: its team is who may be staff, and another team's client is a 404
+        # whatever else the request holds.
+        client = self._client_to_log_for(request)
+        serializer = ContactInSerializer(
+            data=request.data, context={"team": client.team_id if client else None}
+        )
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        try:
-            client = access.visible_clients(request.user).get(pk=data.pop("client"))
-        except Client.DoesNotExist as exc:
-            raise Http404 from exc
+        data.pop("client")
         contact = services.contact_log(
             client=client, author=request.user, origin=Origin.from_request(request), **data
         )
         return Response(ContactOutSerializer(contact).data, status=status.HTTP_201_CREATED)
+
+    def _client_to_log_for(self, request) -> Client | None:
+        """The visible client the request names; None if it names none (the serializer says so)."""
+        raw = request.data.get("client") if hasattr(request.data, "get") else None
+        try:
+            pk = serializers.IntegerField().run_validation(raw)
+        except ValidationError:
+            return None
+        try:
+            return access.visible_clients(request.user).get(pk=pk)
+        except Client.DoesNotExist as exc:
+            raise Http404 from exc

@@ -192,13 +192,3 @@ class ConsentForm(forms.ModelForm):
         if given and withdrawn and withdrawn < given:
             self.add_error("withdrawn_on", _("Consent cannot be withdrawn before it was given."))
         return data
-
-
-class TokenForm(forms.Form):
-    token = forms.CharField(
-        label=_("Code"),
-        max_length=16,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
-        ),
-    )

@@ -13,6 +13,7 @@ from outreach.models import (
     User,
     validate_contact_minutes,
 )
+from outreach.staff import team_staff
 
 
 class ClientOutSerializer(serializers.ModelSerializer):
@@ -71,6 +72,19 @@ class ContactOutSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class TeamStaffField(serializers.PrimaryKeyRelatedField):
+    """An active worker or supervisor of the client's team (`outreach.staff.team_staff`).
+
+    The team comes from the serializer's context. Any other id (a user of another team, an
+    inactive member, an id that does not exist) gets DRF's one "Invalid pk" error, which names
+    nobody, so the API never tells a caller who another id belongs to.
+    """
+
+    def get_queryset(self):
+        team = self.context.get("team")
+        return team_staff(team) if team is not None else User.objects.none()
+
+
 class ContactInSerializer(serializers.Serializer):
     client = serializers.IntegerField()
     started_at = serializers.DateTimeField(validators=[not_in_future_dt])
@@ -83,8 +97,15 @@ class ContactInSerializer(serializers.Serializer):
     failure_reason = serializers.ChoiceField(
         choices=Contact.FailureReason.choices, required=False, allow_blank=True, default=""
     )
-    staff = serializers.PrimaryKeyRelatedField(
-        many=True, queryset=User.objects.all(), required=False, default=list
+    staff = TeamStaffField(
+        many=True,
+        queryset=User.objects.none(),  # the model, for the schema; get_queryset() chooses
+        required=False,
+        default=list,
+        help_text=(
+            "Ids of the staff present: active workers and supervisors of the client's team. "
+            "Any other id is refused as an invalid pk."
+        ),
     )
     informal_support_present = serializers.BooleanField(required=False, default=False)
     interventions = serializers.SlugRelatedField(

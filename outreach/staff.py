@@ -21,11 +21,6 @@ def team_staff(team: Team | int) -> QuerySet[User]:
     return access.team_workers(team).distinct().order_by("last_name", "first_name")
 
 
-def is_team_staff(user: User, team: Team | int) -> bool:
-    """Tell whether `user` is an active worker or supervisor of `team`."""
-    return team_staff(team).filter(pk=user.pk).exists()
-
-
 def check_team_staff(
     team: Team | int, staff: Iterable[User], *, field: str = "staff"
 ) -> list[User]:
@@ -34,8 +29,8 @@ def check_team_staff(
     members = set(
         team_staff(team).filter(pk__in=[u.pk for u in staff]).values_list("pk", flat=True)
     )
-    for person in staff:
-        if person.pk not in members:
-            message = _("%(name)s is not an active member of the client's team.") % {"name": person}
-            raise ValidationError({field: ValidationError(message, code="staff_not_in_team")})
+    if any(person.pk not in members for person in staff):
+        # Names nobody: the caller may have passed a user they may not see (issue 11).
+        message = _("Choose only active members of the client's team.")
+        raise ValidationError({field: ValidationError(message, code="staff_not_in_team")})
     return staff

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from outreach import access, audit
 from outreach.models import Municipality, Role, User
 from outreach.origin import Origin
-from referrals.models import Referral
+from referrals.models import DuplicateCheck, Referral
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -92,3 +92,30 @@ def referral_for_request(
     )
     audit.record(action=action, target=referral, origin=Origin.from_request(request))
     return referral
+
+
+def checkable_duplicates(user: User) -> QuerySet[DuplicateCheck]:
+    """Duplicate checks this user answers: those of the teams they supervise; else a 404."""
+    return DuplicateCheck.objects.filter(
+        team__in=access.managed_teams(user).values("pk"),
+        referral__in=visible_referrals(user).values("pk"),
+    )
+
+
+def can_check_duplicates(user: User) -> bool:
+    """Supervisors answer the possible duplicates found among their teams' clients."""
+    return _active(user) and user.role == Role.SUPERVISOR
+
+
+def duplicate_check_for_request(
+    request: HttpRequest, pk: int, *, action: str = "referral.duplicate_check_view"
+) -> DuplicateCheck:
+    """Return a duplicate check the requester answers, auditing the read; 404 otherwise."""
+    check = get_object_or_404(
+        checkable_duplicates(request.user).select_related(
+            "referral__municipality", "referral__submitted_by", "team", "opened_by", "resolved_by"
+        ),
+        pk=pk,
+    )
+    audit.record(action=action, target=check, origin=Origin.from_request(request))
+    return check

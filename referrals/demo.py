@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from outreach import demo
 from outreach.models import Sex
 from referrals.models import CriteriaVersion, Referral, ReferralScore, Source, Status
-from referrals.services import score_answers
+from referrals.services import duplicate_checks_open, score_answers
 
 REASONS = [
     "Stopped taking medication after discharge; lives rough near the station.",
@@ -72,6 +72,9 @@ def seed_referrals(ctx: demo.DemoContext) -> None:
                 "sex": client.sex,
                 "birth_date": client.birth_date,
             }
+        elif "phone" in extra:
+            # Only a phone number is known.
+            person = {"sex": Sex.UNKNOWN}
         elif rng.random() < 0.6:
             person["birth_date"] = date(rng.randint(1950, 2005), rng.randint(1, 12), 10)
         elif rng.random() < 0.7:
@@ -150,3 +153,20 @@ def seed_referrals(ctx: demo.DemoContext) -> None:
     for n in range(6):
         make(Status.RECEIVED, rng.randint(0, 6), by_partner=n < 3)
     make(Status.WITHDRAWN, 40, decision_reason="The person moved to Varna.")
+    # A partner's referral with only a phone number, which is that of a client in care: the
+    # coordinator is told that a check is pending, the team's supervisor answers it.
+    in_care = [c for c in ctx.clients if c.phone and c.episodes.filter(ended_on__isnull=True)]
+    if in_care:
+        known = rng.choice(in_care)
+        make(
+            Status.RECEIVED,
+            1,
+            by_partner=True,
+            # Typed as a local number: the matcher compares the last nine digits.
+            phone="0" + "".join(ch for ch in known.phone if ch.isdigit())[-9:],
+        )
+    # As if submitted through the service: each team with a possible duplicate is asked.
+    for referral in Referral.objects.filter(
+        municipality=ctx.municipality, status__in=(Status.RECEIVED, Status.SCREENING)
+    ):
+        duplicate_checks_open(referral=referral, actor=referral.submitted_by, origin=ctx.origin)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from outreach.forms import DateInput, DateTimeLocalInput
 from outreach.models import Client, Municipality, Tandem, Team
-from referrals.models import Criterion, CriterionRole, Referral, Source
+from referrals.models import CheckStatus, Criterion, CriterionRole, Referral, Source
 
 PERSON_FIELDS = [
     "given_name",
@@ -109,6 +109,17 @@ class TandemChoiceField(forms.ModelChoiceField):
         return f"{obj.team.name}: {obj}"
 
 
+def candidate_label(client: Client) -> str:
+    """Name, code, team, what matched and whether in care: never more of the record."""
+    parts = [client.full_name, client.code, client.team.name]
+    matched = getattr(client, "matched", None)
+    if matched:
+        parts.append(_("same %(fields)s") % {"fields": ", ".join(matched)})
+    if getattr(client, "in_care", False):
+        parts.append(str(_("in care now")))
+    return " · ".join(str(p) for p in parts)
+
+
 class DecisionForm(forms.Form):
     ACCEPT = "accept"
     WAITLIST = "waitlist"
@@ -145,15 +156,11 @@ class DecisionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams
         self.fields["tandem"].queryset = tandems
+        # Only clients the user may open (selectors.duplicate_matches): a match in another
+        # team is never offered, so its id is as invalid here as any other number.
         self.candidates = {str(c.pk): c for c in candidates}
         self.fields["client"].choices = [("new", _("A new person: create a client record"))] + [
-            (
-                str(c.pk),
-                # Name, code and team only: a coordinator resolving duplicates sees no record.
-                f"{c.full_name} · {c.code} · {c.team.name}"
-                + (f" · {_('in care now')}" if getattr(c, "in_care", False) else ""),
-            )
-            for c in candidates
+            (str(c.pk), candidate_label(c)) for c in candidates
         ]
         self.fields["decided_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
 
@@ -184,3 +191,37 @@ class FairnessForm(forms.Form):
         if data.get("first") and data.get("last") and data["last"] < data["first"]:
             raise forms.ValidationError(_("The period ends before it starts."), code="period")
         return data
+
+
+class DuplicateCheckForm(forms.Form):
+    """A supervisor's answer to a possible duplicate: which of their clients it is, or none."""
+
+    DIFFERENT = "different"
+
+    answer = forms.ChoiceField(
+        label=_("Is the referred person one of these clients?"), widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("For your team's records; the person deciding the referral does not see it."),
+    )
+
+    def __init__(self, *args, candidates: list[Client], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = {str(c.pk): c for c in candidates}
+        self.fields["answer"].choices = [
+            (str(c.pk), _("Yes: %(name)s (%(code)s)") % {"name": c.full_name, "code": c.code})
+            for c in candidates
+        ] + [(self.DIFFERENT, _("No: not the same person"))]
+
+    def status(self) -> str:
+        return (
+            CheckStatus.DIFFERENT
+            if self.cleaned_data["answer"] == self.DIFFERENT
+            else CheckStatus.SAME
+        )
+
+    def chosen_client(self) -> Client | None:
+        return self.candidates.get(self.cleaned_data["answer"])

@@ -289,3 +289,67 @@ class ReferralScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.score} ({self.version})"
+
+
+class CheckStatus(models.TextChoices):
+    OPEN = "open", _("To check")
+    SAME = "same", _("Same person")
+    DIFFERENT = "different", _("Not the same person")
+
+
+class DuplicateCheck(models.Model):
+    """A possible match of a referral with a client of a team, for that team's supervisor to check.
+
+    Whoever decides the referral without access to the team's records learns only that a check
+    is pending (or its outcome), never who matched; accepting waits for the answer.
+    """
+
+    referral = models.ForeignKey(
+        Referral, on_delete=models.CASCADE, related_name="duplicate_checks"
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="duplicate_checks", verbose_name=_("team")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=CheckStatus.choices, default=CheckStatus.OPEN
+    )
+    client = models.ForeignKey(
+        Client,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("same person as"),
+    )
+    opened_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    resolved_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["opened_at", "pk"]
+        verbose_name = _("duplicate check")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["referral", "team"], name="duplicate_check_one_per_team"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(status="open", resolved_at__isnull=True, client__isnull=True)
+                    | Q(status="same", resolved_at__isnull=False, client__isnull=False)
+                    | Q(status="different", resolved_at__isnull=False, client__isnull=True)
+                ),
+                name="duplicate_check_outcome",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.referral} · {self.team} · {self.get_status_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("referrals:duplicatecheck-resolve", args=[self.pk])

@@ -17,13 +17,15 @@ from django.db.models import (
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from outreach.access import visible_municipalities
+from outreach.access import visible_clients, visible_municipalities
 from outreach.ages import AGE_BAND_LABELS, AGE_BANDS, age_band
-from outreach.models import SEEN_CONTACT, Contact, Episode, Sex, Team, User
-from referrals.access import triage_referrals, visible_referrals
-from referrals.models import Referral, Status
+from outreach.models import SEEN_CONTACT, Client, Contact, Episode, Sex, Team, User
+from referrals.access import checkable_duplicates, triage_referrals, visible_referrals
+from referrals.matching import MATCH_FIELDS, duplicate_candidates, match_fields
+from referrals.models import CheckStatus, DuplicateCheck, Referral, Status
 
 OPEN_STATUSES = (Status.RECEIVED, Status.SCREENING)
+UNDECIDED_STATUSES = (Status.RECEIVED, Status.SCREENING, Status.WAITLISTED)
 
 _LIST_RELATED = ("municipality", "team", "submitted_by", "criteria_version")
 
@@ -63,6 +65,73 @@ def team_load(*, user: User) -> list[Team]:
         .annotate(open_episodes=Subquery(open_eps))
         .order_by("name")
     )
+
+
+@dataclass
+class DuplicateMatches:
+    """Possible duplicates of a referral as one user may know them.
+
+    `candidates`: clients the user may open, each with `in_care` and `matched` (labels of the
+    fields that matched). Matches in teams the user may not open are reduced to `hold`, the one
+    state of their teams' checks ("open" while any is unanswered or missing, else "same" if any
+    found the person, else "different"; "" without such matches), and `hidden_ids`, which only
+    the audit trail gets: never a name, code, team, count per team or field.
+    """
+
+    candidates: list[Client]
+    hold: str
+    hidden_ids: list[int]
+
+
+def _labelled(referral: Referral, client: Client) -> Client:
+    client.matched = [str(MATCH_FIELDS[f]) for f in match_fields(referral, client)]
+    return client
+
+
+def duplicate_matches(*, user: User, referral: Referral) -> DuplicateMatches:
+    """Split the referral's possible duplicates into those `user` may see and a check state."""
+    found = list(duplicate_candidates(referral))
+    visible = set(
+        visible_clients(user).filter(pk__in=[c.pk for c in found]).values_list("pk", flat=True)
+    )
+    hidden_teams = {c.team_id for c in found if c.pk not in visible}
+    hold = ""
+    if hidden_teams:
+        states = dict(
+            DuplicateCheck.objects.filter(referral=referral, team__in=hidden_teams).values_list(
+                "team", "status"
+            )
+        )
+        answers = [states.get(team, CheckStatus.OPEN) for team in hidden_teams]
+        if CheckStatus.OPEN in answers:
+            hold = CheckStatus.OPEN
+        elif CheckStatus.SAME in answers:
+            hold = CheckStatus.SAME
+        else:
+            hold = CheckStatus.DIFFERENT
+    return DuplicateMatches(
+        candidates=[_labelled(referral, c) for c in found if c.pk in visible],
+        hold=str(hold),
+        hidden_ids=[c.pk for c in found if c.pk not in visible],
+    )
+
+
+def duplicate_check_list(*, user: User, status: str = CheckStatus.OPEN) -> QuerySet[DuplicateCheck]:
+    """The possible duplicates the user's teams are asked to check, of undecided referrals."""
+    qs = checkable_duplicates(user).select_related(
+        "referral__municipality", "referral__submitted_by", "team", "opened_by"
+    )
+    if status:
+        qs = qs.filter(status=status)
+    return qs.filter(referral__status__in=UNDECIDED_STATUSES).order_by("opened_at", "pk")
+
+
+def duplicate_check_candidates(*, user: User, check: DuplicateCheck) -> list[Client]:
+    """The clients of the check's team who may be the referred person, for its supervisor."""
+    found = duplicate_candidates(check.referral).filter(
+        team=check.team_id, pk__in=visible_clients(user).values("pk")
+    )
+    return [_labelled(check.referral, c) for c in found]
 
 
 @dataclass

@@ -5,20 +5,24 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from outreach import audit
 from outreach.dates import FUTURE_TIME, is_future_time
 from outreach.models import Client, Episode, Municipality, Tandem, Team, User
 from outreach.origin import Origin
+from referrals import access, selectors
+from referrals.matching import duplicate_candidates
 from referrals.models import (
+    CheckStatus,
     CriteriaVersion,
     Criterion,
     CriterionRole,
+    DuplicateCheck,
     Referral,
     ReferralScore,
     Status,
@@ -40,6 +44,16 @@ SUBMIT_FIELDS = (
     "urgent",
     "person_knows",
     "person_agrees",
+)
+
+
+HOLD_OPEN = gettext_lazy(
+    "A possible match with a record of another team needs checking by that team's supervisor. "
+    "Accepting waits for their answer."
+)
+HOLD_SAME = gettext_lazy(
+    "The other team's supervisor found that this person is known to their team: "
+    "that team accepts the referral."
 )
 
 
@@ -90,7 +104,85 @@ def referral_submit(
     referral.full_clean()
     referral.save()
     audit.record(actor=actor, action="referral.create", target=referral, origin=origin)
+    duplicate_checks_open(referral=referral, actor=actor, origin=origin)
     return referral
+
+
+@transaction.atomic
+def duplicate_checks_open(
+    *, referral: Referral, actor: User | None, origin: Origin
+) -> list[DuplicateCheck]:
+    """Ask each team with a possible duplicate of the referred person to check it (once a team).
+
+    Runs when a referral is submitted and whenever its decide page is opened (clients may have
+    been added since); the supervisors of the team answer on their list of checks.
+    """
+    if not referral.is_open:
+        return []
+    teams = set(duplicate_candidates(referral).values_list("team", flat=True))
+    asked = set(DuplicateCheck.objects.filter(referral=referral).values_list("team", flat=True))
+    opened = []
+    for team_id in sorted(teams - asked):
+        check, created = DuplicateCheck.objects.get_or_create(
+            referral=referral, team_id=team_id, defaults={"opened_by": actor}
+        )
+        if created:
+            audit.record(
+                actor=actor,
+                action="referral.duplicate_check_open",
+                target=check,
+                origin=origin,
+                detail={"referral": referral.pk, "team": team_id},
+            )
+            opened.append(check)
+    return opened
+
+
+@transaction.atomic
+def duplicate_check_resolve(
+    *,
+    check: DuplicateCheck,
+    actor: User,
+    status: str,
+    client: Client | None = None,
+    note: str = "",
+    origin: Origin,
+) -> DuplicateCheck:
+    """Record a supervisor's answer: the referred person is one of their team's clients, or not."""
+    if not access.checkable_duplicates(actor).filter(pk=check.pk).exists():
+        raise PermissionDenied
+    referral = _lock(check.referral)
+    check = DuplicateCheck.objects.select_for_update().get(pk=check.pk)
+    check.referral = referral
+    _check_undecided(referral)
+    if status == CheckStatus.SAME:
+        matched = duplicate_candidates(referral).filter(team=check.team_id)
+        if client is None or not matched.filter(pk=client.pk).exists():
+            raise _field_error(
+                "client",
+                _("Choose which of your team's clients is the referred person."),
+                "client_required",
+            )
+    elif status == CheckStatus.DIFFERENT:
+        client = None
+    else:
+        raise _field_error("status", _("Choose an answer."), "status_required")
+    check.status = status
+    check.client = client
+    check.note = note.strip()
+    check.resolved_by = actor
+    check.resolved_at = timezone.now()
+    check.full_clean()
+    check.save()
+    audit.record(
+        actor=actor,
+        action="referral.duplicate_check_resolve",
+        target=check,
+        client=client,
+        origin=origin,
+        detail={"referral": referral.pk, "team": check.team_id, "status": status},
+    )
+    return check
 
 
 def score_answers(
@@ -377,46 +469,6 @@ def _check_screened(referral: Referral) -> None:
         )
 
 
-def _digits(phone: str) -> str:
-    return "".join(ch for ch in phone or "" if ch.isdigit())
-
-
-def duplicate_candidates(referral: Referral) -> QuerySet[Client]:
-    """Clients in the referral's municipality who may be the referred person.
-
-    A candidate has the same given and family name, or the same birth date and one of the names,
-    or the same phone number (compared on its last nine digits).
-    """
-    base = Client.objects.filter(team__municipality=referral.municipality_id)
-    match = Q(pk__in=[])
-    if referral.given_name and referral.family_name:
-        match |= Q(given_name__iexact=referral.given_name, family_name__iexact=referral.family_name)
-    if referral.birth_date:
-        names = Q(pk__in=[])
-        if referral.given_name:
-            names |= Q(given_name__iexact=referral.given_name)
-        if referral.family_name:
-            names |= Q(family_name__iexact=referral.family_name)
-        match |= Q(birth_date=referral.birth_date) & names
-    phone = _digits(referral.phone)[-9:]
-    if len(phone) >= 6:
-        # Phones are stored as typed (spaces vary): narrow by the last two characters, then
-        # compare the digits.
-        ids = [
-            pk
-            for pk, p in base.filter(phone__endswith=phone[-2:]).values_list("pk", "phone")
-            if _digits(p)[-9:] == phone
-        ]
-        match |= Q(pk__in=ids)
-    open_episode = Episode.objects.filter(client=OuterRef("pk"), ended_on__isnull=True)
-    return (
-        base.filter(match)
-        .annotate(in_care=Exists(open_episode))
-        .select_related("team")
-        .order_by("family_name", "given_name", "pk")
-    )
-
-
 @transaction.atomic
 def referral_accept(
     *,
@@ -460,9 +512,16 @@ def referral_accept(
         )
     if tandem is None or tandem.team_id != team.pk or tandem.ended_on is not None:
         raise _field_error("tandem", _("Choose an active tandem of the team."), "tandem_required")
-    candidates = duplicate_candidates(referral)
+    # Only candidates the actor may open are offered; a match in a team they may not open waits
+    # for that team's supervisor, and nothing about it (not even which field) is said here.
+    matches = selectors.duplicate_matches(user=actor, referral=referral)
+    if matches.hold == CheckStatus.OPEN:
+        raise ValidationError(HOLD_OPEN, code="duplicate_check_open")
+    if matches.hold == CheckStatus.SAME:
+        raise ValidationError(HOLD_SAME, code="duplicate_check_same")
+    candidates = {c.pk for c in matches.candidates}
     if link_client is None and not new_client:
-        if candidates.exists():
+        if candidates:
             raise _field_error(
                 "client",
                 _(
@@ -474,7 +533,7 @@ def referral_accept(
         new_client = True
     today = timezone.localdate(decided_at)
     if link_client is not None:
-        if not candidates.filter(pk=link_client.pk).exists():
+        if link_client.pk not in candidates:
             raise _field_error(
                 "client",
                 _("Only one of the offered possible duplicates can be linked."),

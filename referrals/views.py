@@ -15,11 +15,17 @@ from django.views.decorators.http import require_POST
 from outreach import access as core_access
 from outreach import audit
 from outreach.forms import apply_validation_error
-from outreach.models import Tandem, Team
+from outreach.models import Tandem, Team, User
 from outreach.origin import Origin
 from referrals import access, selectors, services
-from referrals.forms import DecisionForm, FairnessForm, ReferralForm, ScreeningForm
-from referrals.models import ReferralScore, Status
+from referrals.forms import (
+    DecisionForm,
+    DuplicateCheckForm,
+    FairnessForm,
+    ReferralForm,
+    ScreeningForm,
+)
+from referrals.models import CheckStatus, ReferralScore, Status
 
 STATUS_TABS = [
     ("open", gettext_lazy("To triage")),
@@ -55,6 +61,12 @@ def referral_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "tabs": [(key, str(label)) for key, label in STATUS_TABS],
             "can_submit": access.can_submit(user),
+            "checks_to_do": (
+                selectors.duplicate_check_list(user=user).count()
+                if triage and access.can_check_duplicates(user)
+                else 0
+            ),
+            **_nav(user),
         },
     )
 
@@ -193,8 +205,11 @@ def referral_decide(request: HttpRequest, pk: int) -> HttpResponse:
     tandems = Tandem.objects.filter(team__in=teams, ended_on__isnull=True).select_related(
         "team", "professional", "peer"
     )
-    candidates = list(services.duplicate_candidates(referral))
     origin = Origin.from_request(request)
+    # Clients added since the referral came in may match too: their teams are asked now.
+    services.duplicate_checks_open(referral=referral, actor=request.user, origin=origin)
+    matches = selectors.duplicate_matches(user=request.user, referral=referral)
+    candidates = matches.candidates
     for candidate in candidates:
         # Each client shown as a possible duplicate has this on their own trail.
         audit.record(
@@ -202,6 +217,16 @@ def referral_decide(request: HttpRequest, pk: int) -> HttpResponse:
             target=referral,
             client=candidate,
             origin=origin,
+            detail={"shown": True},
+        )
+    for client_id in matches.hidden_ids:
+        # So has each one matched but not shown: a probe leaves a trace on the record it hit.
+        audit.record(
+            action="referral.duplicates_view",
+            target=referral,
+            client_id=client_id,
+            origin=origin,
+            detail={"shown": False},
         )
     form = DecisionForm(
         request.POST or None,
@@ -258,6 +283,7 @@ def referral_decide(request: HttpRequest, pk: int) -> HttpResponse:
             "referral": referral,
             "form": form,
             "candidates": candidates,
+            "hold": matches.hold,
             "teams": selectors.team_load(user=request.user),
         },
     )
@@ -287,7 +313,7 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "referrals/referral_waiting_list.html",
-        {"groups": ranked, "teams": selectors.team_load(user=request.user)},
+        {"groups": ranked, "teams": selectors.team_load(user=request.user), **_nav(request.user)},
     )
 
 
@@ -303,4 +329,89 @@ def fairness(request: HttpRequest) -> HttpResponse:
         table = selectors.fairness(
             user=request.user, first=form.cleaned_data["first"], last=form.cleaned_data["last"]
         )
-    return render(request, "referrals/referral_fairness.html", {"form": form, "table": table})
+    return render(
+        request,
+        "referrals/referral_fairness.html",
+        {"form": form, "table": table, **_nav(request.user)},
+    )
+
+
+def _nav(user: User) -> dict[str, bool]:
+    """What the referral pages' navigation offers the user."""
+    return {"nav_checks": access.can_check_duplicates(user)}
+
+
+@login_required
+def duplicatecheck_list(request: HttpRequest) -> HttpResponse:
+    """Possible duplicates of undecided referrals among the clients of the supervisor's teams."""
+    if not access.can_check_duplicates(request.user):
+        raise Http404
+    checks = list(selectors.duplicate_check_list(user=request.user))
+    audit.record(
+        action="referral.duplicate_check_list",
+        origin=Origin.from_request(request),
+        detail={"count": len(checks)},
+    )
+    return render(
+        request,
+        "referrals/duplicatecheck_list.html",
+        {"checks": checks, **_nav(request.user)},
+    )
+
+
+@login_required
+def duplicatecheck_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    """The referral beside the team's clients it matched: same person (which one) or not."""
+    check = access.duplicate_check_for_request(request, pk)
+    referral = check.referral
+    origin = Origin.from_request(request)
+    candidates = selectors.duplicate_check_candidates(user=request.user, check=check)
+    for candidate in candidates:
+        audit.record(
+            action="referral.duplicates_view",
+            target=referral,
+            client=candidate,
+            origin=origin,
+            detail={"shown": True, "check": check.pk},
+        )
+    initial = {}
+    if check.status == CheckStatus.SAME and check.client_id:
+        initial["answer"] = str(check.client_id)
+    elif check.status == CheckStatus.DIFFERENT:
+        initial["answer"] = DuplicateCheckForm.DIFFERENT
+    form = DuplicateCheckForm(
+        request.POST or None, candidates=candidates, initial={**initial, "note": check.note}
+    )
+    if request.method == "POST" and referral.is_open and form.is_valid():
+        try:
+            check = services.duplicate_check_resolve(
+                check=check,
+                actor=request.user,
+                status=form.status(),
+                client=form.chosen_client(),
+                note=form.cleaned_data["note"],
+                origin=origin,
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            if check.status == CheckStatus.SAME:
+                messages.success(
+                    request,
+                    _(
+                        "Recorded: the referred person is %(client)s. Decide the referral here: "
+                        "accept it into your team with that record, or decline it."
+                    )
+                    % {"client": check.client.full_name},
+                )
+                return redirect("referrals:referral-decide", pk=referral.pk)
+            messages.success(
+                request,
+                _("Recorded: not the same person. The referral can be accepted as a new person."),
+            )
+            return redirect("referrals:duplicatecheck-list")
+    return render(
+        request,
+        "referrals/duplicatecheck_resolve.html",
+        {"check": check, "referral": referral, "candidates": candidates, "form": form},
+    )

@@ -62,15 +62,6 @@ def debriefs_overdue(
     return qs.select_related("client").order_by("started_at", "pk")
 
 
-def debriefs_open(
-    *, user: User, team: Team | None = None, mine: bool = False
-) -> QuerySet[CoerciveMeasure]:
-    """Coercive measures whose debrief is still to hold, the oldest first."""
-    qs = scoped(CoerciveMeasure.objects.all(), user, via="client").filter(debriefed_on__isnull=True)
-    qs = _limit(qs, "client", team, mine, user)
-    return qs.select_related("client").order_by("started_at", "pk")
-
-
 def debrief_flags_by_client(
     *, user: User, client_ids: list[int], today: date | None = None
 ) -> dict[int, dict[str, int]]:

@@ -22,7 +22,7 @@ from outreach.models import (
     Role,
     User,
 )
-from outreach.staff import check_team_staff, is_team_staff, team_staff
+from outreach.staff import check_team_staff, team_staff
 from tests.factories import ContactFactory, UserFactory, make_origin
 from tests.outreach.caserecord.factories import CoerciveMeasureFactory
 
@@ -38,9 +38,8 @@ def test_team_staff_are_the_active_workers_and_supervisors_of_the_team(
     coordinator_in_team = UserFactory(role=Role.COORDINATOR, teams=[team])
     assert set(team_staff(team)) == {worker, peer, supervisor}
     assert set(team_staff(team.pk)) == {worker, peer, supervisor}
-    assert is_team_staff(worker, team) and is_team_staff(supervisor, team)
     for user in (outsider, inactive, coordinator_in_team):
-        assert not is_team_staff(user, team)
+        assert user not in team_staff(team)
         with pytest.raises(ValidationError) as exc:
             check_team_staff(team, [worker, user])
         assert exc.value.error_dict["staff"][0].code == "staff_not_in_team"
@@ -194,3 +193,73 @@ def test_page_offers_and_api_accepts_only_the_team_staff(
     )
     assert ok.status_code == 201
     assert list(Contact.objects.get().staff.all()) == [peer]
+
+
+def _api_contact(client, team_client, staff_ids):
+    return client.post(
+        "/api/v1/contacts/",
+        {
+            "client": team_client.pk,
+            "started_at": (timezone.now() - timedelta(hours=1)).isoformat(),
+            "duration_minutes": 30,
+            "mode": "phone",
+            "outcome": "met",
+            "staff": staff_ids,
+        },
+        content_type="application/json",
+    )
+
+
+def _names(user: User) -> list[str]:
+    return [user.first_name, user.last_name, user.get_full_name(), user.username]
+
+
+def test_contact_api_names_no_user_and_refuses_another_teams_like_an_unknown_id(
+    client, worker, peer, outsider, inactive, team_client
+):
+    """Issue 11: the staff field lists only the client's team; an error never names a user."""
+    outsider.first_name, outsider.last_name = "Secret", "Person"
+    outsider.save()
+    unknown = User.objects.order_by("-pk").first().pk + 1000
+    client.force_login(worker)
+    answers = {}
+    for label, user_id in (
+        ("other_team", outsider.pk),
+        ("inactive", inactive.pk),
+        ("unknown", unknown),
+    ):
+        response = _api_contact(client, team_client, [user_id])
+        assert response.status_code == 400
+        body = response.content.decode()
+        for user in (outsider, inactive):
+            assert not any(name in body for name in _names(user)), (label, body)
+        answers[label] = body.replace(str(user_id), "<id>")
+    assert answers["other_team"] == answers["unknown"] == answers["inactive"]
+    assert "Invalid pk" in answers["unknown"]
+    assert not Contact.objects.exists()
+    assert _api_contact(client, team_client, [peer.pk]).status_code == 201
+    assert list(Contact.objects.get().staff.all()) == [peer]
+
+
+def test_contact_api_of_another_teams_client_is_a_404_whatever_the_staff(
+    client, outsider, worker, team_client
+):
+    client.force_login(outsider)
+    assert _api_contact(client, team_client, [worker.pk]).status_code == 404
+    assert _api_contact(client, team_client, [outsider.pk]).status_code == 404
+    assert not Contact.objects.exists()
+
+
+def test_schema_says_staff_are_the_clients_team(client, worker):
+    client.force_login(worker)
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    staff = schema["components"]["schemas"]["ContactIn"]["properties"]["staff"]
+    assert staff["type"] == "array" and staff["items"]["type"] == "integer"
+    assert "client's team" in staff["description"]
+
+
+def test_the_staff_rule_names_nobody(team, worker, outsider):
+    with pytest.raises(ValidationError) as exc:
+        check_team_staff(team, [worker, outsider])
+    message = " ".join(exc.value.message_dict["staff"])
+    assert not any(name and name in message for name in _names(outsider))

@@ -1,4 +1,8 @@
-"""Accepting links an existing client only when a person chooses one of the offered candidates."""
+"""Accepting links an existing client only when a person chooses one of the offered candidates.
+
+Offered means: a client the person deciding may open (here the team's supervisor). What a
+decider without access to the matching team sees is in test_duplicate_checks.py.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from django.utils import timezone
 
 from outreach.models import AuditEvent, Episode
 from referrals import services
+from referrals.matching import duplicate_candidates, match_fields
 from referrals.models import Status
 from tests.factories import (
     ClientFactory,
@@ -48,28 +53,34 @@ def test_duplicate_detection_offers_the_right_candidates(referral, team, other_t
     elsewhere = TeamFactory(municipality=MunicipalityFactory())
     ClientFactory(team=elsewhere, given_name="Ivan", family_name="Petrov")
 
-    found = set(services.duplicate_candidates(referral))
+    found = set(duplicate_candidates(referral))
     assert found == {same_name, same_birth, same_phone}
+    assert match_fields(referral, same_name) == ["name"]
+    assert match_fields(referral, same_birth) == ["birth_date"]
+    assert match_fields(referral, same_phone) == ["phone"]
 
 
-def test_accept_with_unresolved_duplicates_is_refused(referral, tandem, coordinator, origin):
+def test_accept_with_unresolved_duplicates_is_refused(referral, tandem, supervisor, origin):
     ClientFactory(team=tandem.team, given_name="Ivan", family_name="Petrov")
     with pytest.raises(ValidationError) as exc:
         services.referral_accept(
-            referral=referral, actor=coordinator, team=tandem.team, tandem=tandem, origin=origin
+            referral=referral, actor=supervisor, team=tandem.team, tandem=tandem, origin=origin
         )
     assert exc.value.error_dict["client"][0].code == "duplicates_unresolved"
     referral.refresh_from_db()
     assert referral.status == Status.SCREENING and referral.client is None
 
 
-def test_decide_page_requires_choosing_between_candidates(client, referral, tandem, coordinator):
+def test_decide_page_requires_choosing_between_candidates(client, referral, tandem, supervisor):
     existing = ClientFactory(team=tandem.team, given_name="Ivan", family_name="Petrov")
-    client.force_login(coordinator)
+    client.force_login(supervisor)
     url = reverse("referrals:referral-decide", args=[referral.pk])
     page = client.get(url).content.decode()
     assert "may be this person" in page and f'value="{existing.pk}"' in page
-    assert AuditEvent.objects.filter(action="referral.duplicates_view").exists()
+    assert f"Ivan Petrov · {existing.code} · Team Centre · same name" in page
+    assert AuditEvent.objects.filter(
+        action="referral.duplicates_view", client=existing, actor=supervisor
+    ).exists()
     response = client.post(
         url,
         {
@@ -86,7 +97,7 @@ def test_decide_page_requires_choosing_between_candidates(client, referral, tand
 
 
 def test_re_referral_of_a_client_with_an_ended_episode_opens_a_new_episode(
-    client, referral, tandem, coordinator
+    client, referral, tandem, supervisor
 ):
     existing = ClientFactory(team=tandem.team, given_name="Ivan", family_name="Petrov")
     EpisodeFactory(
@@ -95,7 +106,7 @@ def test_re_referral_of_a_client_with_an_ended_episode_opens_a_new_episode(
         ended_on=timezone.localdate() - timedelta(days=100),
         discharge_reason="client_ended",
     )
-    client.force_login(coordinator)
+    client.force_login(supervisor)
     response = client.post(
         reverse("referrals:referral-decide", args=[referral.pk]),
         {
@@ -114,13 +125,13 @@ def test_re_referral_of_a_client_with_an_ended_episode_opens_a_new_episode(
     assert AuditEvent.objects.filter(action="referral.link_client", client=existing).exists()
 
 
-def test_re_referral_while_an_episode_is_open_is_refused(referral, tandem, coordinator, origin):
+def test_re_referral_while_an_episode_is_open_is_refused(referral, tandem, supervisor, origin):
     existing = ClientFactory(team=tandem.team, given_name="Ivan", family_name="Petrov")
     EpisodeFactory(client=existing)
     with pytest.raises(ValidationError) as exc:
         services.referral_accept(
             referral=referral,
-            actor=coordinator,
+            actor=supervisor,
             team=tandem.team,
             tandem=tandem,
             link_client=existing,

@@ -44,3 +44,12 @@ def route_param_referrals_referral_decide__pk(foreign_referral):
 @pytest.fixture
 def route_param_referral_detail__pk(foreign_referral):
     return foreign_referral.pk
+
+
+@pytest.fixture
+def route_param_referrals_duplicatecheck_resolve__pk(foreign_referral):
+    from referrals.models import DuplicateCheck
+    from tests.factories import TeamFactory
+
+    team = TeamFactory(municipality=foreign_referral.municipality)
+    return DuplicateCheck.objects.create(referral=foreign_referral, team=team).pk
