@@ -1,39 +1,37 @@
-"""PDFs of the plan with WeasyPrint; resources come only from the app's own static files."""
+"""PDFs of the plan: the easy-read copy and the one-page crisis sheet (see outreach.pdf)."""
 
 from __future__ import annotations
 
-import mimetypes
-from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
-from weasyprint import HTML
-from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+from django.utils import timezone
 
-BASE_URL = "https://outreach.invalid/"
+from outreach.pdf import html_to_pdf
 
-
-class StaticOnlyFetcher(URLFetcher):
-    """Serve `/static/...` from the project's static files; refuse every other URL."""
-
-    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
-        prefix = BASE_URL + settings.STATIC_URL.lstrip("/")
-        if not url.startswith(prefix):
-            raise FatalURLFetchingError(f"refused to fetch {url}")
-        relative = url[len(prefix) :].split("?")[0].split("#")[0]
-        if ".." in Path(relative).parts:
-            raise FatalURLFetchingError(f"refused to fetch {url}")
-        found = finders.find(relative)
-        if not found:
-            raise FatalURLFetchingError(f"no static file {relative}")
-        content_type = mimetypes.guess_type(found)[0] or "application/octet-stream"
-        return URLFetcherResponse(
-            url, body=Path(found).read_bytes(), headers={"Content-Type": content_type}
-        )
+if TYPE_CHECKING:
+    from careplans.models import CarePlan, CrisisSheetShare
 
 
-def render_pdf(template: str, context: dict) -> bytes:
+def render_pdf(template: str, context: dict[str, Any]) -> bytes:
     """Render a template to PDF bytes."""
-    html = render_to_string(template, context)
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher()).write_pdf()
+    return html_to_pdf(render_to_string(template, context))
+
+
+def crisis_sheet_pdf(*, careplan: CarePlan, share: CrisisSheetShare) -> bytes:
+    """Render the crisis sheet of a plan as shared with the share's recipient."""
+    client = careplan.client
+    statement = getattr(careplan, "advance_statement", None)
+    people = list(client.support_people.all())
+    return render_pdf(
+        "careplans/crisis_sheet_pdf.html",
+        {
+            "plan": careplan,
+            "client": client,
+            "statement": statement,
+            "share": share,
+            "contacts": list(statement.crisis_contacts.all()) if statement else [],
+            "do_not_contact": [p for p in people if p.do_not_contact],
+            "today": timezone.localdate(),
+        },
+    )

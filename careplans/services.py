@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from careplans import access as plan_access
+from careplans import pdf as careplan_pdf
 from careplans.models import (
     Action,
     AdvanceStatement,
@@ -522,14 +523,7 @@ def review_record(
     return review
 
 
-@transaction.atomic
-def crisis_sheet_share(
-    *, careplan: CarePlan, author: User, consent: Consent, origin: Origin
-) -> CrisisSheetShare:
-    """Record sharing the crisis sheet with a recipient the client consented to."""
-    if not plan_access.can_share_crisis_sheet(author, careplan):
-        raise PermissionDenied
-    today = timezone.localdate()
+def _check_share_consent(careplan: CarePlan, consent: Consent, today: date) -> None:
     if consent.client_id != careplan.client.pk or not consent.is_active_on(today):
         raise ValidationError(
             {"consent": _("The client has not consented to share with this recipient.")},
@@ -539,17 +533,36 @@ def crisis_sheet_share(
         raise ValidationError(
             {"consent": _("This person must not be contacted.")}, code="do_not_contact"
         )
+
+
+def crisis_sheet_share(
+    *, careplan: CarePlan, author: User, consent: Consent, origin: Origin
+) -> tuple[CrisisSheetShare, bytes]:
+    """Render the crisis sheet for a recipient the client consented to; record the share.
+
+    The share and its audit event are written only once the PDF exists, in one transaction:
+    a sheet that failed to render was never shared. Rendering takes a moment and runs before
+    the transaction, so no write lock is held meanwhile (SQLite locks the whole database).
+    """
+    if not plan_access.can_share_crisis_sheet(author, careplan):
+        raise PermissionDenied
+    _check_share_consent(careplan, consent, timezone.localdate())
     share = CrisisSheetShare(
         careplan=careplan, consent=consent, plan_version=careplan.version, shared_by=author
     )
     share.full_clean()
-    share.save()
-    audit.record(
-        actor=author,
-        action="crisissheet.share",
-        target=share,
-        client=careplan.client,
-        origin=origin,
-        detail={"recipient": consent.recipient, "version": careplan.version},
-    )
-    return share
+    pdf = careplan_pdf.crisis_sheet_pdf(careplan=careplan, share=share)
+    with transaction.atomic():
+        # The consent may have been withdrawn while the sheet was rendered.
+        current = Consent.objects.select_for_update().get(pk=consent.pk)
+        _check_share_consent(careplan, current, timezone.localdate())
+        share.save()
+        audit.record(
+            actor=author,
+            action="crisissheet.share",
+            target=share,
+            client=careplan.client,
+            origin=origin,
+            detail={"recipient": consent.recipient, "version": careplan.version},
+        )
+    return share, pdf

@@ -616,7 +616,7 @@ def crisis_sheet(request: HttpRequest, plan_pk: int) -> HttpResponse:
     form = forms.ShareForm(request.POST or None, client=client)
     if request.method == "POST" and form.is_valid():
         try:
-            share = services.crisis_sheet_share(
+            _share, pdf = services.crisis_sheet_share(
                 careplan=plan,
                 author=request.user,
                 consent=form.cleaned_data["consent"],
@@ -625,20 +625,6 @@ def crisis_sheet(request: HttpRequest, plan_pk: int) -> HttpResponse:
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            statement = getattr(plan, "advance_statement", None)
-            people = list(client.support_people.all())
-            pdf = render_pdf(
-                "careplans/crisis_sheet_pdf.html",
-                {
-                    "plan": plan,
-                    "client": client,
-                    "statement": statement,
-                    "share": share,
-                    "contacts": list(statement.crisis_contacts.all()) if statement else [],
-                    "do_not_contact": [p for p in people if p.do_not_contact],
-                    "today": timezone.localdate(),
-                },
-            )
             response = HttpResponse(pdf, content_type="application/pdf")
             response["Content-Disposition"] = (
                 f'attachment; filename="crisis-sheet-{client.code}.pdf"'

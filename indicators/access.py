@@ -64,3 +64,12 @@ def can_drill_down(user: User, key: str) -> bool:
 def can_review_caseload(user: User) -> bool:
     """Tell whether the user has the caseload review of their teams (supervisors)."""
     return access.has_role(user, Role.SUPERVISOR)
+
+
+def sees_exact_figures(user: User, team: Team) -> bool:
+    """Supervisors of the team see its figures exact; for anyone else they leave the team.
+
+    Outside the team (coordinators) figures are suppressed as in the published reports: a
+    count from 1 to 4 shows `<5`, a statistic over fewer than 5 items `n<5`.
+    """
+    return access.can_manage_team(user, team)

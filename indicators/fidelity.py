@@ -51,8 +51,14 @@ def active_workers(team: Team, snapshot: IndicatorSnapshot) -> int:
     return len(ids)
 
 
-def fidelity(team: Team, snapshot: IndicatorSnapshot, target: FidelityTarget) -> list[Fidelity]:
-    """Return each fidelity figure with its target and whether it is met (exact, internal)."""
+def fidelity(
+    team: Team, snapshot: IndicatorSnapshot, target: FidelityTarget, *, suppress: bool = False
+) -> list[Fidelity]:
+    """Return each fidelity figure with its target and whether it is met.
+
+    Exact for the team; with `suppress` (seen from outside the team) a figure over fewer than
+    5 items shows `n<5` and is not judged against its target.
+    """
     v = snapshot.values
     workers = active_workers(team, snapshot)
     per_worker = v.get("caseload_end", 0) / workers if workers else None
@@ -77,15 +83,16 @@ def fidelity(team: Team, snapshot: IndicatorSnapshot, target: FidelityTarget) ->
     ]  # fmt: skip
     out = []
     for key, label, value, n, kind, goal, at_most in rows:
+        text = fmt.show(value, kind, n=n, suppress=suppress)
         met = None
-        if value is not None:
+        if value is not None and not fmt.is_suppressed(text):
             met = value <= float(goal) if at_most else value >= float(goal)
         out.append(
             Fidelity(
                 key=key,
                 label=label,
                 value=value,
-                text=fmt.show(value, kind, n=n, suppress=False),
+                text=text,
                 target=goal,
                 target_text=("≤ " if at_most else "≥ ")
                 + fmt.show(float(goal), kind, suppress=False),

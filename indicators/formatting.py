@@ -1,7 +1,8 @@
 """How an indicator value is shown: rounding (INDICATORS.md) and small-number suppression.
 
-Every output uses `show()`: the PDF, the CSV and the public page with `suppress=True` (what
-leaves the team), internal dashboards with `suppress=False` (exact values, same rounding).
+Every output uses `show()`: the PDF, the CSV, the public page and team figures seen from outside
+the team (coordinators) with `suppress=True` (what leaves the team); the team's supervisors'
+figures with `suppress=False` (exact values, same rounding).
 """
 
 from __future__ import annotations
@@ -26,6 +27,11 @@ EMPTY = "—"
 THRESHOLD = 5
 
 
+def is_small(count: int) -> bool:
+    """Whether a count is one that suppression hides (1 to 4)."""
+    return 0 < count < THRESHOLD
+
+
 def _number(value: float, decimals: int, localize: bool) -> str:
     if localize:
         return number_format(round(value, decimals), decimal_pos=decimals)
@@ -45,7 +51,7 @@ def show(
         if value is None:
             return EMPTY
         value = int(value)
-        if suppress and 0 < value < THRESHOLD:
+        if suppress and is_small(value):
             return SMALL_COUNT
         return _number(value, 0, localize) if localize else str(value)
     if suppress and kind in STATISTICS and n is not None and n < THRESHOLD:

@@ -1,53 +1,17 @@
-"""The report PDF with WeasyPrint: resources come only from the app's own static files."""
+"""The report PDF with WeasyPrint (outreach.pdf: resources only from the app's static files)."""
 
 from __future__ import annotations
 
-import mimetypes
 import time
-from pathlib import Path
 
-from django.conf import settings
-from django.contrib.staticfiles import finders
-from django.contrib.staticfiles.storage import staticfiles_storage
-from django.core.exceptions import SuspiciousFileOperation
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from weasyprint import HTML
-from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from outreach.pdf import html_to_pdf
 
 from . import reports
 from .models import Report, ReportDocument
-
-BASE_URL = "https://outreach.invalid/"
-
-
-def _collected(relative: str) -> str | None:
-    """A collected file under STATIC_ROOT (production names carry a content hash)."""
-    try:
-        path = staticfiles_storage.path(relative)  # safe_join: never outside STATIC_ROOT
-    except (SuspiciousFileOperation, NotImplementedError):
-        return None
-    return path if Path(path).is_file() else None
-
-
-class StaticOnlyFetcher(URLFetcher):
-    """Serve `/static/...` from the project's static files; refuse every other URL."""
-
-    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
-        prefix = BASE_URL + settings.STATIC_URL.lstrip("/")
-        if not url.startswith(prefix):
-            raise FatalURLFetchingError(f"refused to fetch {url}")
-        relative = url[len(prefix) :].split("?")[0].split("#")[0]
-        if ".." in Path(relative).parts:
-            raise FatalURLFetchingError(f"refused to fetch {url}")
-        found = finders.find(relative) or _collected(relative)
-        if not found:
-            raise FatalURLFetchingError(f"no static file {relative}")
-        content_type = mimetypes.guess_type(found)[0] or "application/octet-stream"
-        return URLFetcherResponse(
-            url, body=Path(found).read_bytes(), headers={"Content-Type": content_type}
-        )
 
 
 def report_html(report: Report, language: str) -> str:
@@ -68,7 +32,7 @@ def report_html(report: Report, language: str) -> str:
 def report_pdf(report: Report, language: str) -> bytes:
     """Render the report to PDF bytes (A4)."""
     html = report_html(report, language)
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher()).write_pdf()
+    return html_to_pdf(html)
 
 
 def _state(report: Report) -> tuple:

@@ -20,6 +20,7 @@ from outreach.models import Team
 from outreach.origin import Origin
 
 from . import access, drilldown, fidelity, reports, tasks
+from . import formatting as fmt
 from .forms import ReportCreateForm, ReportNarrativeForm
 from .models import Report, ReportDocument
 from .periods import Period, Scope
@@ -278,6 +279,7 @@ def team_figures(request: HttpRequest, figures_team_pk: int) -> HttpResponse:
     scope = Scope.team(team.slug)
     snaps = [reports.latest_snapshot(period=p, scope=scope) for p in periods]
     current = snaps[-1]
+    exact = access.sees_exact_figures(request.user, team)  # else suppressed as in the reports
     sections = [
         {
             "title": title,
@@ -286,7 +288,7 @@ def team_figures(request: HttpRequest, figures_team_pk: int) -> HttpResponse:
                     "key": key,
                     "label": label,
                     "cells": [
-                        reports.show_value(s.values, key, kind, suppress=False) for s in snaps
+                        reports.show_value(s.values, key, kind, suppress=not exact) for s in snaps
                     ],
                     "drill": access.can_drill_down(request.user, key),
                 }
@@ -306,7 +308,8 @@ def team_figures(request: HttpRequest, figures_team_pk: int) -> HttpResponse:
             "snapshots": snaps,
             "current": current,
             "sections": sections,
-            "fidelity": fidelity.fidelity(team, current, target),
+            "fidelity": fidelity.fidelity(team, current, target, suppress=not exact),
+            "exact": exact,
             "pseudonymous": not access.sees_client_names_in_figures(request.user),
         },
     )
@@ -321,7 +324,11 @@ def team_drilldown(request: HttpRequest, figures_team_pk: int, key: str) -> Http
         raise Http404
     period = _period_from(request)
     snapshot = reports.latest_snapshot(period=period, scope=Scope.team(team.slug))
-    rows = drilldown.records(key, period, Scope.team(team.slug))
+    records = drilldown.records(key, period, Scope.team(team.slug))
+    exact = access.sees_exact_figures(request.user, team)
+    # Outside the team a count of 1 to 4 is suppressed; listing its records would undo that.
+    withheld = not exact and fmt.is_small(len(records))
+    rows = [] if withheld else records
     audit.record_many(
         action="indicator.drilldown",
         client_ids={r.client_id for r in rows},
@@ -337,7 +344,9 @@ def team_drilldown(request: HttpRequest, figures_team_pk: int, key: str) -> Http
             "key": key,
             "label": drilldown.QUERIES[key][0],
             "rows": rows,
-            "figure": snapshot.values.get(key),
+            "withheld": withheld,
+            "figure": reports.show_value(snapshot.values, key, fmt.COUNT, suppress=not exact),
+            "records": fmt.show(len(records), fmt.COUNT, suppress=not exact),
             "snapshot": snapshot,
             "pseudonymous": not access.sees_client_names_in_figures(request.user),
         },

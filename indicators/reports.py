@@ -8,7 +8,6 @@ publishes the snapshots it names, so both are frozen together.
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from outreach import audit
 from outreach.access import visible_municipalities
 from outreach.ages import AGE_BAND_LABELS
+from outreach.csv_export import csv_writer
 from outreach.models import CoerciveMeasure, DischargeReason, Milestone, Municipality, Team
 from outreach.origin import Origin
 from referrals.models import Source
@@ -386,7 +386,7 @@ def report_csv(report: Report) -> bytes:
     """Return the report's figures as CSV (UTF-8 with a BOM for Excel), suppressed."""
     content = report_content(report, suppress=True)
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)  # names that start a formula are escaped
     scopes = [c.label for c in content.columns]
     writer.writerow([_("Municipality"), str(report.municipality)])
     writer.writerow([_("Period"), report.period])

@@ -5,6 +5,11 @@ from __future__ import annotations
 import os
 import zoneinfo
 
+from django.core.checks.security.base import (
+    SECRET_KEY_INSECURE_PREFIX,
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+)
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -58,4 +63,29 @@ def env_timezone(name: str, default: str) -> str:
         zoneinfo.ZoneInfo(value)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
         raise ImproperlyConfigured(f"{name} is not a known time zone: {value!r}") from exc
+    return value
+
+
+DEVELOPMENT_SECRET_KEY = "insecure-development-key-never-use-in-production"  # noqa: S105
+
+
+def env_secret_key(name: str, *, debug: bool) -> str:
+    """Return the secret key; with DEBUG off it must be set and strong (Django's check's rules)."""
+    value = os.environ.get(name, "")
+    if debug:
+        return value or DEVELOPMENT_SECRET_KEY
+    if not value:
+        raise ImproperlyConfigured(f"{name} must be set when DEBUG is off")
+    if (
+        len(value) < SECRET_KEY_MIN_LENGTH
+        or len(set(value)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+        or value.startswith(SECRET_KEY_INSECURE_PREFIX)
+    ):
+        # Never repeat the key: the message ends up in logs.
+        raise ImproperlyConfigured(
+            f"{name} is too weak for DEBUG off: it needs at least {SECRET_KEY_MIN_LENGTH} "
+            f"characters, at least {SECRET_KEY_MIN_UNIQUE_CHARACTERS} different ones, and must "
+            f"not start with {SECRET_KEY_INSECURE_PREFIX!r}. Make one with: "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
     return value

@@ -36,7 +36,7 @@ class Origin:
         user = getattr(request, "user", None)
         return cls(
             actor=user if user is not None and user.is_authenticated else None,
-            ip=_client_ip(request),
+            ip=client_ip(request),
             user_agent=request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_MAX],
             path=request.get_full_path()[:PATH_MAX],
             token_name=_token_name(getattr(request, "auth", None)),
@@ -53,8 +53,11 @@ class Origin:
         return self.path.startswith(SYSTEM_PREFIX)
 
 
-def _client_ip(request: HttpRequest | Request) -> str | None:
-    """The caller's address: the hop our own proxies saw, never one the client wrote itself."""
+def client_ip(request: HttpRequest | Request) -> str | None:
+    """The caller's address: the hop our own proxies saw, never one the client wrote itself.
+
+    The audit log and the sign-in lockout (AXES_CLIENT_IP_CALLABLE) both key on it.
+    """
     proxies = settings.TRUSTED_PROXY_COUNT
     forwarded = [
         h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()

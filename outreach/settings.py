@@ -6,22 +6,17 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from outreach.env import env_bool, env_int, env_list, env_str, env_timezone
+from outreach.env import env_bool, env_int, env_list, env_secret_key, env_str, env_timezone
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 DEBUG = env_bool("DEBUG", False)
 
-SECRET_KEY = env_str("SECRET_KEY")
-if not SECRET_KEY:
-    if DEBUG:
-        SECRET_KEY = "insecure-development-key-never-use-in-production"  # noqa: S105
-    else:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
+# Required with DEBUG off, and refused at start when weak (outreach/env.py).
+SECRET_KEY = env_secret_key("SECRET_KEY", debug=DEBUG)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -60,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "outreach.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -134,10 +130,8 @@ AXES_RESET_ON_SUCCESS = True
 # Proxies in front of the app that append to X-Forwarded-For (1 behind docker-compose's proxy).
 # With 0 the client address is REMOTE_ADDR; a client-written header is never trusted.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
-AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if TRUSTED_PROXY_COUNT else ("REMOTE_ADDR",)
-)
+# The lockout keys on the address the audit log records (outreach/origin.py), not the proxy's.
+AXES_CLIENT_IP_CALLABLE = "outreach.origin.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 # Two-factor authentication (TOTP with recovery codes) for every staff account.
@@ -223,6 +217,8 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Outreach API",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema maps the API: only for signed-in staff (past the second factor) and tokens.
+    "SERVE_PERMISSIONS": ["outreach.permissions.IsVerifiedStaff"],
 }
 
 # Celery: Redis when CELERY_BROKER_URL is set; otherwise tasks run in-process.

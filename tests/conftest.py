@@ -149,3 +149,32 @@ def _reference_data_after_flush(request):
 
         request.getfixturevalue("transactional_db")
         restore()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _sqlite_flush_lifts_the_audit_triggers():
+    """Let a transactional test's flush empty the audit log on SQLite, as TRUNCATE does on PostgreSQL.
+
+    SQLite's flush is `DELETE FROM`, which the append-only triggers refuse; they are dropped
+    for the flush and created again in the same transaction. The application has no such path.
+    """
+    import importlib
+
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    triggers = importlib.import_module("outreach.migrations.0008_auditevent_append_only_sqlite")
+    operations = type(connection.ops)
+    original = operations.sql_flush
+
+    def sql_flush(self, style, tables, **kwargs):
+        statements = original(self, style, tables, **kwargs)
+        if "outreach_auditevent" not in tables:
+            return statements
+        return [*triggers.drop_sql(), *statements, *triggers.create_sql()]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(operations, "sql_flush", sql_flush)
+        yield

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 
 TEST_ENV = {
-    "SECRET_KEY": "tests-only-not-a-secret",
+    "SECRET_KEY": "tests-only-not-a-secret-" + "0123456789abcdefghijklmnopqrstuvwxyz",
     "ALLOWED_HOSTS": "testserver,localhost,127.0.0.1",
     # Tests that are about the second factor switch it on themselves.
     "REQUIRE_2FA": "false",

@@ -8,17 +8,52 @@ from django.utils.translation import gettext_lazy as _
 
 from outreach.models.people import Client, User
 
+APPEND_ONLY = "The audit log is append-only."
+
 
 class AuditEventQuerySet(models.QuerySet):
+    """Every ORM path that would change or delete rows refuses; only inserts pass.
+
+    This is also the base manager's queryset (Meta.base_manager_name), which Model.save() and
+    related lookups use. Plain SQL is refused by a trigger on PostgreSQL and on SQLite.
+    """
+
     def update(self, **kwargs):
-        raise PermissionError("The audit log is append-only.")
+        raise PermissionError(APPEND_ONLY)
+
+    def _update(self, values):
+        raise PermissionError(APPEND_ONLY)
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise PermissionError(APPEND_ONLY)
 
     def delete(self):
-        raise PermissionError("The audit log is append-only.")
+        raise PermissionError(APPEND_ONLY)
+
+    def _raw_delete(self, using):
+        raise PermissionError(APPEND_ONLY)
+
+    def bulk_create(
+        self,
+        objs,
+        batch_size=None,
+        ignore_conflicts=False,
+        update_conflicts=False,
+        update_fields=None,
+        unique_fields=None,
+    ):
+        if update_conflicts:  # an upsert would overwrite existing rows
+            raise PermissionError(APPEND_ONLY)
+        return super().bulk_create(objs, batch_size=batch_size, ignore_conflicts=ignore_conflicts)
 
 
 class AuditEvent(models.Model):
-    """One read or change of protected data. Append-only (ORM guard plus a PostgreSQL trigger)."""
+    """One read or change of protected data. Append-only: the ORM refuses, and so does a trigger.
+
+    On SQLite, a migration that rebuilds this table (most ALTERs) drops its triggers: it must
+    create them again (see migration 0008); tests/outreach/test_audit_append_only.py fails
+    otherwise.
+    """
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(
@@ -43,6 +78,8 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+        # Model.save() updates through the base manager: it must be the guarded one.
+        base_manager_name = "objects"
         verbose_name = _("audit event")
         indexes = [models.Index(fields=["client", "-at"])]
 
@@ -51,8 +88,8 @@ class AuditEvent(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is not None and not kwargs.get("force_insert"):
-            raise PermissionError("The audit log is append-only.")
+            raise PermissionError(APPEND_ONLY)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise PermissionError("The audit log is append-only.")
+        raise PermissionError(APPEND_ONLY)

@@ -263,7 +263,7 @@ def test_pdf_has_figures_cyrillic_and_embedded_dejavu(client, coordinator, repor
 def test_pdf_url_fetcher_serves_only_static_files():
     from weasyprint.urls import FatalURLFetchingError
 
-    from indicators.pdf import BASE_URL, StaticOnlyFetcher
+    from outreach.pdf import BASE_URL, StaticOnlyFetcher
 
     fetcher = StaticOnlyFetcher()
     assert b"@page" in fetcher.fetch(BASE_URL + "static/indicators/report_pdf.css").read()

@@ -1,0 +1,74 @@
+"""Care-plan PDFs in production mode, and a crisis-sheet share recorded only with its PDF."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from careplans.models import CrisisSheetShare
+from outreach.models import AuditEvent
+from tests.factories import ConsentFactory
+
+
+@pytest.fixture(autouse=True)
+def _no_2fa(settings):
+    settings.OUTREACH_REQUIRE_2FA = False
+
+
+@pytest.fixture
+def production_static(settings, tmp_path):
+    """Collected, content-hashed static files as in production (DEBUG is off in tests)."""
+    assert not settings.DEBUG
+    # Django's test signals rebuild the static storage when these settings change.
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", "--noinput", verbosity=0)
+
+
+def test_care_plan_pdfs_render_with_production_static_files(
+    client, worker, plan, team_client, production_static
+):
+    client.force_login(worker)
+    response = client.get(reverse("careplans:careplan-easyread-pdf", args=[plan.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    consent = ConsentFactory(client=team_client, recipient="ЦПЗ София")
+    response = client.post(
+        reverse("careplans:crisis-sheet", args=[plan.pk]), {"consent": consent.pk}
+    )
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert CrisisSheetShare.objects.filter(consent=consent).count() == 1
+
+
+def test_crisis_sheet_share_is_not_recorded_when_the_pdf_fails(
+    client, worker, plan, team_client, monkeypatch
+):
+    def broken(*args, **kwargs):
+        raise RuntimeError("the PDF engine failed")
+
+    monkeypatch.setattr("weasyprint.HTML.write_pdf", broken)
+    consent = ConsentFactory(client=team_client, recipient="ЦПЗ София")
+    client.force_login(worker)
+    with pytest.raises(RuntimeError, match="PDF engine"):
+        client.post(reverse("careplans:crisis-sheet", args=[plan.pk]), {"consent": consent.pk})
+    assert not CrisisSheetShare.objects.exists()
+    assert not AuditEvent.objects.filter(action="crisissheet.share").exists()
+
+
+def test_crisis_sheet_share_and_its_audit_event_are_one_transaction(
+    worker, plan, team_client, origin, monkeypatch
+):
+    from careplans import services
+    from outreach import audit
+
+    def audit_fails(**kwargs):
+        raise RuntimeError("the audit insert failed")
+
+    consent = ConsentFactory(client=team_client, recipient="ЦПЗ София")
+    monkeypatch.setattr(audit, "record", audit_fails)
+    with pytest.raises(RuntimeError, match="audit insert"):
+        services.crisis_sheet_share(careplan=plan, author=worker, consent=consent, origin=origin)
+    assert not CrisisSheetShare.objects.exists()
