@@ -152,6 +152,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
             contacts, events.events, complete=show_all or len(contacts) < CONTACTS_SHOWN
         ),
         "more_contacts": not show_all and len(contacts) == CONTACTS_SHOWN,
+        "editable_contacts": {c.pk for c in contacts if access.can_edit_contact(request.user, c)},
         "data": events,
         "in_page": True,
         "support_people": support_people,

@@ -141,6 +141,10 @@ TEMPLATE_RULES = [
         re.compile(rf"(==|!=|\bin)\s*{_ROLE_LITERAL}|{_ROLE_LITERAL}\s*(==|!=|\bin\b)"),
         "compares with a role",
     ),
+    (
+        re.compile(r"(==|!=)\s*(request\.)?user\.(pk|id)\b|\buser\.(pk|id)\s*(==|!=)"),
+        "compares with the user (who may change what is an access question)",
+    ),
 ]
 
 

@@ -137,6 +137,17 @@ def test_colleague_cannot_edit_someone_elses_contact(client, peer, worker, team_
     assert client.get(f"/clients/{team_client.pk}/contacts/{contact.pk}/edit/").status_code == 403
 
 
+def test_client_page_offers_edit_only_on_the_viewers_own_contacts(
+    client, peer, worker, team_client
+):
+    mine = ContactFactory(client=team_client, author=worker)
+    theirs = ContactFactory(client=team_client, author=peer)
+    client.force_login(worker)
+    page = client.get(f"/clients/{team_client.pk}/").content.decode()
+    assert f"/clients/{team_client.pk}/contacts/{mine.pk}/edit/" in page
+    assert f"/clients/{team_client.pk}/contacts/{theirs.pk}/edit/" not in page
+
+
 def test_consent_cannot_be_withdrawn_before_given(client, worker, team_client):
     client.force_login(worker)
     today = timezone.localdate()
