@@ -8,13 +8,17 @@ from urllib.parse import urlencode
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
+from django.views import i18n
+from django.views.decorators.http import require_POST
 from django_otp import devices_for_user, match_token
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -123,3 +127,20 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
         audit.record(action="auth.recovery_codes_renewed", origin=Origin.from_request(request))
     messages.success(request, _("New recovery codes made. The old ones no longer work."))
     return render(request, "registration/2fa_codes.html", {"codes": codes, "next": "/"})
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Change the interface language; a signed-in user keeps it on their account."""
+    response = i18n.set_language(request)
+    code = request.POST.get("language", "")
+    user = request.user
+    if (
+        user.is_authenticated
+        and code in dict(settings.LANGUAGES)
+        and check_for_language(code)
+        and user.language != code
+    ):
+        user.language = code
+        user.save(update_fields=["language"])
+    return response

@@ -34,7 +34,10 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ("role", "is_active", "teams")
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        (_("Outreach"), {"fields": ("role", "teams", "municipality", "organisation", "phone")}),
+        (
+            _("Outreach"),
+            {"fields": ("role", "teams", "municipality", "organisation", "phone", "language")},
+        ),
     )
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,

@@ -9,8 +9,16 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 
-EXEMPT_PREFIXES = ("/static/", "/account/2fa/", "/accounts/logout/", "/i18n/", "/public/")
+EXEMPT_PREFIXES = (
+    "/static/",
+    "/account/2fa/",
+    "/account/language/",
+    "/accounts/logout/",
+    "/i18n/",
+    "/public/",
+)
 
 
 class TwoFactorRequiredMiddleware:
@@ -51,4 +59,38 @@ class NoStoreMiddleware:
         if user is not None and user.is_authenticated:
             response["Cache-Control"] = "no-store"
             response["Pragma"] = "no-cache"  # HTTP/1.0 caches
+        return response
+
+
+class UserLanguageMiddleware:
+    """Speak the signed-in user's own language, whatever browser they sign in from.
+
+    LocaleMiddleware (before authentication) picks the cookie's or the browser's language; a
+    user who chose a language keeps it on their account, so it wins here and the cookie follows.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        chosen = user.language if user is not None and user.is_authenticated else ""
+        if chosen and chosen != translation.get_language():
+            translation.activate(chosen)
+            request.LANGUAGE_CODE = chosen
+        response = self.get_response(request)
+        # Read again: the language form may just have changed it.
+        chosen = user.language if user is not None and user.is_authenticated else ""
+        name = settings.LANGUAGE_COOKIE_NAME
+        if chosen and request.COOKIES.get(name) != chosen and name not in response.cookies:
+            response.set_cookie(
+                name,
+                chosen,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
         return response

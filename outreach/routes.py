@@ -19,6 +19,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/language/", account_views.set_language, name="set-language"),
     path("account/2fa/verify/", account_views.verify, name="2fa-verify"),
     path("account/2fa/setup/", account_views.setup, name="2fa-setup"),
     path("account/2fa/recovery-codes/", account_views.recovery_codes, name="2fa-recovery-codes"),

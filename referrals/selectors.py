@@ -241,3 +241,17 @@ def quarter_bounds(day: date) -> tuple[date, date]:
     q_start = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
     next_start = date(q_start.year + (q_start.month + 2) // 12, (q_start.month + 2) % 12 + 1, 1)
     return q_start, next_start - timedelta(days=1)
+
+
+def localised_explanation(score) -> list[dict]:
+    """A score's explanation in the reader's language (it is stored in the scorer's)."""
+    criteria = {c.code: c for c in score.version.criteria.all()}
+    items = []
+    for item in score.explanation:
+        criterion = criteria.get(item.get("code"))
+        if criterion is not None:
+            answer = item.get("answer") or ""
+            label = dict(criterion.choices()).get(answer, item.get("answer_label", ""))
+            item = {**item, "question": criterion.label, "answer_label": label if answer else ""}
+        items.append(item)
+    return items

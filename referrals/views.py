@@ -119,6 +119,8 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "version__municipality", "scored_by"
             )
         )
+        if context["scores"]:
+            context["explanation"] = selectors.localised_explanation(context["scores"][0])
         context["clocks"] = selectors.referral_clocks(referral)
         context["client_visible"] = bool(
             referral.client_id

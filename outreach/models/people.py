@@ -91,6 +91,13 @@ class User(AbstractUser):
     )
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The interface language, kept for every browser and for PDFs and e-mails."),
+    )
     source_ref = models.CharField(max_length=100, blank=True, db_index=True)
 
     objects = UserManager()

@@ -9,6 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -157,3 +158,33 @@ def test_every_bulgarian_catalogue_is_complete_and_compiled():
             if compiled != expected:
                 problems.append(f"{where}: the .mo is stale; run compilemessages")
     assert problems == []
+
+
+def test_the_chosen_language_is_kept_for_the_user_in_a_new_browser(client, worker, team_client):
+    client.force_login(worker)
+    response = client.post(
+        reverse("outreach:set-language"), {"language": "bg", "next": "/clients/"}
+    )
+    assert response.status_code == 302 and response["Location"] == "/clients/"
+    worker.refresh_from_db()
+    assert worker.language == "bg"
+
+    other_browser = Client()  # no cookie, an English browser
+    other_browser.force_login(worker)
+    page = other_browser.get(reverse("outreach:caseload"), headers={"accept-language": "en"})
+    assert '<html lang="bg">' in page.content.decode()
+    assert page.cookies[settings.LANGUAGE_COOKIE_NAME].value == "bg"
+
+
+def test_an_unknown_language_changes_nothing(client, worker):
+    client.force_login(worker)
+    client.post(reverse("outreach:set-language"), {"language": "xx", "next": "/"})
+    worker.refresh_from_db()
+    assert worker.language == ""
+
+
+def test_signed_out_visitors_choose_by_cookie_only(client):
+    response = client.post(reverse("outreach:set-language"), {"language": "bg", "next": "/"})
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "bg"
+    page = client.get(reverse("outreach:login"))
+    assert '<html lang="bg">' in page.content.decode()

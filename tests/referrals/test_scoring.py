@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from outreach.models import AuditEvent
@@ -137,3 +138,15 @@ def test_rescore_with_a_new_required_question_asks_to_screen_again(
         services.referral_rescore(referral=referral, actor=coordinator, origin=origin)
     assert exc.value.code == "rescore_incomplete"
     assert referral.scores.count() == 1
+
+
+def test_the_explanation_reads_in_the_readers_language(
+    client, default_criteria, answers, coordinator, origin
+):
+    referral = ReferralFactory(municipality=coordinator.municipality)
+    services.referral_screen(referral=referral, actor=coordinator, answers=answers, origin=origin)
+    client.force_login(coordinator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "bg"
+    body = client.get(referral.get_absolute_url()).content.decode()
+    assert "Къде живее лицето?" in body and "Бездомен (на улицата)" in body
+    assert "Where does the person live?" not in body and "Homeless (street)" not in body
