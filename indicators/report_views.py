@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from outreach import audit
 from outreach.models import Team
@@ -141,10 +141,14 @@ def report_detail(request: HttpRequest, report_pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def report_publish(request: HttpRequest, report_pk: int) -> HttpResponse:
-    """Publish a draft report: from then on it is frozen."""
+    """Publish a draft report: from then on it is frozen. A GET asks for confirmation."""
     report = _writable_report_or_404(request, report_pk)
+    if request.method == "GET":
+        if report.is_published:
+            return redirect("indicators:report-detail", report_pk=report.pk)
+        return render(request, "indicators/reports/report_publish_confirm.html", {"report": report})
     try:
         reports.report_publish(
             report=report, actor=request.user, origin=Origin.from_request(request)

@@ -31,6 +31,12 @@ def test_coordinator_publishes_the_monthly_report(
     page.wait_for_load_state("networkidle")
     assert page.get_by_text("The narrative is saved.").is_visible()
 
+    page.get_by_role("link", name="Publish…").click()
+    page.wait_for_load_state("networkidle")
+    # A page of its own says what publishing does; nothing is published until confirmed.
+    assert page.get_by_role("heading", name="Publish the report?").is_visible()
+    assert page.get_by_text("Publishing cannot be undone").is_visible()
+    assert Report.objects.get().status == "draft"
     page.get_by_role("button", name="Publish").click()
     page.wait_for_load_state("networkidle")
     assert page.get_by_text("The report is published.").is_visible()

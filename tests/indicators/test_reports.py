@@ -155,6 +155,23 @@ def test_supervisor_reads_reports_but_cannot_write(client, coordinator, supervis
     assert report.status == "draft"
 
 
+def test_publishing_asks_first_on_a_page_that_says_what_happens(
+    client, coordinator, supervisor, report_data
+):
+    report = _draft(client, coordinator)
+    url = reverse("indicators:report-publish", args=[report.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Publishing cannot be undone" in body and "public" in body and "frozen" in body
+    report.refresh_from_db()
+    assert report.status == "draft"  # asking is not publishing
+    detail = client.get(reverse("indicators:report-detail", args=[report.pk])).content.decode()
+    assert f'href="{url}"' in detail  # the detail page leads to the question, not a one-click form
+    client.force_login(supervisor)
+    assert client.get(url).status_code == 404
+
+
 def test_monthly_task_drafts_one_report_per_municipality(team, report_data, monkeypatch, origin):
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: date(2026, 9, 1))
     assert tasks.draft_monthly_reports.delay().get() == 1
