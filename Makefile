@@ -5,8 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Pango for WeasyPrint's PDFs, fonts with Cyrillic, gettext for the translations.
-RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-noto-core gettext
+# Pango for WeasyPrint's PDFs, fonts with Cyrillic and symbols (Symbola: emoji in names), gettext.
+RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-noto-core fonts-symbola fontconfig gettext
 # Chromium for the browser tests, poppler-utils (pdftotext, pdffonts) to check PDFs.
 TEST_DEBS := $(RUN_DEBS) chromium poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

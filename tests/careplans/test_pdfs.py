@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -72,3 +74,33 @@ def test_crisis_sheet_share_and_its_audit_event_are_one_transaction(
     with pytest.raises(RuntimeError, match="audit insert"):
         services.crisis_sheet_share(careplan=plan, author=worker, consent=consent, origin=origin)
     assert not CrisisSheetShare.objects.exists()
+
+
+def _pdf_text(pdf: bytes, tmp_path) -> tuple[str, str]:
+    path = tmp_path / "out.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout
+    return text, fonts
+
+
+def test_emoji_in_a_name_print_and_a_character_no_font_has_shows_as_replaced(
+    client, worker, plan, team_client, tmp_path
+):
+    team_client.given_name = "Мария 🌻 \U0010fffd"  # a private-use character: no font has it
+    team_client.save()
+    client.force_login(worker)
+    response = client.get(reverse("careplans:careplan-easyread-pdf", args=[plan.pk]))
+    assert response.status_code == 200
+    text, fonts = _pdf_text(response.content, tmp_path)
+    assert "Мария 🌻" in text  # drawn by the symbol font, not an empty box
+    assert "Symbola" in fonts
+    assert "Мария 🌻 \ufffd" in text and "\U0010fffd" not in text
+
+
+def test_printable_keeps_what_a_font_draws_and_replaces_the_rest():
+    from outreach.pdf import printable
+
+    assert printable("Ёлкин café 🌻") == "Ёлкин café 🌻"
+    assert printable("a\U0010fffdb") == "a\ufffdb"
+    assert printable("e\u0301") == "e\u0301"  # a combining accent that fonts have stays
