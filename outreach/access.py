@@ -131,6 +131,8 @@ def start_page(user: User) -> str | None:
         return "outreach:team-caseload"
     if has_role(user, Role.PARTNER, Role.COORDINATOR):
         return "referrals:referral-list"
+    if can_administer(user):
+        return "admin:index"
     return None
 
 

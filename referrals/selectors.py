@@ -20,7 +20,7 @@ from django.utils import timezone
 from outreach.access import visible_clients, visible_municipalities
 from outreach.ages import AGE_BAND_LABELS, AGE_BANDS, age_band
 from outreach.models import SEEN_CONTACT, Client, Contact, Episode, Sex, Team, User
-from referrals.access import checkable_duplicates, triage_referrals, visible_referrals
+from referrals.access import can_triage, checkable_duplicates, triage_referrals, visible_referrals
 from referrals.matching import MATCH_FIELDS, duplicate_candidates, match_fields
 from referrals.models import CheckStatus, DuplicateCheck, Referral, Status
 
@@ -39,8 +39,21 @@ def referral_list(*, user: User, status: str = "open") -> QuerySet[Referral]:
         qs = qs.exclude(status__in=OPEN_STATUSES)
     elif status in Status.values:
         qs = qs.filter(status=status)
+    if not can_triage(user):
+        # A referrer follows what they sent: the newest first.
+        return qs.order_by("-received_at", "-pk")
     # Open referrals: urgent first, then the highest score, then the longest waiting.
     return qs.order_by("-urgent", F("score").desc(nulls_last=True), "received_at", "pk")
+
+
+def last_source(user: User) -> str | None:
+    """The source the user gave on the last referral they submitted, if any."""
+    return (
+        Referral.objects.filter(submitted_by=user)
+        .order_by("-received_at", "-pk")
+        .values_list("source", flat=True)
+        .first()
+    )
 
 
 def waiting_list(*, user: User, team: Team | None = None) -> QuerySet[Referral]:

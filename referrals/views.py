@@ -87,6 +87,10 @@ def referral_create(request: HttpRequest) -> HttpResponse:
             "referrer_name": user.get_full_name(),
             "referrer_phone": user.phone,
         }
+        # The kind of source they chose last time (a directorate refers as a directorate).
+        last_source = selectors.last_source(user)
+        if last_source:
+            initial["source"] = last_source
     form = ReferralForm(
         request.POST or None, municipalities=municipalities, staff=staff, initial=initial
     )

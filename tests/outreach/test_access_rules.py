@@ -47,7 +47,7 @@ def test_start_page_of_each_role(people):
         "outside_supervisor": "outreach:team-caseload",
         "coordinator": "referrals:referral-list",
         "partner": "referrals:referral-list",
-        "admin": None,
+        "admin": "admin:index",
         "inactive_worker": None,
         "inactive_supervisor": None,
         "inactive_coordinator": None,
@@ -189,6 +189,8 @@ def test_menu_of_each_role(people, role):
     assert labels == MENU_LABELS[role]
 
 
-def test_home_shows_administrators_the_admin_link(client, people):
+def test_administrators_start_in_the_admin(client, people):
     client.force_login(people["admin"])
-    assert 'href="/admin/"' in client.get("/").content.decode()
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200

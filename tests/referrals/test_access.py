@@ -102,3 +102,35 @@ def test_detail_page_query_count(client, coordinator, django_assert_num_queries)
     with django_assert_num_queries(10):
         response = client.get(referral.get_absolute_url())
     assert response.status_code == 200
+
+
+def test_partner_sees_their_referrals_newest_first(client, partner):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    old = ReferralFactory(municipality=partner.municipality, submitted_by=partner, urgent=True)
+    old.received_at = now - timedelta(days=20)
+    old.save()
+    new = ReferralFactory(
+        municipality=partner.municipality, submitted_by=partner, received_at=now - timedelta(days=1)
+    )
+    client.force_login(partner)
+    body = client.get(reverse("referrals:referral-list")).content.decode()
+    assert body.index(new.get_absolute_url()) < body.index(old.get_absolute_url())
+
+
+def test_partner_form_starts_with_the_source_they_gave_last_time(client, partner):
+    ReferralFactory(
+        municipality=partner.municipality, submitted_by=partner, source="social_services"
+    )
+    client.force_login(partner)
+    form = client.get(reverse("referrals:referral-create")).context["form"]
+    assert form["source"].value() == "social_services"
+
+
+def test_a_first_referral_starts_from_the_municipality(client, partner):
+    client.force_login(partner)
+    form = client.get(reverse("referrals:referral-create")).context["form"]
+    assert form["source"].value() == "municipality"
