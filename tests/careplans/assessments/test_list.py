@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from careplans.models import Instrument
-from tests.careplans.assessments.factories import AssessmentFactory
+from tests.careplans.assessments.factories import AssessmentFactory, InstrumentFactory
 
 
 def _add(team_client, worker, n):
@@ -65,3 +65,12 @@ def test_list_shows_scores_over_time_and_change(client, worker, team_client):
     ).content.decode()
     assert "4.50" in summary and "+1.25" in summary
     assert "<html" not in summary
+
+
+@pytest.mark.parametrize("name", ["careplans:assessment-list", "careplans:client-assessments"])
+def test_a_new_instrument_is_offered_by_its_name(client, worker, team_client, name):
+    InstrumentFactory(code="wemwbs", name="Warwick-Edinburgh Wellbeing", name_bg="Благополучие")
+    client.force_login(worker)
+    body = client.get(reverse(name, args=[team_client.pk])).content.decode()
+    assert "New Warwick-Edinburgh Wellbeing" in body
+    assert "New WEMWBS" not in body
