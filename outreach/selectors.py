@@ -53,14 +53,25 @@ def caseload_list(
 @dataclass(frozen=True)
 class SeenFlag:
     days: int | None
-    level: str  # "ok", "14", "30", "never"
+    level: str  # "ok", "14", "30", "never", "new" (not seen yet, in care under 14 days)
 
 
-def seen_flag(last_seen_at, today: date | None = None) -> SeenFlag:
-    """Days since the client was last seen face to face, and the not-seen flag that applies."""
-    if last_seen_at is None:
-        return SeenFlag(None, "never")
+NEW_IN_CARE_DAYS = 14
+
+
+def seen_flag(
+    last_seen_at, today: date | None = None, *, in_care_since: date | None = None
+) -> SeenFlag:
+    """Days since the client was last seen face to face, and the not-seen flag that applies.
+
+    A client never seen yet is "new" (no flag) in the first 14 days of care: the clock of
+    "not seen for 14 days" cannot run before the team had the client.
+    """
     today = today or timezone.localdate()
+    if last_seen_at is None:
+        if in_care_since is not None and (today - in_care_since).days < NEW_IN_CARE_DAYS:
+            return SeenFlag(None, "new")
+        return SeenFlag(None, "never")
     days = (today - timezone.localtime(last_seen_at).date()).days
     if days >= 30:
         return SeenFlag(days, "30")

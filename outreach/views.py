@@ -77,7 +77,13 @@ def _team_caseload_context(request: HttpRequest, *, mine: bool) -> dict:
             raise Http404
     clients = list(selectors.caseload_list(user=request.user, team=team, mine=mine, sort=sort))
     today = timezone.localdate()
-    rows = [(c, selectors.seen_flag(c.last_seen_at, today)) for c in clients]
+    rows = [
+        (
+            c,
+            selectors.seen_flag(c.last_seen_at, today, in_care_since=c.open_episode_started_on),
+        )
+        for c in clients
+    ]
     counts = {
         "total": len(clients),
         "not_seen_14": sum(1 for _c, f in rows if f.level in {"14", "30", "never"}),

@@ -135,7 +135,11 @@ def caseload_review(
     if tandem:
         clients = [c for c in clients if str(c.tandem_id or "none") == tandem]
     by_id = {
-        c.pk: ClientReview(client=c, seen=core.seen_flag(c.last_seen_at, today)) for c in clients
+        c.pk: ClientReview(
+            client=c,
+            seen=core.seen_flag(c.last_seen_at, today, in_care_since=c.open_episode_started_on),
+        )
+        for c in clients
     }
     # The reads below are limited by team (and the user's visibility), not by a list of ids,
     # so they stay cheap for large teams; rows of clients not in `by_id` are skipped.

@@ -57,6 +57,20 @@ def test_worker_sees_own_tandem_clients_with_flags(client, worker, team, tandem)
     assert names == ["Forty", "Tandem"]  # never seen counts as not seen
 
 
+def test_a_client_accepted_today_is_new_not_overdue(client, worker, team, tandem):
+    today = timezone.localdate()
+    fresh = ClientFactory(team=team, tandem=tandem, family_name="Fresh")
+    EpisodeFactory(client=fresh, tandem=tandem, started_on=today)
+    waiting = ClientFactory(team=team, tandem=tandem, family_name="Waiting")
+    EpisodeFactory(client=waiting, tandem=tandem, started_on=today - timedelta(days=14))
+    client.force_login(worker)
+    response = client.get(reverse("outreach:caseload"))
+    rows = {c.family_name: f.level for c, f in response.context["rows"]}
+    assert rows == {"Fresh": "new", "Waiting": "never"}
+    assert response.context["counts"]["not_seen_14"] == 1
+    assert "new: not yet seen" in response.content.decode()
+
+
 def test_sort_by_longest_not_seen(client, worker, team, tandem):
     now = timezone.now()
     for name, days in [("A", 3), ("B", 50), ("C", 20)]:
