@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
 
 from careplans import services
-from careplans.models import CarePlan, Goal
+from careplans.models import CarePlan, Goal, PlanSignoff
 from outreach import demo
 from outreach.dates import add_months
 from outreach.models import Episode, SupportPerson
@@ -90,9 +92,12 @@ def seed_careplans(ctx: demo.DemoContext) -> None:
             origin=ctx.origin,
         )
         plan.refresh_from_db()
-        if n % 8 == 7:
-            continue  # written but not signed yet
         agreed_on = min(ctx.today, episode.started_on + timedelta(days=rng.randint(5, 25)))
+        written_on = min(agreed_on, episode.started_on + timedelta(days=rng.randint(1, 4)))
+        days = [(plan.version, written_on)]  # (last version of a step, the day of that step)
+        if n % 8 == 7:
+            _date_versions(plan, days)
+            continue  # written but not signed yet
         services.careplan_sign(
             careplan=plan, user=worker, plan_version=plan.version, origin=ctx.origin
         )
@@ -109,7 +114,9 @@ def seed_careplans(ctx: demo.DemoContext) -> None:
             responded_on=agreed_on,
             origin=ctx.origin,
         )
+        days.append((plan.version, agreed_on))
         if answer != "agree":
+            _date_versions(plan, days)
             continue
         # Reviews every third month; for some clients the latest one is late (it shows as due).
         months = 3
@@ -154,7 +161,33 @@ def seed_careplans(ctx: demo.DemoContext) -> None:
                     made_on=held_on,
                     origin=ctx.origin,
                 )
+            plan.refresh_from_db()
+            days.append((plan.version, held_on))
             months += 3
+        _date_versions(plan, days)
+
+
+def _date_versions(plan: CarePlan, days: list[tuple[int, date]]) -> None:
+    """Date the demo plan's versions and sign-offs on the days they were made, not today.
+
+    The demo writes a year of plans in a minute; a real team's plan has a first version in
+    the first days of care and one version per review.
+    """
+    tz = timezone.get_current_timezone()
+
+    def day_of(version: int) -> date:
+        return next((day for last, day in days if version <= last), days[-1][1])
+
+    history = list(plan.history.order_by("history_id").values_list("history_id", "version"))
+    when = None
+    for i, (history_id, version) in enumerate(history):
+        when = datetime.combine(day_of(version), time(10, 0), tz) + timedelta(minutes=3 * i)
+        plan.history.model.objects.filter(history_id=history_id).update(history_date=when)
+    for signoff in PlanSignoff.objects.filter(careplan=plan):
+        signed = datetime.combine(day_of(signoff.plan_version), time(15, 0), tz)
+        PlanSignoff.objects.filter(pk=signoff.pk).update(signed_at=signed)
+    if when is not None:
+        CarePlan.objects.filter(pk=plan.pk).update(updated_at=when)
 
 
 # Assessments have their own demo module; importing it registers its seeding function.
