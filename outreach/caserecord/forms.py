@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from outreach.dates import not_in_future, not_in_future_dt
@@ -69,13 +70,14 @@ class StaffChoiceField(forms.ModelChoiceField):
 
 class StayChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: HospitalStay) -> str:
-        end = obj.discharged_on.isoformat() if obj.discharged_on else "…"
-        return f"{obj.admitted_on.isoformat()} – {end} {obj.hospital}".strip()
+        end = date_format(obj.discharged_on, "SHORT_DATE_FORMAT") if obj.discharged_on else "…"
+        return f"{date_format(obj.admitted_on, 'SHORT_DATE_FORMAT')} – {end} {obj.hospital}".strip()
 
 
 class CrisisChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Crisis) -> str:
-        return f"{timezone.localtime(obj.reported_at):%Y-%m-%d %H:%M} {obj.location}".strip()
+        when = date_format(timezone.localtime(obj.reported_at), "SHORT_DATETIME_FORMAT")
+        return f"{when} {obj.location}".strip()
 
 
 class ClientEventForm(forms.ModelForm):

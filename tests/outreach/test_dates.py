@@ -221,3 +221,24 @@ def test_pages_and_api_show_the_message_and_save_nothing(client, worker, team_cl
     assert not team_client.consents.exists()
     assert api.status_code == 400 and api.json()["started_at"] == [TIME_MESSAGE]
     assert not Referral.objects.exists() and not Contact.objects.exists()
+
+
+def test_stay_and_crisis_choices_use_the_one_date_format(db):
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo
+
+    from django.utils import translation
+
+    from outreach.caserecord.forms import CrisisChoiceField, StayChoiceField
+    from outreach.models import Crisis, HospitalStay
+
+    stay = HospitalStay(admitted_on=date(2026, 3, 4), discharged_on=None, hospital="ДПБ Курило")
+    crisis = Crisis(
+        reported_at=datetime(2026, 3, 4, 21, 5, tzinfo=ZoneInfo("Europe/Sofia")), location="Гара"
+    )
+    for language in ("bg", "en"):
+        with translation.override(language):
+            stays = StayChoiceField(queryset=HospitalStay.objects.none())
+            crises = CrisisChoiceField(queryset=Crisis.objects.none())
+            assert stays.label_from_instance(stay) == "04.03.2026 – … ДПБ Курило"
+            assert crises.label_from_instance(crisis) == "04.03.2026 21:05 Гара"
