@@ -168,6 +168,14 @@ class Action(models.Model):
     agency = models.CharField(_("agency"), max_length=200, blank=True)
     due_on = models.DateField(_("by when"), null=True, blank=True)
     done_on = models.DateField(_("done on"), null=True, blank=True, validators=[not_in_future])
+    done_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("marked done by"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 

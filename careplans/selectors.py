@@ -42,7 +42,7 @@ def careplan_get(*, user: User, pk: int) -> CarePlan:
         .prefetch_related(
             Prefetch(
                 "goals__actions",
-                queryset=Action.objects.select_related("staff", "support_person"),
+                queryset=Action.objects.select_related("staff", "support_person", "done_by"),
             ),
             "advance_statement__crisis_contacts",
             "signoffs__user",

@@ -28,7 +28,7 @@ from careplans.models import (
 )
 from careplans.schedule import next_review
 from outreach import audit
-from outreach.models import Consent, Episode, SupportPerson, User
+from outreach.models import Client, Consent, Episode, SupportPerson, User
 from outreach.origin import Origin
 
 PLAN_FIELDS = (
@@ -286,15 +286,7 @@ def action_add(
     _require_editor(author, goal.careplan)
     plan = _lock(goal.careplan, expected_version)
     client = plan.client
-    if staff is not None and (client.tandem is None or staff.pk not in client.tandem.member_ids()):
-        raise ValidationError(
-            {"staff": _("Choose a member of the client's tandem.")}, code="staff_not_in_tandem"
-        )
-    if support_person is not None and support_person.client_id != client.pk:
-        raise ValidationError(
-            {"support_person": _("This person is not in the client's network.")},
-            code="not_in_network",
-        )
+    _check_action_people(client, staff, support_person)
     action = Action(
         goal=goal,
         what=what,
@@ -316,6 +308,119 @@ def action_add(
         client=client,
         origin=origin,
         detail={"version": plan.version},
+    )
+    return action
+
+
+def _check_action_people(
+    client: Client, staff: User | None, support_person: SupportPerson | None
+) -> None:
+    if staff is not None and (client.tandem is None or staff.pk not in client.tandem.member_ids()):
+        raise ValidationError(
+            {"staff": _("Choose a member of the client's tandem.")}, code="staff_not_in_tandem"
+        )
+    if support_person is not None and support_person.client_id != client.pk:
+        raise ValidationError(
+            {"support_person": _("This person is not in the client's network.")},
+            code="not_in_network",
+        )
+
+
+def _check_action_dates(plan: CarePlan, **dates: date | None) -> None:
+    errors = {
+        name: _("This date is before the episode started.")
+        for name, day in dates.items()
+        if day is not None and day < plan.episode.started_on
+    }
+    if errors:
+        raise ValidationError(errors, code="before_episode")
+
+
+ACTION_CONTENT = ("what", "who", "staff_id", "support_person_id", "agency", "due_on")
+
+
+@transaction.atomic
+def action_update(
+    *,
+    action: Action,
+    author: User,
+    expected_version: int,
+    what: str,
+    who: str,
+    staff: User | None = None,
+    support_person: SupportPerson | None = None,
+    agency: str = "",
+    due_on: date | None = None,
+    done_on: date | None = None,
+    origin: Origin,
+) -> Action:
+    """Change who does what by when. A change of content saves a new plan version (to sign
+    again); a change of the done date alone is progress and keeps the version."""
+    plan = action.goal.careplan
+    _require_editor(author, plan)
+    plan = _lock(plan, expected_version)
+    client = plan.client
+    _check_action_people(client, staff, support_person)
+    _check_action_dates(plan, due_on=due_on, done_on=done_on)
+    action = Action.objects.select_for_update().get(pk=action.pk, goal__careplan=plan)
+    before = {f: getattr(action, f) for f in (*ACTION_CONTENT, "done_on")}
+    action.what = what
+    action.who = who
+    action.staff = staff if who == Action.Who.TANDEM else None
+    action.support_person = support_person if who == Action.Who.SUPPORTER else None
+    action.agency = agency if who == Action.Who.AGENCY else ""
+    action.due_on = due_on
+    if done_on != action.done_on:
+        action.done_on = done_on
+        action.done_by = author if done_on else None
+    changed = {
+        f.removesuffix("_id"): {"from": str(before[f] or ""), "to": str(getattr(action, f) or "")}
+        for f in before
+        if before[f] != getattr(action, f)
+    }
+    if not changed:
+        return action
+    action.full_clean()
+    action._history_user = author
+    action.save()
+    if set(changed) - {"done_on"}:
+        _save_version(plan, author=author, reason=gettext_noop("Action changed"))
+    audit.record(
+        actor=author,
+        action="action.update",
+        target=action,
+        client=client,
+        origin=origin,
+        detail={"version": plan.version, "changed": changed},
+    )
+    return action
+
+
+@transaction.atomic
+def action_mark_done(*, action: Action, author: User, done_on: date, origin: Origin) -> Action:
+    """Mark an action done on a day, by the author: progress, not a new version of the plan."""
+    plan = action.goal.careplan
+    _require_editor(author, plan)
+    action = (
+        Action.objects.select_for_update(of=("self",))
+        .select_related("goal__careplan__episode__client")
+        .get(pk=action.pk)
+    )
+    if action.done_on is not None:
+        raise ValidationError(_("This action is already marked done."), code="already_done")
+    _check_action_dates(action.goal.careplan, done_on=done_on)
+    action.done_on = done_on
+    action.done_by = author
+    action.full_clean()
+    action._history_user = author
+    action.save(update_fields=["done_on", "done_by"])
+    audit.record(
+        actor=author,
+        action="action.done",
+        target=action,
+        client=action.goal.careplan.client,
+        origin=origin,
+        detail={"done_on": done_on.isoformat()},
     )
     return action
 

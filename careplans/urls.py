@@ -21,6 +21,8 @@ urlpatterns = [
         views.action_create,
         name="action-create",
     ),
+    path("plans/<int:plan_pk>/actions/<int:pk>/edit/", views.action_update, name="action-update"),
+    path("plans/<int:plan_pk>/actions/<int:pk>/done/", views.action_done, name="action-done"),
     path("plans/<int:plan_pk>/sign/", views.careplan_sign, name="careplan-sign"),
     path("plans/<int:plan_pk>/response/", views.response_create, name="response-create"),
     path("plans/<int:plan_pk>/comments/new/", views.comment_create, name="comment-create"),

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from careplans import access as plan_access
 from careplans import diff, forms, selectors, services
-from careplans.models import CarePlan, Contributor, Goal, LifeDomain
+from careplans.models import Action, CarePlan, Contributor, Goal, LifeDomain
 from careplans.pdf import render_pdf
 from careplans.schedule import next_review, review_dates
 from outreach import access, audit
@@ -392,6 +392,75 @@ def action_create(request: HttpRequest, plan_pk: int, goal_pk: int) -> HttpRespo
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def action_update(request: HttpRequest, plan_pk: int, pk: int) -> HttpResponse:
+    """Change who does what by when, or the day it was done."""
+    plan = _editable_plan(request, plan_pk, action="action.edit")
+    action = get_object_or_404(Action.objects.select_related("goal"), pk=pk, goal__careplan=plan)
+    client = plan.client
+    kwargs = {"client": client, "episode_start": plan.episode.started_on}
+    if request.method == "POST":
+        form = forms.ActionForm(request.POST, **kwargs)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            version = data.pop("version")
+            try:
+                action.goal.careplan = plan
+                services.action_update(
+                    action=action,
+                    author=request.user,
+                    expected_version=version,
+                    origin=Origin.from_request(request),
+                    **data,
+                )
+            except services.CarePlanConflict as exc:
+                return _conflict(request, form, exc, base_version=version, title=_("Action"))
+            except ValidationError as exc:
+                apply_validation_error(form, exc)
+            else:
+                messages.success(request, _("Action saved."))
+                return redirect(plan)
+    else:
+        initial = {
+            "version": plan.version,
+            **{
+                f: getattr(action, f)
+                for f in ("what", "who", "staff", "support_person", "agency", "due_on", "done_on")
+            },
+        }
+        form = forms.ActionForm(initial=initial, **kwargs)
+    return render(
+        request,
+        "careplans/action_form.html",
+        {"plan": plan, "client": client, "form": form, "goal": action.goal, "action": action},
+    )
+
+
+@login_required
+@require_POST
+def action_done(request: HttpRequest, plan_pk: int, pk: int) -> HttpResponse:
+    """Mark an action done (today unless another day is given): one tap on the phone."""
+    plan = _editable_plan(request, plan_pk, action="action.edit")
+    action = get_object_or_404(Action, pk=pk, goal__careplan=plan)
+    form = forms.DoneForm(request.POST, episode_start=plan.episode.started_on)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(plan)
+    try:
+        services.action_mark_done(
+            action=action,
+            author=request.user,
+            done_on=form.cleaned_data["done_on"],
+            origin=Origin.from_request(request),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Marked done: %(what)s") % {"what": action.what[:80]})
+    return redirect(plan)
+
+
+@login_required
 @require_POST
 def careplan_sign(request: HttpRequest, plan_pk: int) -> HttpResponse:
     """A tandem member signs off the version they read."""
@@ -501,7 +570,7 @@ def review_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
             data = form.cleaned_data
             try:
                 with transaction.atomic():
-                    services.review_record(
+                    review = services.review_record(
                         careplan=plan,
                         author=request.user,
                         expected_version=data["version"],
@@ -518,10 +587,13 @@ def review_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
             except ValidationError as exc:
                 apply_validation_error(form, exc)
             else:
-                messages.success(
-                    request,
-                    _("Review recorded. Sign off the plan and ask the client whether they agree."),
-                )
+                if review.plan_version == data["version"]:
+                    text = _("Review recorded. The plan did not change, so its signatures stand.")
+                else:
+                    text = _(
+                        "Review recorded. Sign off the plan and ask the client whether they agree."
+                    )
+                messages.success(request, text)
                 return redirect(plan)
     else:
         form = forms.ReviewForm(initial={"version": plan.version}, goals=goals)

@@ -157,6 +157,12 @@ def can_manage_team(user: User, team: Team) -> bool:
     return _supervises(user) and user.teams.filter(pk=team.pk).exists()
 
 
+def can_write_record(user: User, client: Client) -> bool:
+    """Tell whether the user adds to or changes the client's case record: an active worker or
+    supervisor of the client's own team."""
+    return is_active(user) and works_in_team(user) and user.teams.filter(pk=client.team_id).exists()
+
+
 def can_edit_contact(user: User, contact: Contact) -> bool:
     """Tell whether the user may change the contact: its author only."""
     return is_active(user) and contact.author_id == user.pk

@@ -373,6 +373,19 @@ class FollowUpActionForm(forms.Form):
 FollowUpActionFormSet = forms.formset_factory(FollowUpActionForm, extra=3, max_num=10)
 
 
+class FollowUpEditForm(forms.Form):
+    action = forms.CharField(label=_("Action"), max_length=300)
+    owner = forms.CharField(label=_("Owner"), max_length=200)
+    due_on = forms.DateField(label=_("Due on"), required=False, widget=DateInput())
+    done_on = forms.DateField(
+        label=_("Done on"), required=False, widget=DateInput(), validators=[not_in_future]
+    )
+
+
+class FollowUpDoneForm(forms.Form):
+    done_on = forms.DateField(label=_("Done on"), widget=DateInput(), validators=[not_in_future])
+
+
 class GroupSessionForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     started_at = forms.DateTimeField(

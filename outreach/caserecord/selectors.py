@@ -21,6 +21,7 @@ from outreach.models import (
     Discharge,
     Episode,
     ExitSurvey,
+    FollowUpAction,
     HospitalStay,
     LifeDomain,
     Milestone,
@@ -144,7 +145,10 @@ def client_events(*, user: User, client: Client, today: date | None = None) -> C
     requests = list(mine(AgencyRequest).select_related("case_agency"))
     conferences = list(
         mine(CaseConference).prefetch_related(
-            Prefetch("staff", queryset=staff_only), "support_people", "agencies", "actions"
+            Prefetch("staff", queryset=staff_only),
+            "support_people",
+            "agencies",
+            Prefetch("actions", queryset=FollowUpAction.objects.select_related("done_by")),
         )
     )
     milestones = list(mine(Milestone))

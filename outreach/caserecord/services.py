@@ -6,13 +6,13 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from outreach import audit
+from outreach import access, audit
 from outreach.models import (
     AdverseEvent,
     AgencyRequest,
@@ -365,6 +365,84 @@ def case_conference_record(
         action.full_clean()
         action.save()
     return conference
+
+
+def _check_followup_dates(conference: CaseConference, **dates: date | None) -> None:
+    errors = {
+        name: _("This date is before the case conference.")
+        for name, day in dates.items()
+        if day is not None and conference.held_on and day < conference.held_on
+    }
+    if errors:
+        raise ValidationError(errors, code="before_conference")
+
+
+@transaction.atomic
+def followup_update(
+    *,
+    followup: FollowUpAction,
+    actor: User,
+    action: str,
+    owner: str,
+    due_on: date | None,
+    done_on: date | None,
+    origin: Origin,
+) -> FollowUpAction:
+    """Change a case conference's follow-up action: what, who, by when, or the day it was done."""
+    followup = (
+        FollowUpAction.objects.select_for_update(of=("self",))
+        .select_related("conference__client")
+        .get(pk=followup.pk)
+    )
+    if not access.can_write_record(actor, followup.conference.client):
+        raise PermissionDenied
+    _check_followup_dates(followup.conference, due_on=due_on, done_on=done_on)
+    before = {f: getattr(followup, f) for f in ("action", "owner", "due_on", "done_on")}
+    followup.action, followup.owner, followup.due_on = action, owner, due_on
+    if done_on != followup.done_on:
+        followup.done_on = done_on
+        followup.done_by = actor if done_on else None
+    changed = [f for f in before if before[f] != getattr(followup, f)]
+    if changed:
+        _save(
+            followup,
+            actor=actor,
+            client=followup.conference.client,
+            entity="followupaction",
+            origin=origin,
+            detail={"changed": changed},
+        )
+    return followup
+
+
+@transaction.atomic
+def followup_mark_done(
+    *, followup: FollowUpAction, actor: User, done_on: date, origin: Origin
+) -> FollowUpAction:
+    """Mark a follow-up action done on a day, by the actor."""
+    followup = (
+        FollowUpAction.objects.select_for_update(of=("self",))
+        .select_related("conference__client")
+        .get(pk=followup.pk)
+    )
+    if not access.can_write_record(actor, followup.conference.client):
+        raise PermissionDenied
+    if followup.done_on is not None:
+        raise ValidationError(_("This action is already marked done."), code="already_done")
+    _check_followup_dates(followup.conference, done_on=done_on)
+    followup.done_on = done_on
+    followup.done_by = actor
+    followup.full_clean()
+    followup.save(update_fields=["done_on", "done_by"])
+    audit.record(
+        actor=actor,
+        action="followupaction.done",
+        target=followup,
+        client=followup.conference.client,
+        origin=origin,
+        detail={"done_on": done_on.isoformat()},
+    )
+    return followup
 
 
 @transaction.atomic

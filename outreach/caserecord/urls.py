@@ -26,6 +26,8 @@ urlpatterns = [
         name="agencyrequest-respond",
     ),
     path("case-conferences/new/", v.case_conference_create, name="caseconference-create"),
+    path("follow-ups/<int:pk>/edit/", v.followup_update, name="followup-update"),
+    path("follow-ups/<int:pk>/done/", v.followup_done, name="followup-done"),
     path("group-sessions/new/", v.group_session_create, name="groupsession-create"),
     path("episodes/<int:pk>/discharge/", v.episode_discharge, name="episode-discharge"),
 ]

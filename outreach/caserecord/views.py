@@ -10,12 +10,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from outreach import access
 from outreach.caserecord import selectors as event_selectors
@@ -32,6 +32,8 @@ from outreach.caserecord.forms import (
     DischargeForm,
     ExitSurveyForm,
     FollowUpActionFormSet,
+    FollowUpDoneForm,
+    FollowUpEditForm,
     GroupSessionForm,
     HospitalStayForm,
     MilestoneForm,
@@ -46,6 +48,7 @@ from outreach.models import (
     Crisis,
     Debrief,
     Episode,
+    FollowUpAction,
     HospitalStay,
     SupportPerson,
 )
@@ -315,6 +318,67 @@ def agency_request_respond(request: HttpRequest, client_pk: int, pk: int) -> Htt
         gettext_lazy("Response from %(agency)s") % {"agency": agency_request.agency},
         agency_request=agency_request,
     )
+
+
+def _followup_for_request(request: HttpRequest, client: Client, pk: int) -> FollowUpAction:
+    if not access.can_write_record(request.user, client):
+        raise Http404
+    return get_object_or_404(
+        access.scoped(
+            FollowUpAction.objects.filter(conference__client=client),
+            request.user,
+            via="conference__client",
+        ).select_related("conference"),
+        pk=pk,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def followup_update(request: HttpRequest, client_pk: int, pk: int) -> HttpResponse:
+    """Change a follow-up action of a case conference, or the day it was done."""
+    client = access.client_for_request(request, client_pk)
+    followup = _followup_for_request(request, client, pk)
+    initial = {f: getattr(followup, f) for f in ("action", "owner", "due_on", "done_on")}
+    form = FollowUpEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            event_services.followup_update(
+                followup=followup,
+                actor=request.user,
+                origin=Origin.from_request(request),
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Follow-up action saved."))
+            return redirect(client)
+    return _render_form(request, client, form, gettext_lazy("Follow-up action"))
+
+
+@login_required
+@require_POST
+def followup_done(request: HttpRequest, client_pk: int, pk: int) -> HttpResponse:
+    """Mark a follow-up action done (today unless another day is given)."""
+    client = access.client_for_request(request, client_pk)
+    followup = _followup_for_request(request, client, pk)
+    form = FollowUpDoneForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(client)
+    try:
+        event_services.followup_mark_done(
+            followup=followup,
+            actor=request.user,
+            done_on=form.cleaned_data["done_on"],
+            origin=Origin.from_request(request),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Marked done: %(what)s") % {"what": followup.action[:80]})
+    return redirect(client)
 
 
 @login_required

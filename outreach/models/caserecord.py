@@ -558,6 +558,14 @@ class FollowUpAction(models.Model):
     )
     due_on = models.DateField(_("due on"), null=True, blank=True)
     done_on = models.DateField(_("done on"), null=True, blank=True, validators=[not_in_future])
+    done_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("marked done by"),
+    )
 
     class Meta:
         ordering = ["pk"]
