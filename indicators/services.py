@@ -1,7 +1,9 @@
-"""Writes of the indicators app: computing, publishing and finalising snapshots."""
+"""Writes of the indicators app: computing, publishing and finalising snapshots; the reads
+of snapshots that pages use (they never compute), and queuing a refresh from a page."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -22,6 +24,8 @@ from .periods import Period, Scope
 
 if TYPE_CHECKING:
     from outreach.models import User
+
+logger = logging.getLogger(__name__)
 
 DRAFT = IndicatorSnapshot.Status.DRAFT
 PUBLISHED = IndicatorSnapshot.Status.PUBLISHED
@@ -204,7 +208,16 @@ def snapshot_refresh_request(
         def send(run_id: int = run.pk) -> None:
             from . import tasks  # tasks call services: imported when sending only
 
-            tasks.snapshot_refresh.delay(str(period), str(scope), run_id)
+            try:
+                tasks.snapshot_refresh.delay(str(period), str(scope), run_id)
+            except Exception as exc:  # the broker is down, or (eager) the run failed
+                # The page shows a failed run; an eager run has recorded its own error.
+                logger.exception("snapshot refresh %s %s not run", period, scope)
+                SnapshotRun.objects.filter(pk=run_id, status=SnapshotRun.Status.QUEUED).update(
+                    status=SnapshotRun.Status.FAILED,
+                    finished_at=timezone.now(),
+                    error=f"could not be queued: {type(exc).__name__}: {exc}",
+                )
 
         transaction.on_commit(send)
     return run, True
