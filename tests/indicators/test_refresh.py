@@ -332,3 +332,30 @@ def test_team_figures_label_the_running_month_to_date(client, supervisor, team):
         assert f"to date, as of {today.isoformat()}" in header
     before = body.split(f'data-period="{running.previous()}">')[1].split("</th>")[0]
     assert "to date" not in before and "not computed yet" in before
+
+
+def test_the_refresh_view_asks_the_access_rule(client, supervisor, report_data, monkeypatch):
+    team = report_data[0].team
+    _page, refresh, _status = _urls(team)
+    monkeypatch.setattr(access, "can_refresh_figures", lambda user, team: False)
+    client.force_login(supervisor)
+    assert client.post(refresh, {"period": "2026-08"}).status_code == 404
+    body = client.get(_page, {"period": "2026-08"}).content.decode()
+    assert 'name="refresh"' not in body
+    assert not SnapshotRun.objects.exists()
+
+
+def test_refresh_from_a_drilldown_returns_to_it(
+    client, supervisor, report_data, django_capture_on_commit_callbacks
+):
+    team = report_data[0].team
+    _page, refresh, _status = _urls(team)
+    client.force_login(supervisor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            refresh, {"period": "2026-08", "next": "drilldown", "key": "caseload_end"}
+        )
+    url = reverse("indicators:team-drilldown", args=[team.pk, "caseload_end"])
+    assert response.url == f"{url}?period=2026-08"
+    body = client.get(url, {"period": "2026-08"}).content.decode()
+    assert body.split("data-figure>")[1].split("<")[0] == "7" and 'data-changes="0/0/0"' in body
