@@ -135,6 +135,7 @@ def report_detail(request: HttpRequest, report_pk: int) -> HttpResponse:
             "can_write": can_write,
             "versions": versions,
             "languages": settings.LANGUAGES,
+            "pdf_ready": set(report.documents.values_list("language", flat=True)),
         },
         status=status,
     )
