@@ -388,9 +388,10 @@ def test_report_detail_queries_do_not_grow(client, coordinator, report_data, ext
     )
     assert report.snapshots.count() == 3 + extra_teams
     client.force_login(coordinator)
-    # session, user, report (+ municipality, publisher), its snapshots (+ teams), the versions;
-    # the idle-timeout middleware saves the session (savepoint, update, release)
-    with django_assert_num_queries(8):
+    # session, user, report (+ municipality, publisher), its snapshots (+ teams), the versions,
+    # the languages with a rendered PDF; the idle-timeout middleware saves the session
+    # (savepoint, update, release)
+    with django_assert_num_queries(9):
         response = client.get(reverse("indicators:report-detail", args=[report.pk]))
     assert response.status_code == 200
 
