@@ -359,3 +359,20 @@ def test_refresh_from_a_drilldown_returns_to_it(
     assert response.url == f"{url}?period=2026-08"
     body = client.get(url, {"period": "2026-08"}).content.decode()
     assert body.split("data-figure>")[1].split("<")[0] == "7" and 'data-changes="0/0/0"' in body
+
+
+def test_the_polled_fragment_costs_a_fixed_number_of_queries(
+    client, supervisor, report_data, origin, django_assert_max_num_queries
+):
+    team = report_data[0].team
+    _page, _refresh, status = _urls(team)
+    for p in SHOWN:
+        services.snapshot_refresh_request(
+            period=Period.parse(p), scope=Scope.team(team.slug), origin=origin
+        )
+    client.force_login(supervisor)
+    # session, user, team, snapshots, active runs, last runs, the access question; the
+    # session save of the idle-timeout middleware
+    with django_assert_max_num_queries(12):
+        response = client.get(status, {"period": "2026-08"}, HTTP_HX_REQUEST="true")
+    assert 'data-running="4"' in response.content.decode()
