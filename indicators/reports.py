@@ -424,6 +424,7 @@ def report_csv(report: Report) -> bytes:
                 c.label,
                 f"v{c.snapshot.version}",
                 timezone.localtime(c.snapshot.computed_at).isoformat(timespec="minutes"),
+                to_date_text(c.snapshot.as_of) if c.snapshot.is_to_date else "",
             ]
         )
     writer.writerow([])

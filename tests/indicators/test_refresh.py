@@ -376,3 +376,21 @@ def test_the_polled_fragment_costs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(12):
         response = client.get(status, {"period": "2026-08"}, HTTP_HX_REQUEST="true")
     assert 'data-running="4"' in response.content.decode()
+
+
+def test_a_report_of_the_running_month_says_to_date(client, coordinator, report_data, origin):
+    today = timezone.localdate()
+    running = Period.month_of(today)
+    if today == running.last:
+        pytest.skip("on a month's last day the month's figures are whole")
+    report = reports.report_draft(
+        municipality=coordinator.municipality, period=running, actor=coordinator, origin=origin
+    )
+    client.force_login(coordinator)
+    body = client.get(reverse("indicators:report-detail", args=[report.pk])).content.decode()
+    assert body.count("data-to-date") == report.snapshots.count() == 3
+    assert f"to date, as of {today.isoformat()}" in body
+    rows = list(csv.reader(io.StringIO(reports.report_csv(report).decode("utf-8-sig"))))
+    snapshots = [r for r in rows if r and r[0] == "Snapshot"]
+    assert len(snapshots) == 3
+    assert all(r[-1] == f"to date, as of {today.isoformat()}" for r in snapshots)
