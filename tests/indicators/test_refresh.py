@@ -17,7 +17,7 @@ from django.utils import timezone
 from indicators import access, reports, services
 from indicators.models import IndicatorSnapshot, Report, SnapshotRun
 from indicators.periods import Period, Scope
-from outreach.models import AuditEvent, Episode, Role
+from outreach.models import AuditEvent, Episode, HospitalStay, Role
 from tests.factories import ClientFactory, EpisodeFactory, MunicipalityFactory, UserFactory
 
 AUGUST = Period.parse("2026-08")
@@ -394,3 +394,22 @@ def test_a_report_of_the_running_month_says_to_date(client, coordinator, report_
     snapshots = [r for r in rows if r and r[0] == "Snapshot"]
     assert len(snapshots) == 3
     assert all(r[-1] == f"to date, as of {today.isoformat()}" for r in snapshots)
+
+
+def test_drilldown_of_clients_lists_a_client_no_longer_counted_and_counts_deleted_records(
+    client, supervisor, report_data
+):
+    team = report_data[0].team
+    services.snapshot_compute(period=AUGUST, scope=Scope.team(team.slug))
+    Episode.objects.filter(client=report_data[1]).update(started_on=date(2026, 9, 1))
+    client.force_login(supervisor)
+    url = reverse("indicators:team-drilldown", args=[team.pk, "clients_served"])
+    body = client.get(url, {"period": "2026-08"}).content.decode()
+    assert f'data-record="{report_data[1].pk}" data-change="gone"' in body
+    assert 'data-changes="0/1/0"' in body
+    # A counted admission deleted since: counted, not listed.
+    stay = HospitalStay.objects.filter(client=report_data[0]).first()
+    HospitalStay.objects.filter(pk=stay.pk).delete()
+    url = reverse("indicators:team-drilldown", args=[team.pk, "admissions_involuntary"])
+    body = client.get(url, {"period": "2026-08"}).content.decode()
+    assert 'data-changes="0/0/1"' in body and "was deleted since" in body
