@@ -73,3 +73,16 @@ def sees_exact_figures(user: User, team: Team) -> bool:
     count from 1 to 4 shows `<5`, a statistic over fewer than 5 items `n<5`.
     """
     return access.can_manage_team(user, team)
+
+
+def can_refresh_figures(user: User, team: Team) -> bool:
+    """Tell whether the user may queue the recomputation of a team's figures ("Refresh").
+
+    Supervisors for the teams they supervise, coordinators for the teams of their municipality.
+    """
+    if access.can_manage_team(user, team):
+        return True
+    return (
+        access.has_role(user, Role.COORDINATOR)
+        and access.visible_municipalities(user).filter(pk=team.municipality_id).exists()
+    )

@@ -33,6 +33,7 @@ from .periods import Period, Scope
 
 @dataclass(frozen=True)
 class Row:
+    pk: int  # of the record counted (an episode, a stay, a client...)
     client_id: int
     client_name: str
     client_code: str
@@ -159,27 +160,76 @@ QUERIES: dict[str, tuple[Any, Any, str]] = {
 }
 
 
+def _context(period: Period, scope: Scope, as_of: date | None) -> engine._Context:
+    return engine._Context(period, engine.resolve_scope(scope), as_of or engine.as_of(period))
+
+
+def counted(period: Period, scope: Scope, as_of: date) -> dict[str, list[int]]:
+    """The primary keys of the records of every drill-down figure, as a snapshot keeps them."""
+    c = _context(period, scope, as_of)
+    return {
+        key: sorted(query(c).values_list("pk", flat=True))
+        for key, (_label, query, _field) in QUERIES.items()
+    }
+
+
+def _row(obj: Any, date_field: str, c: engine._Context) -> Row:
+    client = obj if isinstance(obj, Client) else obj.client
+    on = getattr(obj, date_field, None) if date_field else None
+    if hasattr(on, "date"):
+        on = on.astimezone(c.tz).date()
+    return Row(
+        pk=obj.pk,
+        client_id=client.pk,
+        client_name=str(client),
+        client_code=client.code,
+        on=on,
+        detail=str(getattr(obj, "get_kind_display", lambda: "")())
+        or str(getattr(obj, "get_legal_status_display", lambda: "")()),
+    )
+
+
 def records(key: str, period: Period, scope: Scope) -> list[Row]:
     """Return the records counted in `key` for a period and scope; KeyError for other keys.
 
     Like the engine, a running period is read to date (today).
     """
     _label, query, date_field = QUERIES[key]
-    c = engine._Context(period, engine.resolve_scope(scope), engine.as_of(period))
-    rows = []
-    for obj in query(c):
-        client = obj if isinstance(obj, Client) else obj.client
-        on = getattr(obj, date_field, None) if date_field else None
-        if hasattr(on, "date"):
-            on = on.astimezone(c.tz).date()
-        rows.append(
-            Row(
-                client_id=client.pk,
-                client_name=str(client),
-                client_code=client.code,
-                on=on,
-                detail=str(getattr(obj, "get_kind_display", lambda: "")())
-                or str(getattr(obj, "get_legal_status_display", lambda: "")()),
-            )
+    c = _context(period, scope, None)
+    return [_row(obj, date_field, c) for obj in query(c)]
+
+
+@dataclass(frozen=True)
+class Changes:
+    """How the records now differ from those a snapshot counted."""
+
+    known: bool  # False: the snapshot kept no list of its records (computed before it did)
+    added: frozenset[int]  # pks counted now, not in the snapshot
+    gone: list[Row]  # counted in the snapshot, no longer now (records that still exist)
+    deleted: int  # counted in the snapshot, deleted since
+
+
+def changes(key: str, period: Period, scope: Scope, rows: list[Row], kept: Any) -> Changes:
+    """Compare the records counted now (`rows`) with the pks a snapshot kept for `key`."""
+    if not isinstance(kept, list):
+        return Changes(known=False, added=frozenset(), gone=[], deleted=0)
+    now = {r.pk for r in rows}
+    before = set(kept)
+    missing = before - now
+    gone: list[Row] = []
+    if missing:
+        _label, query, date_field = QUERIES[key]
+        c = _context(period, scope, None)
+        model = query(c).model
+        qs = model.objects.filter(pk__in=missing)
+        if model is not Client:
+            qs = qs.select_related("client")
+        gone = sorted(
+            (_row(obj, date_field, c) for obj in qs), key=lambda r: (r.on is None, r.on, r.pk)
         )
-    return rows
+    return Changes(
+        known=True,
+        added=frozenset(now - before),
+        gone=gone,
+        deleted=len(missing) - len(gone),
+    )

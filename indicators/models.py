@@ -75,6 +75,9 @@ class IndicatorSnapshot(models.Model):
     as_of = models.DateField(_("as of"))
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     values = models.JSONField(_("values"), default=dict)
+    # Of a team's snapshot: the primary keys of the records each drill-down figure counted
+    # ({key: [pk, ...]}), so a drill-down can mark what changed since. Ids only, no names.
+    records = models.JSONField(_("records counted"), default=dict, blank=True)
     task_id = models.CharField(_("task id"), max_length=64, blank=True)
 
     objects = IndicatorSnapshotQuerySet.as_manager()
@@ -161,9 +164,14 @@ class IndicatorSnapshot(models.Model):
 
 
 class SnapshotRun(models.Model):
-    """One attempt of a task to compute a snapshot; failed runs keep their error."""
+    """One attempt of a task to compute a snapshot; failed runs keep their error.
+
+    A run asked for from a page ("Refresh") starts as `queued` and the task takes it over; at
+    most one queued run per (period, scope), so a second click does not queue the work again.
+    """
 
     class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
         SUCCEEDED = "succeeded", _("Succeeded")
         FAILED = "failed", _("Failed")
@@ -179,10 +187,20 @@ class SnapshotRun(models.Model):
         IndicatorSnapshot, on_delete=models.SET_NULL, null=True, blank=True, related_name="runs"
     )
     error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        "outreach.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-started_at"]
         verbose_name = _("snapshot run")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "scope"],
+                condition=Q(status="queued"),
+                name="snapshot_run_one_queued_per_key",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.task_name} {self.period} {self.scope} {self.status}"

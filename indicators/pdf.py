@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from django.core.cache import cache
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -12,6 +13,40 @@ from outreach.pdf import html_to_pdf
 
 from . import reports
 from .models import Report, ReportDocument
+
+# One render at a time per report and language: asking again while one is under way queues
+# nothing. The mark expires by itself should a worker die without removing it.
+RENDER_MARK_SECONDS = 120
+
+
+def _render_mark(report_id: int, language: str) -> str:
+    return f"report-pdf:{report_id}:{language}"
+
+
+def render_pending(report: Report, language: str) -> bool:
+    """Tell whether a render of the report's PDF in `language` is under way."""
+    return cache.get(_render_mark(report.pk, language)) is not None
+
+
+def release_render(report_id: int, language: str) -> None:
+    cache.delete(_render_mark(report_id, language))
+
+
+def report_pdf_request(*, report: Report, language: str) -> bool:
+    """Queue the render of the report's PDF in `language` (a POST); return whether this call
+    queued it (False: a render is under way already, or the PDF is there)."""
+    from . import tasks  # the task calls this module
+
+    if ReportDocument.objects.filter(report=report, language=language).exists():
+        return False
+    if not cache.add(_render_mark(report.pk, language), 1, RENDER_MARK_SECONDS):
+        return False
+    try:
+        tasks.render_report_pdf.delay(report.pk, language)
+    except Exception:
+        release_render(report.pk, language)
+        raise
+    return True
 
 
 def report_html(report: Report, language: str) -> str:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from outreach import audit
 from outreach.models import Team
 from outreach.origin import Origin
 
-from . import access, drilldown, fidelity, reports, tasks
+from . import access, drilldown, fidelity, pdf, reports, services
 from . import formatting as fmt
 from .forms import ReportCreateForm, ReportNarrativeForm
 from .models import Report, ReportDocument
@@ -135,6 +135,7 @@ def report_detail(request: HttpRequest, report_pk: int) -> HttpResponse:
             "can_write": can_write,
             "versions": versions,
             "languages": settings.LANGUAGES,
+            "pdf_ready": set(report.documents.values_list("language", flat=True)),
         },
         status=status,
     )
@@ -191,38 +192,65 @@ def report_correct(request: HttpRequest, report_pk: int) -> HttpResponse:
     return redirect("indicators:report-detail", report_pk=new.pk)
 
 
+def _pdf_language(request: HttpRequest) -> str:
+    language = request.POST.get("lang") or request.GET.get("lang") or get_language()
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def _pdf_state(report: Report, language: str) -> dict:
+    document = ReportDocument.objects.filter(report=report, language=language).only("pk").first()
+    return {
+        "report": report,
+        "language": language,
+        "ready": document is not None,
+        "pending": document is None and pdf.render_pending(report, language),
+    }
+
+
 @login_required
 @require_GET
 def report_pdf(request: HttpRequest, report_pk: int) -> HttpResponse:
-    """The report's PDF in a language; rendered by a Celery task when not yet rendered."""
+    """The report's PDF in a language when it is rendered; otherwise a page to prepare it.
+
+    A GET only serves a PDF already rendered: preparing one is a POST (`report_pdf_prepare`).
+    """
     report = _report_or_404(request, report_pk)
-    languages = dict(settings.LANGUAGES)
-    language = request.GET.get("lang") or get_language()
-    if language not in languages:
-        language = settings.LANGUAGE_CODE
+    language = _pdf_language(request)
     document = ReportDocument.objects.filter(report=report, language=language).first()
-    # One render at a time per report and language: reloading the "being prepared" page
-    # does not queue the same minute of work again.
-    if document is None and cache.add(
-        f"report-pdf:{report.pk}:{report.version}:{language}", 1, 120
-    ):
-        try:
-            tasks.render_report_pdf.delay(report.pk, language)
-        finally:
-            if settings.CELERY_TASK_ALWAYS_EAGER:
-                cache.delete(f"report-pdf:{report.pk}:{report.version}:{language}")
-        document = ReportDocument.objects.filter(report=report, language=language).first()
     if document is None:
+        state = _pdf_state(report, language)
         return render(
             request,
             "indicators/reports/report_pdf_pending.html",
-            {"report": report, "language": language},
-            status=202,
+            state,
+            status=202 if state["pending"] else 200,
         )
     name = f"report-{report.municipality.slug}-{report.period}-v{report.version}-{language}.pdf"
     response = HttpResponse(bytes(document.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@login_required
+@require_POST
+def report_pdf_prepare(request: HttpRequest, report_pk: int) -> HttpResponse:
+    """Queue the render of the report's PDF in a language (one render at a time)."""
+    report = _report_or_404(request, report_pk)
+    language = _pdf_language(request)
+    pdf.report_pdf_request(report=report, language=language)
+    return redirect(f"{reverse('indicators:report-pdf', args=[report.pk])}?lang={language}")
+
+
+@login_required
+@require_GET
+def report_pdf_status(request: HttpRequest, report_pk: int) -> HttpResponse:
+    """The PDF's state as a fragment the "being prepared" page polls (htmx)."""
+    report = _report_or_404(request, report_pk)
+    return render(
+        request,
+        "indicators/reports/_pdf_status.html",
+        _pdf_state(report, _pdf_language(request)),
+    )
 
 
 @login_required
@@ -246,7 +274,7 @@ def _team_or_404(request: HttpRequest, pk: int) -> Team:
 
 
 def _period_from(request: HttpRequest) -> Period:
-    text = request.GET.get("period", "")
+    text = request.POST.get("period") or request.GET.get("period", "")
     if text:
         try:
             period = Period.parse(text)
@@ -255,8 +283,7 @@ def _period_from(request: HttpRequest) -> Period:
         if period.first > timezone.localdate():
             raise Http404  # a period that has not started has no figures to compute
         return period
-    # The last complete month: point-in-time figures (caseload, not seen for 30 days, team
-    # approach) of a running period are taken on its last day, which is still ahead.
+    # By default the last complete month (the running one is a click away, to date).
     return Period.month_of(timezone.localdate()).previous()
 
 
@@ -270,18 +297,50 @@ def figures_list(request: HttpRequest) -> HttpResponse:
     return render(request, "indicators/reports/figures_list.html", {"teams": teams})
 
 
-@login_required
-@require_GET
-def team_figures(request: HttpRequest, figures_team_pk: int) -> HttpResponse:
-    """A team's indicators (exact) for the period and the three before it, with fidelity."""
-    team = _team_or_404(request, figures_team_pk)
-    period = _period_from(request)
+def _shown_periods(period: Period) -> list[Period]:
+    """The period and the three before it, oldest first (the columns of the figures page)."""
     periods = [period]
     for _i in range(3):
         periods.append(periods[-1].previous())
     periods.reverse()
-    scope = Scope.team(team.slug)
-    snaps = [reports.latest_snapshot(period=p, scope=scope) for p in periods]
+    return periods
+
+
+def _column(state: services.FigureState) -> dict:
+    """A period's column head: the period, and "to date, as of …" when it had not ended."""
+    snap = state.snapshot
+    as_of = None
+    if snap is not None and snap.is_to_date:
+        as_of = snap.as_of
+    elif snap is None and state.period.is_running(timezone.localdate()):
+        as_of = timezone.localdate()
+    return {"period": str(state.period), "as_of": as_of, "state": state}
+
+
+def _refresh_context(request: HttpRequest, team: Team, states: list) -> dict:
+    """What the page says of freshness, and whether it offers "Refresh" or polls."""
+    return {
+        "states": states,
+        "running": [s for s in states if s.run is not None],
+        "failed": [s for s in states if s.failed is not None and s.run is None],
+        "can_refresh": access.can_refresh_figures(request.user, team)
+        and any(s.refreshable and s.run is None for s in states),
+    }
+
+
+@login_required
+@require_GET
+def team_figures(request: HttpRequest, figures_team_pk: int) -> HttpResponse:
+    """A team's indicators for the period and the three before it, with fidelity.
+
+    A read: it shows the snapshots stored (never computes one); a missing or stale one says so
+    and, for who may, offers "Refresh", which queues the computation.
+    """
+    team = _team_or_404(request, figures_team_pk)
+    period = _period_from(request)
+    periods = _shown_periods(period)
+    states = services.figure_states(periods=periods, scope=Scope.team(team.slug))
+    snaps = [s.snapshot for s in states]
     current = snaps[-1]
     exact = access.sees_exact_figures(request.user, team)  # else suppressed as in the reports
     sections = [
@@ -292,7 +351,10 @@ def team_figures(request: HttpRequest, figures_team_pk: int) -> HttpResponse:
                     "key": key,
                     "label": label,
                     "cells": [
-                        reports.show_value(s.values, key, kind, suppress=not exact) for s in snaps
+                        reports.show_value(s.values, key, kind, suppress=not exact)
+                        if s is not None
+                        else "—"
+                        for s in snaps
                     ],
                     "drill": access.can_drill_down(request.user, key),
                 }
@@ -309,33 +371,105 @@ def team_figures(request: HttpRequest, figures_team_pk: int) -> HttpResponse:
             "team": team,
             "period": period,
             "periods": [str(p) for p in periods],
+            "columns": [_column(s) for s in states],
             "snapshots": snaps,
             "current": current,
+            "current_state": states[-1],
             "sections": sections,
-            "fidelity": fidelity.fidelity(team, current, target, suppress=not exact),
+            "fidelity": fidelity.fidelity(team, current, target, suppress=not exact)
+            if current is not None
+            else [],
             "exact": exact,
             "pseudonymous": not access.sees_client_names_in_figures(request.user),
+            **_refresh_context(request, team, states),
         },
     )
 
 
 @login_required
+@require_POST
+def team_figures_refresh(request: HttpRequest, figures_team_pk: int) -> HttpResponse:
+    """Queue the recomputation of a team's figures shown on a page: of the period asked for,
+    and of the periods before it that are missing or stale (supervisors, coordinators)."""
+    team = _team_or_404(request, figures_team_pk)
+    if not access.can_refresh_figures(request.user, team):
+        raise Http404
+    period = _period_from(request)
+    scope = Scope.team(team.slug)
+    states = services.figure_states(periods=_shown_periods(period), scope=scope)
+    wanted = [s for s in states[:-1] if s.refreshable and s.wants_refresh]
+    if states[-1].refreshable:
+        wanted.append(states[-1])
+    origin = Origin.from_request(request)
+    queued = [
+        services.snapshot_refresh_request(period=s.period, scope=scope, origin=origin)[1]
+        for s in wanted
+    ]
+    if any(queued):
+        messages.success(request, _("The figures are being recomputed."))
+    elif wanted:
+        messages.info(request, _("The figures are already being recomputed."))
+    else:
+        messages.info(request, _("These figures are final (published): nothing to recompute."))
+    target = request.POST.get("next", "")
+    if target != "drilldown" or not access.can_drill_down(request.user, request.POST.get("key")):
+        return redirect(f"{reverse('indicators:team-figures', args=[team.pk])}?period={period}")
+    url = reverse("indicators:team-drilldown", args=[team.pk, request.POST["key"]])
+    return redirect(f"{url}?period={period}")
+
+
+@login_required
+@require_GET
+def team_figures_status(request: HttpRequest, figures_team_pk: int) -> HttpResponse:
+    """The refresh's progress as a fragment the page polls (htmx); once no run is queued or
+    running it asks htmx to reload the page, which then shows the fresh snapshots."""
+    team = _team_or_404(request, figures_team_pk)
+    period = _period_from(request)
+    periods = [period] if request.GET.get("only") else _shown_periods(period)
+    states = services.figure_states(periods=periods, scope=Scope.team(team.slug))
+    context = {"team": team, "period": period, **_refresh_context(request, team, states)}
+    if request.GET.get("only"):
+        context["only"] = "1"
+    response = render(request, "indicators/reports/_figures_status.html", context)
+    if not context["running"] and request.htmx:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
 @require_GET
 def team_drilldown(request: HttpRequest, figures_team_pk: int, key: str) -> HttpResponse:
-    """The records counted in one figure of a team; coordinators see pseudonymous codes only."""
+    """The records counted in one figure of a team; coordinators see pseudonymous codes only.
+
+    Records are marked against the snapshot: counted now but not then (added), counted then but
+    no longer (listed below the others).
+    """
     team = _team_or_404(request, figures_team_pk)
     if not access.can_drill_down(request.user, key):
         raise Http404
     period = _period_from(request)
-    snapshot = reports.latest_snapshot(period=period, scope=Scope.team(team.slug))
-    records = drilldown.records(key, period, Scope.team(team.slug))
+    scope = Scope.team(team.slug)
+    state = services.figure_states(periods=[period], scope=scope)[0]
+    snapshot = state.snapshot
+    records = drilldown.records(key, period, scope)
     exact = access.sees_exact_figures(request.user, team)
-    # Outside the team a count of 1 to 4 is suppressed; listing its records would undo that.
+    figure = snapshot.values.get(key) if snapshot is not None else None
+    # Outside the team a count of 1 to 4 is suppressed; listing its records would undo that,
+    # and so would marking what changed against a small count in the snapshot.
     withheld = not exact and fmt.is_small(len(records))
+    compare = snapshot is not None and (
+        exact or not (withheld or (isinstance(figure, int) and fmt.is_small(figure)))
+    )
+    changes = (
+        drilldown.changes(key, period, scope, records, (snapshot.records or {}).get(key))
+        if compare
+        else None
+    )
     rows = [] if withheld else records
+    gone = changes.gone if changes is not None else []
     audit.record_many(
         action="indicator.drilldown",
-        client_ids={r.client_id for r in rows},
+        client_ids={r.client_id for r in rows} | {r.client_id for r in gone},
         origin=Origin.from_request(request),
         detail={"team": team.pk, "period": str(period), "key": key},
     )
@@ -349,10 +483,18 @@ def team_drilldown(request: HttpRequest, figures_team_pk: int, key: str) -> Http
             "label": drilldown.QUERIES[key][0],
             "rows": rows,
             "withheld": withheld,
-            "figure": reports.show_value(snapshot.values, key, fmt.COUNT, suppress=not exact),
+            "figure": reports.show_value(snapshot.values, key, fmt.COUNT, suppress=not exact)
+            if snapshot is not None
+            else "—",
             "records": fmt.show(len(records), fmt.COUNT, suppress=not exact),
             "snapshot": snapshot,
+            "state": state,
+            "changes": changes,
+            "added": changes.added if changes is not None else frozenset(),
+            "gone": gone,
             "pseudonymous": not access.sees_client_names_in_figures(request.user),
+            "only": "1",
+            **_refresh_context(request, team, [state]),
         },
     )
 

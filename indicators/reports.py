@@ -1,8 +1,9 @@
 """Municipal reports: which figures they show, and every write (draft, edit, publish, correct).
 
 A report reads snapshots, never raw records: its figures are the municipality's snapshot and
-each team's snapshot of the period (computed through `services.snapshot_compute` when missing),
-plus the municipality's figures of the last four quarters (the trend). Publishing the report
+each team's snapshot of the period (computed through `services.snapshot_compute` when the report
+is drafted or refreshed, both POSTs; showing a report computes nothing), plus the municipality's
+figures of the last four quarters (the trend; a quarter still running is labelled "to date"). Publishing the report
 publishes the snapshots it names, so both are frozen together.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -233,14 +234,6 @@ def report_list(*, user: User) -> QuerySet[Report]:
     )
 
 
-def latest_snapshot(*, period: Period, scope: Scope) -> IndicatorSnapshot:
-    """Return the newest snapshot of a period and scope, computing a draft when there is none."""
-    found = services.snapshot_list(period=period, scope=scope)
-    if found:
-        return found[0]
-    return services.snapshot_compute(period=period, scope=scope)
-
-
 def trend_periods(period: Period) -> list[Period]:
     """The four quarters ending with the quarter that holds the period's last day."""
     q = Period.quarter_of(period.last)
@@ -268,6 +261,9 @@ class Content:
     breakdowns: list[dict[str, Any]] = field(default_factory=list)
     trend: list[dict[str, Any]] = field(default_factory=list)
     trend_periods: list[str] = field(default_factory=list)
+    # Per trend period: {"period", "as_of"}; `as_of` is a date when the period's figures stop
+    # before its end (computed while it ran, "to date"), else None.
+    trend_columns: list[dict[str, Any]] = field(default_factory=list)
 
 
 def with_snapshots(qs: QuerySet[Report]) -> QuerySet[Report]:
@@ -340,6 +336,7 @@ def report_content(report: Report, *, suppress: bool) -> Content:
             }
         )
     content.trend_periods = [t["period"] for t in report.trend]
+    content.trend_columns = [{"period": t["period"], "as_of": trend_as_of(t)} for t in report.trend]
     for key, label, kind in TREND_KEYS:
         raw = [t["values"].get(key) for t in report.trend]
         content.trend.append(
@@ -349,14 +346,42 @@ def report_content(report: Report, *, suppress: bool) -> Content:
                 "kind": kind,
                 "cells": [show_value(t["values"], key, kind, suppress=suppress) for t in report.trend],
                 "chart": _chart(raw, [t["values"].get(f"{key}_n") for t in report.trend],
-                                content.trend_periods, kind, suppress=suppress),
+                                content.trend_columns, kind, suppress=suppress),
             }
         )  # fmt: skip
     return content
 
 
+def trend_as_of(entry: dict[str, Any]) -> date | None:
+    """The day a trend period's figures stop at when before the period's end (else None).
+
+    Trends copied before `as_of` was kept say when they were computed: a period whose last day
+    was after that day was still running.
+    """
+    last = Period.parse(entry["period"]).last
+    if entry.get("as_of"):
+        as_of = date.fromisoformat(entry["as_of"])
+    elif entry.get("computed_at"):
+        as_of = timezone.localdate(datetime.fromisoformat(entry["computed_at"]))
+    else:
+        return None
+    return as_of if as_of < last else None
+
+
+def to_date_text(as_of: date) -> str:
+    """The label of figures of a period that had not ended: "to date, as of 2026-12-01"."""
+    return _("to date, as of %(day)s") % {"day": as_of.isoformat()}
+
+
+def trend_header(column: dict[str, Any]) -> str:
+    """A trend period as a CSV header: the period, and "to date, as of …" when unfinished."""
+    if column["as_of"] is None:
+        return column["period"]
+    return f"{column['period']} ({to_date_text(column['as_of'])})"
+
+
 def _chart(
-    raw: list[Any], ns: list[Any], periods: list[str], kind: str, *, suppress: bool
+    raw: list[Any], ns: list[Any], columns: list[dict[str, Any]], kind: str, *, suppress: bool
 ) -> list[dict[str, Any]]:
     """Bars of a small SVG chart (viewBox 250×150); suppressed or empty values draw no bar."""
     shown = []
@@ -376,7 +401,8 @@ def _chart(
                 "mid": str(30 + 60 * i),
                 "text_y": str(round(min(106, 110 - height - 3), 1)),
                 "text": t,
-                "period": periods[i],
+                "period": columns[i]["period"],
+                "to_date": columns[i]["as_of"] is not None,
             }
         )
     return bars
@@ -398,6 +424,7 @@ def report_csv(report: Report) -> bytes:
                 c.label,
                 f"v{c.snapshot.version}",
                 timezone.localtime(c.snapshot.computed_at).isoformat(timespec="minutes"),
+                to_date_text(c.snapshot.as_of) if c.snapshot.is_to_date else "",
             ]
         )
     writer.writerow([])
@@ -409,7 +436,9 @@ def report_csv(report: Report) -> bytes:
         for row in b["rows"]:
             writer.writerow([b["title"], row["label"], f"{b['key']}.{row['name']}", *row["cells"]])
     writer.writerow([])
-    writer.writerow([_("Trend"), _("Indicator"), _("Key"), *content.trend_periods])
+    writer.writerow(
+        [_("Trend"), _("Indicator"), _("Key"), *(trend_header(c) for c in content.trend_columns)]
+    )
     for row in content.trend:
         writer.writerow(
             [str(report.municipality), row["label"], f"trend.{row['key']}", *row["cells"]]
@@ -439,13 +468,18 @@ def _refresh_figures(report: Report) -> None:
         snaps.append(services.snapshot_compute(period=period, scope=Scope.team(slug)))
     trend = []
     for q in trend_periods(period):
-        snap = latest_snapshot(period=q, scope=Scope.municipality(municipality.slug))
+        scope = Scope.municipality(municipality.slug)
+        # Drafting or refreshing is a POST: a quarter without a snapshot is computed here.
+        snap = services.snapshot_latest(period=q, scope=scope) or services.snapshot_compute(
+            period=q, scope=scope
+        )
         trend.append(
             {
                 "period": str(q),
                 "version": snap.version,
                 "status": snap.status,
                 "computed_at": snap.computed_at.isoformat(),
+                "as_of": snap.as_of.isoformat(),
                 "values": snap.values,
             }
         )

@@ -43,15 +43,27 @@ def _recorded(
     period: str,
     scope: str,
     work: Callable[[Period, Scope, str], IndicatorSnapshot],
+    run_id: int | None = None,
 ) -> int:
-    """Run `work` and keep a SnapshotRun row saying how it went (failures keep their error)."""
-    run = SnapshotRun.objects.create(
-        task_name=task_name,
-        task_id=task_id or "",
-        period=period,
-        scope=scope,
-        started_at=timezone.now(),
-    )
+    """Run `work` and keep a SnapshotRun row saying how it went (failures keep their error).
+
+    With `run_id` (a refresh asked for from a page) the queued run is taken over; if it is no
+    longer queued (a retry after a failure, or a run given up as lost) a new run is recorded.
+    """
+    now = timezone.now()
+    taken = run_id is not None and SnapshotRun.objects.filter(
+        pk=run_id, status=SnapshotRun.Status.QUEUED, period=period, scope=scope
+    ).update(status=SnapshotRun.Status.RUNNING, task_id=task_id or "", started_at=now)
+    if taken:
+        run = SnapshotRun.objects.get(pk=run_id)
+    else:
+        run = SnapshotRun.objects.create(
+            task_name=task_name,
+            task_id=task_id or "",
+            period=period,
+            scope=scope,
+            started_at=now,
+        )
     try:
         snapshot = work(Period.parse(period), Scope.parse(scope), task_id or "")
     except Exception as exc:
@@ -68,14 +80,18 @@ def _recorded(
 
 
 @shared_task(name="indicators.tasks.snapshot_refresh", bind=True, **RETRY)
-def snapshot_refresh(self, period: str, scope: str) -> int:
-    """Recompute the draft snapshot for one period and scope; return its id."""
+def snapshot_refresh(self, period: str, scope: str, run_id: int | None = None) -> int:
+    """Recompute the draft snapshot for one period and scope; return its id.
+
+    `run_id`: the queued SnapshotRun of a refresh asked for from a page.
+    """
     return _recorded(
         self.name,
         self.request.id,
         period,
         scope,
         lambda p, s, tid: services.snapshot_compute(period=p, scope=s, task_id=tid),
+        run_id,
     )
 
 
@@ -153,5 +169,11 @@ def render_report_pdf(report_id: int, language: str) -> int:
     """Render a report's PDF in a language and keep it; return the document id."""
     from . import pdf
 
-    report = reports.with_snapshots(Report.objects.select_related("municipality")).get(pk=report_id)
-    return pdf.report_document_render(report=report, language=language).pk
+    try:
+        report = reports.with_snapshots(Report.objects.select_related("municipality")).get(
+            pk=report_id
+        )
+        return pdf.report_document_render(report=report, language=language).pk
+    finally:
+        # The next "Prepare" may queue a render again (one render at a time, pdf.py).
+        pdf.release_render(report_id, language)

@@ -12,6 +12,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from indicators import services
+from indicators.periods import Period, Scope
 from outreach.models import AuditEvent
 from tests.factories import ClientFactory, EpisodeFactory
 
@@ -21,6 +23,8 @@ def team(report_data):
     team = report_data[0].team
     newcomer = ClientFactory(team=team, tandem=report_data[0].tandem, family_name="Novak")
     EpisodeFactory(client=newcomer, tandem=report_data[0].tandem, started_on=date(2026, 8, 20))
+    # Pages only read snapshots: the one they show is computed beforehand.
+    services.snapshot_compute(period=Period.parse("2026-08"), scope=Scope.team(team.slug))
     return team
 
 

@@ -14,9 +14,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from indicators import formatting as fmt
-from indicators import reports, tasks
+from indicators import reports, services, tasks
 from indicators.models import IndicatorSnapshot, Report, ReportDocument, ReportFrozen
-from indicators.periods import Period
+from indicators.periods import Period, Scope
 from outreach.models import AuditEvent, Role
 from tests.factories import UserFactory, make_origin
 
@@ -131,14 +131,58 @@ def test_first_day_of_a_quarter_drafts_the_quarterly_report_too(team, report_dat
     ]
 
 
-def test_pdf_waits_for_the_worker(client, coordinator, report_data, monkeypatch):
+def _pdf(client, report, lang):
+    """Prepare the PDF (a POST; eager in tests) and download it (a GET)."""
+    prepare = reverse("indicators:report-pdf-prepare", args=[report.pk])
+    response = client.post(prepare, {"lang": lang})
+    assert response.status_code == 302
+    return client.get(response.url)
+
+
+def test_pdf_get_serves_only_a_rendered_pdf_and_a_post_prepares_it(
+    client, coordinator, report_data, monkeypatch
+):
     report = _draft(client, coordinator)
     queued = []
     monkeypatch.setattr(tasks.render_report_pdf, "delay", lambda *args: queued.append(args))
-    response = client.get(reverse("indicators:report-pdf", args=[report.pk]), {"lang": "en"})
+    url = reverse("indicators:report-pdf", args=[report.pk])
+    # Not rendered yet: the GET queues nothing and offers to prepare it.
+    response = client.get(url, {"lang": "en"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "not prepared yet" in body
+    assert reverse("indicators:report-pdf-prepare", args=[report.pk]) in body
+    assert queued == []
+    # The POST queues the render once; asking again while it runs queues nothing more.
+    prepare = reverse("indicators:report-pdf-prepare", args=[report.pk])
+    assert client.post(prepare, {"lang": "en"}).url == f"{url}?lang=en"
+    assert client.post(prepare, {"lang": "en"}).status_code == 302
+    assert queued == [(report.pk, "en")]
+    response = client.get(url, {"lang": "en"})
     assert response.status_code == 202
     assert "The PDF is being prepared" in response.content.decode()
-    assert queued == [(report.pk, "en")]
+    status = reverse("indicators:report-pdf-status", args=[report.pk])
+    fragment = client.get(status, {"lang": "en"}).content.decode()
+    assert 'data-pdf="pending"' in fragment and 'hx-trigger="every 2s"' in fragment
+    assert not ReportDocument.objects.exists()
+    # The worker renders it (here: the task run by hand) and the next poll links the PDF.
+    tasks.render_report_pdf.run(report.pk, "en")
+    fragment = client.get(status, {"lang": "en"}).content.decode()
+    assert 'data-pdf="ready"' in fragment and "every 2s" not in fragment
+    response = client.get(url, {"lang": "en"})
+    assert response["Content-Type"] == "application/pdf"
+    # The render freed the key: another language may be prepared, and a GET never queues.
+    assert client.post(prepare, {"lang": "bg"}).status_code == 302
+    assert queued == [(report.pk, "en"), (report.pk, "bg")]
+
+
+def test_pdf_prepare_is_post_only_and_for_signed_in_readers(client, coordinator, report_data):
+    report = _draft(client, coordinator)
+    prepare = reverse("indicators:report-pdf-prepare", args=[report.pk])
+    assert client.get(prepare).status_code == 405
+    client.logout()
+    assert client.post(prepare, {"lang": "en"}).status_code == 302  # to the login page
+    assert not ReportDocument.objects.exists()
 
 
 def test_supervisor_reads_reports_but_cannot_write(client, coordinator, supervisor, report_data):
@@ -212,6 +256,7 @@ def test_csv_suppresses_small_numbers(client, coordinator, report_data):
 
 def test_dashboard_shows_exact_values(client, supervisor, report_data):
     team = report_data[0].team
+    services.snapshot_compute(period=Period.parse("2026-08"), scope=Scope.team(team.slug))
     client.force_login(supervisor)
     response = client.get(reverse("indicators:team-figures", args=[team.pk]), {"period": "2026-08"})
     assert response.status_code == 200
@@ -250,7 +295,7 @@ def test_pdf_has_figures_cyrillic_and_embedded_dejavu(client, coordinator, repor
         {"went_well": "Екипът посети всички клиенти.", "problems_with_services": "",
          "requests_to_municipality": ""},
     )  # fmt: skip
-    response = client.get(reverse("indicators:report-pdf", args=[report.pk]), {"lang": "bg"})
+    response = _pdf(client, report, "bg")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     pdf = tmp_path / "report.pdf"
@@ -360,9 +405,10 @@ def test_report_detail_queries_do_not_grow(client, coordinator, report_data, ext
     )
     assert report.snapshots.count() == 3 + extra_teams
     client.force_login(coordinator)
-    # session, user, report (+ municipality, publisher), its snapshots (+ teams), the versions;
-    # the idle-timeout middleware saves the session (savepoint, update, release)
-    with django_assert_num_queries(8):
+    # session, user, report (+ municipality, publisher), its snapshots (+ teams), the versions,
+    # the languages with a rendered PDF; the idle-timeout middleware saves the session
+    # (savepoint, update, release)
+    with django_assert_num_queries(9):
         response = client.get(reverse("indicators:report-detail", args=[report.pk]))
     assert response.status_code == 200
 
@@ -381,7 +427,7 @@ def test_pdf_renders_with_production_static_files(
     }
     call_command("collectstatic", "--noinput", verbosity=0)
     report = _draft(client, coordinator)
-    response = client.get(reverse("indicators:report-pdf", args=[report.pk]), {"lang": "en"})
+    response = _pdf(client, report, "en")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert client.get(reverse("referrals:referral-list")).status_code == 200  # pages too
 

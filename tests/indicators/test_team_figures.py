@@ -88,6 +88,7 @@ def test_unknown_drilldown_key_is_404(client, supervisor, report_data):
 
 def test_fidelity_figures_with_default_and_team_targets(client, supervisor, report_data):
     team = report_data[0].team
+    services.snapshot_compute(period=AUGUST, scope=Scope.team(team.slug))  # pages only read
     client.force_login(supervisor)
     url = reverse("indicators:team-figures", args=[team.pk])
     body = client.get(url, {"period": "2026-08"}).content.decode()
