@@ -378,3 +378,111 @@ def test_history_rows_of_deleted_objects_are_erased_too(team, tandem, supervisor
     )
 
     assert hits(MARK) == []
+
+
+# --- the pages -------------------------------------------------------------------------------
+
+
+def _discharged(team_client):
+    episode = team_client.episodes.get()
+    episode.ended_on = timezone.localdate()
+    episode.discharge_reason = "goals_met"
+    episode.save()
+    return team_client
+
+
+def test_supervisor_erases_from_the_client_page(client, supervisor, team_client):
+    from django.urls import reverse
+
+    _discharged(team_client)
+    ContactFactory(client=team_client, note="Met at the station.")
+    client.force_login(supervisor)
+    page = client.get(team_client.get_absolute_url())
+    url = reverse("outreach:client-erase", args=[team_client.pk])
+    assert url in page.content.decode()
+
+    confirm = client.get(url)
+    assert confirm.status_code == 200
+    text = confirm.content.decode()
+    assert "This cannot be undone." in text
+    assert "contacts: 1" in text.lower()
+    team_client.refresh_from_db()
+    assert team_client.anonymised_at is None  # a GET changes nothing
+
+    # Without the confirmation box nothing happens.
+    refused = client.post(url, {"legal_reason": "objection", "note": "Letter of 3 March."})
+    assert refused.status_code == 200
+    team_client.refresh_from_db()
+    assert team_client.anonymised_at is None
+
+    done = client.post(
+        url, {"legal_reason": "objection", "note": "Letter of 3 March.", "confirm": "on"}
+    )
+    assert done.status_code == 302
+    team_client.refresh_from_db()
+    assert team_client.anonymised_at is not None
+    assert Contact.objects.get(client=team_client).note == ""
+    event = AuditEvent.objects.get(action="client.erase")
+    assert (event.actor, event.detail["legal_reason"]) == (supervisor, "objection")
+
+
+def test_a_client_in_care_cannot_be_erased_on_the_page(client, supervisor, team_client):
+    from django.urls import reverse
+
+    client.force_login(supervisor)
+    url = reverse("outreach:client-erase", args=[team_client.pk])
+    assert "discharge them" in client.get(url).content.decode()
+    client.post(url, {"legal_reason": "objection", "note": "Letter of 3 March.", "confirm": "on"})
+    team_client.refresh_from_db()
+    assert team_client.anonymised_at is None
+
+
+def test_workers_and_other_supervisors_get_404_and_no_audit_row(
+    client, worker, outside_supervisor, team_client
+):
+    from django.urls import reverse
+
+    _discharged(team_client)
+    url = reverse("outreach:client-erase", args=[team_client.pk])
+    for user in (worker, outside_supervisor):
+        client.force_login(user)
+        assert client.get(url).status_code == 404
+        post = {"legal_reason": "objection", "note": "Letter of 3 March.", "confirm": "on"}
+        assert client.post(url, post).status_code == 404
+    assert (
+        reverse("outreach:client-erase", args=[team_client.pk])
+        not in client.get(team_client.get_absolute_url()).content.decode()
+    )
+    team_client.refresh_from_db()
+    assert team_client.anonymised_at is None
+    assert not AuditEvent.objects.filter(path=url).exists()
+
+
+def test_admin_erases_by_code_in_the_admin(client, admin_user, team_client, settings):
+    from django.urls import reverse
+
+    settings.OUTREACH_REQUIRE_2FA = False
+    _discharged(team_client)
+    client.force_login(admin_user)
+    url = reverse("admin:outreach-erase")
+    assert url in client.get(reverse("admin:outreach_clienterasure_changelist")).content.decode()
+    unknown = client.post(url, {"code": "C-NOPE", "legal_reason": "objection"})
+    assert "No client record has this code." in unknown.content.decode()
+    step = client.post(url, {"code": team_client.code.lower(), "legal_reason": "objection"})
+    assert "What will be anonymised" in step.content.decode()
+    assert "Maria" not in step.content.decode()
+    team_client.refresh_from_db()
+    assert team_client.anonymised_at is None
+    done = client.post(
+        url,
+        {
+            "code": team_client.code,
+            "legal_reason": "unlawful",
+            "note": "Found during the yearly review.",
+            "confirm": "on",
+        },
+    )
+    assert done.status_code == 302
+    team_client.refresh_from_db()
+    assert team_client.anonymised_at is not None
+    assert ClientErasure.objects.get().erased_by == admin_user
