@@ -34,6 +34,17 @@ urlpatterns = [
     path("clients/<int:pk>/edit/", views.client_update, name="client-update"),
     path("clients/<int:pk>/audit/", views.client_audit, name="client-audit"),
     path("clients/<int:pk>/erase/", dataprotection_views.client_erase, name="client-erase"),
+    path("clients/<int:pk>/copy/", dataprotection_views.client_copy, name="client-copy"),
+    path(
+        "clients/<int:pk>/copy/<int:export_pk>/",
+        dataprotection_views.client_copy_status,
+        name="client-copy-status",
+    ),
+    path(
+        "clients/<int:pk>/copy/<int:export_pk>/download/",
+        dataprotection_views.client_copy_download,
+        name="client-copy-download",
+    ),
     path("clients/<int:client_pk>/contacts/new/", views.contact_create, name="contact-create"),
     path(
         "clients/<int:client_pk>/contacts/<int:pk>/edit/",

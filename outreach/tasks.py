@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import OperationalError
 
-from outreach import erasure
+from outreach import clientcopy, erasure
 from outreach.origin import Origin
 
 
@@ -19,3 +19,9 @@ from outreach.origin import Origin
 def anonymise_past_retention() -> list[int]:
     """Anonymise every client whose last episode ended longer ago than their retention period."""
     return erasure.anonymise_past_retention(origin=Origin.system("anonymise_past_retention"))
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def client_copy_build(export_id: int) -> int:
+    """Make the client's copy that was asked for (PDF and JSON), with progress on the page."""
+    return clientcopy.copy_build(export_id=export_id).pk
