@@ -12,11 +12,12 @@ import io
 import json
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
@@ -218,6 +219,29 @@ def copy_download(*, export: ClientExport, actor: User, origin: Origin) -> tuple
         client=export.client,
     )
     return f"{export.client.code}-copy.zip", data
+
+
+def copies_expire(*, origin: Origin) -> int:
+    """Drop the copies nobody downloaded within OUTREACH_COPY_KEEP_DAYS; return how many."""
+    cutoff = timezone.now() - timedelta(days=settings.OUTREACH_COPY_KEEP_DAYS)
+    stale = ClientExport.objects.filter(
+        status__in=[ClientExport.Status.READY, ClientExport.Status.FAILED],
+        requested_at__lt=cutoff,
+    ).filter(archive__isnull=False)
+    done = 0
+    for export in stale.defer("archive"):
+        with transaction.atomic():
+            ClientExport.objects.filter(pk=export.pk).update(
+                status=ClientExport.Status.EXPIRED, archive=None
+            )
+            audit.record(
+                origin=origin,
+                action="client.copy_expire",
+                target=export,
+                client_id=export.client_id,
+            )
+        done += 1
+    return done
 
 
 # --- building ----------------------------------------------------------------------------------

@@ -17,7 +17,11 @@ from outreach.origin import Origin
     max_retries=5,
 )
 def anonymise_past_retention() -> list[int]:
-    """Anonymise every client whose last episode ended longer ago than their retention period."""
+    """Anonymise every client whose last episode ended longer ago than their retention period.
+
+    Also drops the client's copies that were made and never downloaded.
+    """
+    clientcopy.copies_expire(origin=Origin.system("copies_expire"))
     return erasure.anonymise_past_retention(origin=Origin.system("anonymise_past_retention"))
 
 

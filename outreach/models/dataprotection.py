@@ -58,7 +58,7 @@ class ClientExport(models.Model):
     """The client's copy of their record (Art. 15 and 20): a PDF and a JSON file in one ZIP.
 
     Made by a task (outreach/tasks.py), downloaded once by the person who asked for it; the
-    archive is dropped at that download.
+    archive is dropped at that download, or after OUTREACH_COPY_KEEP_DAYS if nobody took it.
     """
 
     class Status(models.TextChoices):
@@ -66,6 +66,7 @@ class ClientExport(models.Model):
         RUNNING = "running", _("Being prepared")
         READY = "ready", _("Ready to download")
         DOWNLOADED = "downloaded", _("Downloaded")
+        EXPIRED = "expired", _("Deleted unused")
         FAILED = "failed", _("Failed")
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="exports")

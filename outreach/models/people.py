@@ -244,8 +244,6 @@ class Client(models.Model):
         ]
 
     def __str__(self) -> str:
-        if self.anonymised_at:
-            return str(_("Anonymised client"))
         return self.full_name
 
     def get_absolute_url(self) -> str:
@@ -253,6 +251,8 @@ class Client(models.Model):
 
     @property
     def full_name(self) -> str:
+        if self.anonymised_at:
+            return str(_("Anonymised client"))
         return " ".join(part for part in (self.given_name, self.family_name) if part)
 
     def age_on(self, day: date) -> int | None:

@@ -193,3 +193,43 @@ def test_who_may_ask_for_a_copy(client, team_client, users_by_role):
         assert client.get(url).status_code == status, user
         assert client.post(url, {"language": "bg"}).status_code in (status, 302)
     assert ClientExport.objects.count() == 3
+
+
+def test_a_copy_nobody_downloaded_is_dropped_by_the_nightly_task(team_client, worker, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from outreach.tasks import anonymise_past_retention
+
+    settings.OUTREACH_COPY_KEEP_DAYS = 7
+    old = ClientExport.objects.create(
+        client=team_client,
+        requested_by=worker,
+        language="en",
+        status="ready",
+        archive=b"zip",
+        requested_at=timezone.now() - timedelta(days=8),
+    )
+    fresh = ClientExport.objects.create(
+        client=team_client, requested_by=worker, language="en", status="ready", archive=b"zip"
+    )
+    anonymise_past_retention.delay().get()
+    old.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (old.status, old.archive) == ("expired", None)
+    assert (fresh.status, bytes(fresh.archive)) == ("ready", b"zip")
+    assert AuditEvent.objects.filter(action="client.copy_expire", object_id=str(old.pk)).exists()
+
+
+def test_copy_page_queries_do_not_grow(client, worker, team_client, django_assert_num_queries):
+    for _ in range(5):
+        ClientExport.objects.create(client=team_client, requested_by=worker, language="en")
+    client.force_login(worker)
+    url = reverse("outreach:client-copy", args=[team_client.pk])
+    client.get(url)
+    # session, user, client (with team and tandem), audit insert, the copies; the idle
+    # timeout's session save (savepoint, update, release)
+    with django_assert_num_queries(8):
+        response = client.get(url)
+    assert response.content.decode().count("/copy/") >= 5
