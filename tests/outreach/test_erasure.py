@@ -486,3 +486,12 @@ def test_admin_erases_by_code_in_the_admin(client, admin_user, team_client, sett
     team_client.refresh_from_db()
     assert team_client.anonymised_at is not None
     assert ClientErasure.objects.get().erased_by == admin_user
+
+
+def test_a_record_without_episodes_counts_from_the_day_it_was_opened(team, tandem):
+    today = timezone.localdate()
+    old = ClientFactory(team=team, tandem=tandem, given_name="Never")
+    Client.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=11 * 366))
+    new = ClientFactory(team=team, tandem=tandem, given_name="Lately")
+    assert list(erasure.clients_past_retention(today=today)) == [old]
+    assert new.anonymised_at is None
