@@ -168,6 +168,16 @@ def can_edit_contact(user: User, contact: Contact) -> bool:
     return is_active(user) and contact.author_id == user.pk
 
 
+def can_erase_client(user: User, client: Client) -> bool:
+    """Tell whether the user may erase the record on request: the team's supervisor or an admin."""
+    return can_manage_team(user, client.team) or can_administer(user)
+
+
+def can_export_client(user: User, client: Client) -> bool:
+    """Tell whether the user may make the client's copy: the team's supervisor or their tandem."""
+    return can_manage_team(user, client.team) or is_in_tandem(user, client)
+
+
 def can_view_audit_trail(user: User) -> bool:
     """Tell whether the user sees the audit trail of the records they may open (supervisors)."""
     return _supervises(user)

@@ -6,14 +6,28 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from outreach import access, audit
+from outreach import access, audit, erasure
 from outreach.accounts import services as account_services
-from outreach.models import ApiToken, Intervention, LegalBasis, Municipality, Tandem, Team, User
+from outreach.dataprotection_forms import AdminErasureForm
+from outreach.models import (
+    ApiToken,
+    Client,
+    ClientErasure,
+    Intervention,
+    LegalBasis,
+    Municipality,
+    Tandem,
+    Team,
+    User,
+)
 from outreach.origin import Origin
 
 # What decides what a user may see; nobody changes these on their own account.
@@ -190,7 +204,7 @@ for _model in (TOTPDevice, StaticDevice):
 
 @admin.register(Municipality)
 class MunicipalityAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug")
+    list_display = ("name", "slug", "retention_years")
     prepopulated_fields = {"slug": ("name",)}
 
 
@@ -219,3 +233,75 @@ class LegalBasisAdmin(admin.ModelAdmin):
     list_display = ("label", "label_bg", "country", "code", "legal_status", "active", "order")
     list_filter = ("country", "legal_status", "active")
     list_editable = ("active", "order")
+
+
+@admin.register(ClientErasure)
+class ClientErasureAdmin(admin.ModelAdmin):
+    """Erasures done (read-only), and an erasure on request by the client's code."""
+
+    list_display = ("erased_at", "legal_reason", "team", "erased_by", "client_id")
+    list_filter = ("legal_reason", "team")
+    fields = ("erased_at", "legal_reason", "note", "team", "erased_by", "client_id", "rows")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # made by erasing, below
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        extra_context = {**(extra_context or {}), "erase_url": reverse("admin:outreach-erase")}
+        return super().changelist_view(request, extra_context)
+
+    def get_urls(self):
+        own = [
+            path(
+                "erase/",
+                self.admin_site.admin_view(self.erase_view),
+                name="outreach-erase",
+            )
+        ]
+        return own + super().get_urls()
+
+    def erase_view(self, request: HttpRequest) -> HttpResponse:
+        """Find a record by its pseudonymous code, say what happens, erase on confirmation."""
+        if not access.can_administer(request.user):
+            raise Http404
+        form = AdminErasureForm(request.POST or None)
+        client = None
+        what: list[tuple[str, int]] = []
+        if request.method == "POST":
+            code = request.POST.get("code", "").strip().upper()
+            client = Client.objects.select_related("team").filter(code=code).first()
+            if client is None or not access.can_erase_client(request.user, client):
+                form.add_error("code", _("No client record has this code."))
+                client = None
+            else:
+                what = erasure.plan_for(client).described()
+            if client is not None and form.is_valid():
+                try:
+                    erasure.client_erase(
+                        client=client,
+                        legal_reason=form.cleaned_data["legal_reason"],
+                        note=form.cleaned_data["note"],
+                        actor=request.user,
+                        origin=Origin.from_request(request),
+                    )
+                except ValidationError as exc:
+                    form.add_error(None, exc)
+                else:
+                    messages.success(request, _("The record has been anonymised."))
+                    return redirect("admin:outreach_clienterasure_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Erase a client's record"),
+            "form": form,
+            "found": client,
+            "what": what,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/outreach/erase.html", context)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from outreach import account_views, views
+from outreach import account_views, dataprotection_views, views
 from outreach.accounts import views as accounts_views
 from outreach.caserecord import urls as event_routes
 
@@ -34,6 +34,18 @@ urlpatterns = [
     path("clients/<int:pk>/", views.client_detail, name="client-detail"),
     path("clients/<int:pk>/edit/", views.client_update, name="client-update"),
     path("clients/<int:pk>/audit/", views.client_audit, name="client-audit"),
+    path("clients/<int:pk>/erase/", dataprotection_views.client_erase, name="client-erase"),
+    path("clients/<int:pk>/copy/", dataprotection_views.client_copy, name="client-copy"),
+    path(
+        "clients/<int:pk>/copy/<int:export_pk>/",
+        dataprotection_views.client_copy_status,
+        name="client-copy-status",
+    ),
+    path(
+        "clients/<int:pk>/copy/<int:export_pk>/download/",
+        dataprotection_views.client_copy_download,
+        name="client-copy-download",
+    ),
     path("clients/<int:client_pk>/contacts/new/", views.contact_create, name="contact-create"),
     path(
         "clients/<int:client_pk>/contacts/<int:pk>/edit/",

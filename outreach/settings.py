@@ -244,6 +244,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "indicators.tasks.draft_monthly_reports",
         "schedule": crontab(hour=3, minute=30, day_of_month=1),
     },
+    "anonymise-past-retention": {
+        "task": "outreach.tasks.anonymise_past_retention",
+        "schedule": crontab(hour=1, minute=30),
+    },
 }
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -266,6 +270,12 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Years a client's record is kept after their last episode ended, unless the municipality sets
+# its own period; then the nightly task anonymises it (outreach/erasure.py).
+OUTREACH_RETENTION_YEARS = env_int("OUTREACH_RETENTION_YEARS", 10, minimum=1)
+# Days a client's copy that was made but not downloaded is kept before the nightly task drops it.
+OUTREACH_COPY_KEEP_DAYS = env_int("OUTREACH_COPY_KEEP_DAYS", 7, minimum=1)
 
 # Clients per team before accepted referrals wait on the list.
 OUTREACH_DEFAULT_TEAM_CAPACITY = 45

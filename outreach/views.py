@@ -165,6 +165,8 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "do_not_contact": [p for p in support_people if p.do_not_contact],
         "consents": list(client.consents.select_related("support_person")),
         "age": client.age_on(timezone.localdate()),
+        "can_erase": access.can_erase_client(request.user, client),
+        "can_export": access.can_export_client(request.user, client),
     }
     return render(request, "outreach/client_detail.html", context)
 

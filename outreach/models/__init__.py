@@ -32,6 +32,7 @@ from outreach.models.contacts import (
     Intervention,
     validate_contact_minutes,
 )
+from outreach.models.dataprotection import ClientErasure, ClientExport, ErasureReason
 from outreach.models.episodes import DischargeReason, Episode
 from outreach.models.people import (
     Client,
@@ -61,6 +62,8 @@ __all__ = [
     "CaseAgency",
     "CaseConference",
     "Client",
+    "ClientErasure",
+    "ClientExport",
     "CoerciveMeasure",
     "Consent",
     "Contact",
@@ -71,6 +74,7 @@ __all__ = [
     "DischargeReason",
     "DocumentStatus",
     "Episode",
+    "ErasureReason",
     "ExitSurvey",
     "FollowUpAction",
     "GroupSession",

@@ -8,6 +8,7 @@ from datetime import date
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -23,6 +24,11 @@ class Sex(models.TextChoices):
     UNKNOWN = "unknown", _("Unknown")
 
 
+def default_retention_years() -> int:
+    """Years a record is kept after the client's last discharge (OUTREACH_RETENTION_YEARS)."""
+    return settings.OUTREACH_RETENTION_YEARS
+
+
 class Municipality(models.Model):
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(unique=True)
@@ -31,6 +37,14 @@ class Municipality(models.Model):
         max_length=2,
         default="BG",
         help_text=_("ISO 3166 code; chooses the legal bases offered for admissions and coercion."),
+    )
+    retention_years = models.PositiveSmallIntegerField(
+        _("retention after discharge (years)"),
+        default=default_retention_years,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_(
+            "A client's record is anonymised this many years after their last episode ended."
+        ),
     )
 
     class Meta:
@@ -244,6 +258,8 @@ class Client(models.Model):
 
     @property
     def full_name(self) -> str:
+        if self.anonymised_at:
+            return str(_("Anonymised client"))
         return " ".join(part for part in (self.given_name, self.family_name) if part)
 
     def age_on(self, day: date) -> int | None:

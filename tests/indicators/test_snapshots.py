@@ -202,6 +202,7 @@ def test_task_options():
         assert task.retry_backoff and task.max_retries == 5
     from outreach.celery import app
 
+    app.loader.import_default_modules()  # what a worker does at start: finds every tasks.py
     scheduled = {entry["task"] for entry in app.conf.beat_schedule.values()}
     assert scheduled <= set(app.tasks)
 

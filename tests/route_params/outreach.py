@@ -57,3 +57,12 @@ def route_param_outreach_apitoken_revoke__pk(worker):
     from outreach.accounts.services import api_token_create
 
     return api_token_create(owner=worker, origin=make_origin(), name="worker's script").token.pk
+
+
+@pytest.fixture
+def route_param_export_pk(team_client, supervisor):
+    from outreach.models import ClientExport
+
+    return ClientExport.objects.create(
+        client=team_client, requested_by=supervisor, language="bg"
+    ).pk
