@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('outreach', '0008_auditevent_append_only_sqlite'),
+        ('outreach', '0010_followupaction_done_by'),
     ]
 
     operations = [
