@@ -45,12 +45,13 @@ ROLES = [
 MAY_OPEN = {
     "public:report-summary": {"anonymous", "supervisor", "coordinator", "worker", "partner"},
     "indicators:caseload-review": {"supervisor"},
+    # Its GET asks for confirmation; only the POST publishes.
+    "indicators:report-publish": {"coordinator"},
 }
 FIGURE_READERS = {"supervisor", "coordinator"}
 # Routes for a POST only: their GET is refused (405) for everyone, and writes nothing.
 POST_ONLY = {
     "indicators:report-create",
-    "indicators:report-publish",
     "indicators:report-refresh",
     "indicators:report-correct",
     "indicators:report-pdf-prepare",
