@@ -19,7 +19,7 @@ from outreach import audit
 from outreach.models import Team
 from outreach.origin import Origin
 
-from . import access, drilldown, fidelity, reports, tasks
+from . import access, drilldown, fidelity, reports, suppression, tasks
 from . import formatting as fmt
 from .forms import ReportCreateForm, ReportNarrativeForm
 from .models import Report, ReportDocument
@@ -280,6 +280,7 @@ def team_figures(request: HttpRequest, figures_team_pk: int) -> HttpResponse:
     snaps = [reports.latest_snapshot(period=p, scope=scope) for p in periods]
     current = snaps[-1]
     exact = access.sees_exact_figures(request.user, team)  # else suppressed as in the reports
+    hidden = None if exact else reports.snapshots_decision(snaps)
     sections = [
         {
             "title": title,
@@ -288,7 +289,10 @@ def team_figures(request: HttpRequest, figures_team_pk: int) -> HttpResponse:
                     "key": key,
                     "label": label,
                     "cells": [
-                        reports.show_value(s.values, key, kind, suppress=not exact) for s in snaps
+                        reports.show_value(s.values, key, kind, suppress=False)
+                        if hidden is None
+                        else hidden.text(f"p{i}", key, kind)
+                        for i, s in enumerate(snaps)
                     ],
                     "drill": access.can_drill_down(request.user, key),
                 }
@@ -326,8 +330,14 @@ def team_drilldown(request: HttpRequest, figures_team_pk: int, key: str) -> Http
     snapshot = reports.latest_snapshot(period=period, scope=Scope.team(team.slug))
     records = drilldown.records(key, period, Scope.team(team.slug))
     exact = access.sees_exact_figures(request.user, team)
-    # Outside the team a count of 1 to 4 is suppressed; listing its records would undo that.
-    withheld = not exact and fmt.is_small(len(records))
+    # Outside the team a hidden figure (a count of 1 to 4, or one hidden so that another cannot
+    # be worked out) is not listed: its records would undo that.
+    figure = (
+        reports.show_value(snapshot.values, key, fmt.COUNT, suppress=False)
+        if exact
+        else reports.snapshots_decision([snapshot]).text("p0", key, fmt.COUNT)
+    )
+    withheld = not exact and (fmt.is_small(len(records)) or suppression.is_hidden(figure))
     rows = [] if withheld else records
     audit.record_many(
         action="indicator.drilldown",
@@ -345,8 +355,10 @@ def team_drilldown(request: HttpRequest, figures_team_pk: int, key: str) -> Http
             "label": drilldown.QUERIES[key][0],
             "rows": rows,
             "withheld": withheld,
-            "figure": reports.show_value(snapshot.values, key, fmt.COUNT, suppress=not exact),
-            "records": fmt.show(len(records), fmt.COUNT, suppress=not exact),
+            "figure": figure,
+            "records": fmt.show(len(records), fmt.COUNT, suppress=not exact)
+            if not withheld
+            else figure,
             "snapshot": snapshot,
             "pseudonymous": not access.sees_client_names_in_figures(request.user),
         },

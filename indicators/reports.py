@@ -288,9 +288,20 @@ def _columns(report: Report) -> list[Column]:
     ]
 
 
+ROWS = [(key, kind) for _title, section in SECTIONS for key, _label, kind in section]
+
+
+def snapshots_decision(snapshots: list[IndicatorSnapshot]) -> suppression.Decision:
+    """Which figures of a team's snapshots (the rows of SECTIONS) are hidden outside the team;
+    `text(f"p{i}", key, kind)` is the i-th snapshot's cell."""
+    return suppression.suppressed(
+        [suppression.Source(f"p{i}", s.values, ROWS) for i, s in enumerate(snapshots)]
+    )
+
+
 def report_decision(report: Report, columns: list[Column]) -> suppression.Decision:
     """Which cells of the whole report are hidden when it leaves the team (suppression.py)."""
-    rows = [(key, kind) for _title, section in SECTIONS for key, _label, kind in section]
+    rows = ROWS
     breakdowns = [(key, _breakdown_names(key, columns)) for key, _title in BREAKDOWNS]
     muni = next((f"c{i}" for i, c in enumerate(columns) if c.team is None), None)
     sources = [
