@@ -310,7 +310,7 @@ def report_decision(report: Report, columns: list[Column]) -> suppression.Decisi
             c.snapshot.values,
             rows,
             breakdowns,
-            role="team" if c.team is not None else "municipality",
+            part="team" if c.team is not None else "municipality",
         )
         for i, c in enumerate(columns)
     ]

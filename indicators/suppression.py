@@ -91,7 +91,7 @@ class Source:
     """One snapshot's values as the report shows them: `rows` (key, kind) and `breakdowns`
     (key, names of its cells).
 
-    `role` is "municipality", "team" or "other" (a trend quarter, a period of a team's page);
+    `part` is "municipality", "team" or "other" (a trend quarter, a period of a team's page);
     `same_as` names the source that holds the same figures (the trend's own quarter).
     """
 
@@ -99,7 +99,7 @@ class Source:
     values: dict[str, Any]
     rows: list[tuple[str, str]]
     breakdowns: list[tuple[str, list[str]]] = field(default_factory=list)
-    role: str = "other"
+    part: str = "other"
     same_as: str | None = None
 
 
@@ -163,8 +163,8 @@ def build(sources: list[Source]) -> Problem:
     p = Problem()
     for s in sources:
         _add_source(p, s)
-    teams = [s for s in sources if s.role == "team"]
-    for m in (s for s in sources if s.role == "municipality"):
+    teams = [s for s in sources if s.part == "team"]
+    for m in (s for s in sources if s.part == "municipality"):
         if not teams:
             continue
         keys = sorted({k for (sid, k), c in p.cells.items() if sid == m.id and c.kind == fmt.COUNT})

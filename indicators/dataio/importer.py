@@ -31,6 +31,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from careplans.models import Assessment, Instrument, PlanAgreement
+from indicators import planner
 from outreach import audit
 from outreach.dates import FUTURE_DATE, FUTURE_TIME, is_future_date, is_future_time
 from outreach.models import (
@@ -800,27 +801,12 @@ def import_dir(
             audit.record(
                 action="caseload.import", target=team, origin=origin, detail=result.as_dict()
             )
-        analyze(result.tables)
+        # Fresh tables without statistics get plans that take minutes (planner.py).
+        planner.analyze(result.tables)
         return result
     finally:
         if gc_was_enabled:
             gc.enable()
-
-
-def analyze(tables: Iterable[str]) -> None:
-    """Refresh the planner's statistics of the tables just loaded (PostgreSQL).
-
-    Autovacuum may be off or late: without statistics the planner guesses row counts and
-    selectivities of the freshly loaded tables, and the indicator engine's queries (the
-    first-contact query above all) may get a plan that takes minutes instead of a second. Run
-    after the import's transaction has committed (or inside the caller's transaction, whose
-    own rows ANALYZE counts as live).
-    """
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        for table in sorted(tables):
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
 
 class _Importer:

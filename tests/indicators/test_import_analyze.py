@@ -3,6 +3,8 @@ imported caseload without planner statistics (issue 14, item 6; autovacuum may b
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.db import connection
 
@@ -60,3 +62,46 @@ def test_failed_import_analyses_nothing(tmp_path, origin):
     with pytest.raises(Exception):  # noqa: B017, PT011 - no such municipality: nothing written
         import_dir(tmp_path, "imported", None, origin=origin)
     assert _analyze_counts([table]).get(table, (0, None))[0] == before
+
+
+def _flush_stats() -> None:
+    """Make this backend's table counters visible in pg_stat_user_tables (PostgreSQL 15+)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_force_next_flush()")
+    with connection.cursor() as cursor:  # the flush happens once a transaction has ended
+        cursor.execute("SELECT 1")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+
+
+def test_compute_analyses_tables_never_analysed(team, tandem):
+    """Data entered through the app, never analysed (autovacuum off): `compute_indicators`
+    analyses the engine's tables before it plans its queries."""
+    if connection.vendor != "postgresql":
+        pytest.skip("ANALYZE and pg_stat_user_tables are PostgreSQL's")
+    from datetime import UTC, datetime
+
+    from django.core.management import call_command
+
+    from indicators import planner
+    from tests.factories import ClientFactory
+
+    table = Contact._meta.db_table
+    with connection.cursor() as cursor:  # as if the table had never been analysed
+        cursor.execute("SELECT pg_stat_reset_single_table_counters(%s::regclass)", [table])
+    client = ClientFactory(team=team, tandem=tandem)
+    for day in range(1, 21):
+        Contact.objects.create(
+            client=client, started_at=datetime(2026, 7, day, 9, tzinfo=UTC),
+            mode="face_to_face", outcome="met", location="street", duration_minutes=30,
+        )  # fmt: skip
+    _flush_stats()
+    assert _analyze_counts([table])[table][1] is None  # never analysed
+    assert table in planner.stale_tables()
+
+    call_command("compute_indicators", "--period", "2026-Q3", "--json", stdout=io.StringIO())
+
+    _flush_stats()
+    count, last = _analyze_counts([table])[table]
+    assert last is not None and count == 1
+    assert table not in planner.stale_tables()

@@ -332,9 +332,9 @@ def test_demo_involuntary_admissions_sofia_7_centre_6_lyulin_1():
     rows = [("admissions_involuntary", fmt.COUNT)]
     d = suppression.suppressed(
         [
-            suppression.Source("sofia", _adm(7), rows, role="municipality"),
-            suppression.Source("centre", _adm(6), rows, role="team"),
-            suppression.Source("lyulin", _adm(1), rows, role="team"),
+            suppression.Source("sofia", _adm(7), rows, part="municipality"),
+            suppression.Source("centre", _adm(6), rows, part="team"),
+            suppression.Source("lyulin", _adm(1), rows, part="team"),
         ]
     )
     texts = [d.text(s, "admissions_involuntary", fmt.COUNT) for s in ("sofia", "centre", "lyulin")]
@@ -347,9 +347,9 @@ def test_bounds_pin_a_secondary_cell_so_the_total_is_hidden_too():
     rows = [("admissions_involuntary", fmt.COUNT)]
     d = suppression.suppressed(
         [
-            suppression.Source("sofia", _adm(6), rows, role="municipality"),
-            suppression.Source("centre", _adm(5), rows, role="team"),
-            suppression.Source("lyulin", _adm(1), rows, role="team"),
+            suppression.Source("sofia", _adm(6), rows, part="municipality"),
+            suppression.Source("centre", _adm(5), rows, part="team"),
+            suppression.Source("lyulin", _adm(1), rows, part="team"),
         ]
     )
     assert d.text("sofia", "admissions_involuntary", fmt.COUNT) == suppression.SECONDARY
