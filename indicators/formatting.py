@@ -3,6 +3,11 @@
 Every output uses `show()`: the PDF, the CSV, the public page and team figures seen from outside
 the team (coordinators) with `suppress=True` (what leaves the team); the team's supervisors'
 figures with `suppress=False` (exact values, same rounding).
+
+`show(suppress=True)` is the primary rule of one figure alone. What leaves the team as a whole
+(a report's page, PDF and CSV, the public page, a team's figures seen by a coordinator) is
+decided by suppression.py, which adds complementary suppression over all the figures at once
+and renders the cells it leaves shown with `show(suppress=False)`.
 """
 
 from __future__ import annotations

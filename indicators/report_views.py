@@ -19,7 +19,7 @@ from outreach import audit
 from outreach.models import Team
 from outreach.origin import Origin
 
-from . import access, drilldown, fidelity, pdf, reports, services
+from . import access, drilldown, fidelity, pdf, reports, services, suppression
 from . import formatting as fmt
 from .forms import ReportCreateForm, ReportNarrativeForm
 from .models import Report, ReportDocument
@@ -343,6 +343,7 @@ def team_figures(request: HttpRequest, figures_team_pk: int) -> HttpResponse:
     snaps = [s.snapshot for s in states]
     current = snaps[-1]
     exact = access.sees_exact_figures(request.user, team)  # else suppressed as in the reports
+    hidden = None if exact else reports.snapshots_decision(snaps)
     sections = [
         {
             "title": title,
@@ -351,10 +352,12 @@ def team_figures(request: HttpRequest, figures_team_pk: int) -> HttpResponse:
                     "key": key,
                     "label": label,
                     "cells": [
-                        reports.show_value(s.values, key, kind, suppress=not exact)
-                        if s is not None
-                        else "—"
-                        for s in snaps
+                        "—"
+                        if s is None
+                        else reports.show_value(s.values, key, kind, suppress=False)
+                        if hidden is None
+                        else hidden.text(f"p{i}", key, kind)
+                        for i, s in enumerate(snaps)
                     ],
                     "drill": access.can_drill_down(request.user, key),
                 }
@@ -453,12 +456,19 @@ def team_drilldown(request: HttpRequest, figures_team_pk: int, key: str) -> Http
     snapshot = state.snapshot
     records = drilldown.records(key, period, scope)
     exact = access.sees_exact_figures(request.user, team)
-    figure = snapshot.values.get(key) if snapshot is not None else None
-    # Outside the team a count of 1 to 4 is suppressed; listing its records would undo that,
-    # and so would marking what changed against a small count in the snapshot.
-    withheld = not exact and fmt.is_small(len(records))
+    value = snapshot.values.get(key) if snapshot is not None else None
+    # Outside the team a hidden figure (a count of 1 to 4, or one hidden so that another cannot
+    # be worked out) is not listed: its records would undo that; nor is what changed marked
+    # against a small count in the snapshot.
+    if snapshot is None:
+        figure = "—"
+    elif exact:
+        figure = reports.show_value(snapshot.values, key, fmt.COUNT, suppress=False)
+    else:
+        figure = reports.snapshots_decision([snapshot]).text("p0", key, fmt.COUNT)
+    withheld = not exact and (fmt.is_small(len(records)) or suppression.is_hidden(figure))
     compare = snapshot is not None and (
-        exact or not (withheld or (isinstance(figure, int) and fmt.is_small(figure)))
+        exact or not (withheld or (isinstance(value, int) and fmt.is_small(value)))
     )
     changes = (
         drilldown.changes(key, period, scope, records, (snapshot.records or {}).get(key))
@@ -483,10 +493,10 @@ def team_drilldown(request: HttpRequest, figures_team_pk: int, key: str) -> Http
             "label": drilldown.QUERIES[key][0],
             "rows": rows,
             "withheld": withheld,
-            "figure": reports.show_value(snapshot.values, key, fmt.COUNT, suppress=not exact)
-            if snapshot is not None
-            else "—",
-            "records": fmt.show(len(records), fmt.COUNT, suppress=not exact),
+            "figure": figure,
+            "records": fmt.show(len(records), fmt.COUNT, suppress=not exact)
+            if not withheld
+            else figure,
             "snapshot": snapshot,
             "state": state,
             "changes": changes,

@@ -30,7 +30,7 @@ from outreach.origin import Origin
 from referrals.models import Source
 
 from . import formatting as fmt
-from . import services
+from . import services, suppression
 from .models import IndicatorSnapshot, Report, ReportFrozen
 from .periods import Period, Scope
 
@@ -284,10 +284,74 @@ def _columns(report: Report) -> list[Column]:
     ]
 
 
+ROWS = [(key, kind) for _title, section in SECTIONS for key, _label, kind in section]
+
+
+def snapshots_decision(snapshots: list[IndicatorSnapshot]) -> suppression.Decision:
+    """Which figures of a team's snapshots (the rows of SECTIONS) are hidden outside the team;
+    `text(f"p{i}", key, kind)` is the i-th snapshot's cell."""
+    return suppression.suppressed(
+        [
+            suppression.Source(f"p{i}", s.values, ROWS)
+            for i, s in enumerate(snapshots)
+            if s is not None
+        ]
+    )
+
+
+def report_decision(report: Report, columns: list[Column]) -> suppression.Decision:
+    """Which cells of the whole report are hidden when it leaves the team (suppression.py)."""
+    rows = ROWS
+    breakdowns = [(key, _breakdown_names(key, columns)) for key, _title in BREAKDOWNS]
+    muni = next((f"c{i}" for i, c in enumerate(columns) if c.team is None), None)
+    sources = [
+        suppression.Source(
+            f"c{i}",
+            c.snapshot.values,
+            rows,
+            breakdowns,
+            part="team" if c.team is not None else "municipality",
+        )
+        for i, c in enumerate(columns)
+    ]
+    trend_rows = [(key, kind) for key, _label, kind in TREND_KEYS]
+    sources += [
+        suppression.Source(
+            f"t{i}",
+            t["values"],
+            trend_rows,
+            same_as=muni if t["period"] == report.period else None,
+        )
+        for i, t in enumerate(report.trend)
+    ]
+    return suppression.suppressed(sources)
+
+
+def _breakdown_names(key: str, columns: list[Column]) -> list[str]:
+    names: list[str] = []
+    for c in columns:
+        for name in c.snapshot.values.get(key) or {}:
+            if name not in names:
+                names.append(name)
+    return names
+
+
 def report_content(report: Report, *, suppress: bool) -> Content:
-    """Return every figure of the report as text, per column (municipality, then each team)."""
+    """Return every figure of the report as text, per column (municipality, then each team).
+
+    With `suppress` the cells hidden are decided for the whole report at once (primary and
+    complementary suppression, suppression.py): the page, its PDF and CSV and the public page
+    all show the same.
+    """
     columns = _columns(report)
     content = Content(report=report, suppress=suppress, columns=columns)
+    decision = report_decision(report, columns) if suppress else None
+
+    def cell(source: str, values: dict[str, Any], key: str, kind: str) -> str:
+        if decision is not None:
+            return decision.text(source, key, kind)
+        return show_value(values, key, kind, suppress=False)
+
     for title, rows in SECTIONS:
         content.sections.append(
             {
@@ -298,8 +362,8 @@ def report_content(report: Report, *, suppress: bool) -> Content:
                         "label": label,
                         "kind": kind,
                         "cells": [
-                            show_value(c.snapshot.values, key, kind, suppress=suppress)
-                            for c in columns
+                            cell(f"c{i}", c.snapshot.values, key, kind)
+                            for i, c in enumerate(columns)
                         ],
                     }
                     for key, label, kind in rows
@@ -307,11 +371,7 @@ def report_content(report: Report, *, suppress: bool) -> Content:
             }
         )
     for key, title in BREAKDOWNS:
-        names: list[str] = []
-        for c in columns:
-            for name in c.snapshot.values.get(key) or {}:
-                if name not in names:
-                    names.append(name)
+        names = _breakdown_names(key, columns)
         content.breakdowns.append(
             {
                 "key": key,
@@ -323,12 +383,13 @@ def report_content(report: Report, *, suppress: bool) -> Content:
                             name, name.replace("_", " ")
                         ),
                         "cells": [
-                            fmt.show(
-                                (c.snapshot.values.get(key) or {}).get(name, 0),
+                            cell(
+                                f"c{i}",
+                                {name: (c.snapshot.values.get(key) or {}).get(name, 0)},
+                                f"{key}.{name}" if decision is not None else name,
                                 fmt.COUNT,
-                                suppress=suppress,
                             )
-                            for c in columns
+                            for i, c in enumerate(columns)
                         ],
                     }
                     for name in names
@@ -339,16 +400,16 @@ def report_content(report: Report, *, suppress: bool) -> Content:
     content.trend_columns = [{"period": t["period"], "as_of": trend_as_of(t)} for t in report.trend]
     for key, label, kind in TREND_KEYS:
         raw = [t["values"].get(key) for t in report.trend]
+        cells = [cell(f"t{i}", t["values"], key, kind) for i, t in enumerate(report.trend)]
         content.trend.append(
             {
                 "key": key,
                 "label": label,
                 "kind": kind,
-                "cells": [show_value(t["values"], key, kind, suppress=suppress) for t in report.trend],
-                "chart": _chart(raw, [t["values"].get(f"{key}_n") for t in report.trend],
-                                content.trend_columns, kind, suppress=suppress),
+                "cells": cells,
+                "chart": _chart(raw, cells, content.trend_columns),
             }
-        )  # fmt: skip
+        )
     return content
 
 
@@ -380,14 +441,11 @@ def trend_header(column: dict[str, Any]) -> str:
     return f"{column['period']} ({to_date_text(column['as_of'])})"
 
 
-def _chart(
-    raw: list[Any], ns: list[Any], columns: list[dict[str, Any]], kind: str, *, suppress: bool
-) -> list[dict[str, Any]]:
-    """Bars of a small SVG chart (viewBox 250×150); suppressed or empty values draw no bar."""
+def _chart(raw: list[Any], texts: list[str], columns: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Bars of a small SVG chart (viewBox 250×150); hidden or empty values draw no bar."""
     shown = []
-    for value, n in zip(raw, ns, strict=True):
-        text = fmt.show(value, kind, n=n, suppress=suppress)
-        hidden = value is None or fmt.is_suppressed(text)
+    for value, text in zip(raw, texts, strict=True):
+        hidden = value is None or suppression.is_hidden(text) or text == fmt.EMPTY
         shown.append((None if hidden else float(value), text))
     top = max((v for v, _t in shown if v is not None), default=0) or 1
     bars = []

@@ -12,7 +12,7 @@ from django.utils import timezone
 from outreach.models import Municipality, Team
 from outreach.origin import Origin
 
-from . import reports, services
+from . import planner, reports, services
 from .models import IndicatorSnapshot, Report, SnapshotRun
 from .periods import Period, Scope
 
@@ -65,6 +65,7 @@ def _recorded(
             started_at=now,
         )
     try:
+        planner.ensure_statistics()  # plans from real statistics, not guesses (planner.py)
         snapshot = work(Period.parse(period), Scope.parse(scope), task_id or "")
     except Exception as exc:
         SnapshotRun.objects.filter(pk=run.pk).update(

@@ -31,6 +31,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from careplans.models import Assessment, Instrument, PlanAgreement
+from indicators import planner
 from outreach import audit
 from outreach.dates import FUTURE_DATE, FUTURE_TIME, is_future_date, is_future_time
 from outreach.models import (
@@ -162,6 +163,8 @@ class ImportResult:
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
     unchanged: dict[str, int] = field(default_factory=dict)
+    # The tables the import wrote to (created, updated or linked rows): analysed afterwards.
+    tables: set[str] = field(default_factory=set)
 
     @property
     def rows(self) -> int:
@@ -729,6 +732,8 @@ def _write(
 ) -> None:
     """Write a plan; ``ids=True`` when later rows refer to the created ones."""
     bulk_insert(plan.model, plan.create, ids=ids)
+    if plan.create or plan.update:
+        result.tables.add(plan.model._meta.db_table)
     if plan.update:
         plan.model.objects.bulk_update(
             plan.update, plan.fields + list(extra_update), batch_size=500
@@ -796,6 +801,8 @@ def import_dir(
             audit.record(
                 action="caseload.import", target=team, origin=origin, detail=result.as_dict()
             )
+        # Fresh tables without statistics get plans that take minutes (planner.py).
+        planner.analyze(result.tables)
         return result
     finally:
         if gc_was_enabled:
@@ -1126,6 +1133,8 @@ class _Importer:
             [{"user_id": u["id"], "team_id": team.pk} for u in plan.create],
             ids=False,
         )
+        if plan.create:
+            self.result.tables.add(User.teams.through._meta.db_table)
         self.staff_pk = {ref: row["pk"] for ref, row in existing.items()}
         for user in plan.create:
             self.staff_pk[user["source_ref"]] = user["id"]
@@ -1277,6 +1286,8 @@ class _Importer:
                 through.objects.filter(contact_id=pk, user_id__in=old - new).delete()
             links.extend({"contact_id": pk, "user_id": uid} for uid in new - old)
         bulk_insert(through, links, ids=False)
+        if links or changed_staff:
+            self.result.tables.add(through._meta.db_table)
 
     def write_simple(
         self,

@@ -96,3 +96,33 @@ def test_supervisor_drilldown_of_a_small_count_is_exact(client, supervisor, team
     body, figure, records = _drilldown(client, supervisor, team, "episodes_started")
     assert figure == records == "1"
     assert "Novak" in body
+
+
+@pytest.fixture
+def six_involuntary(team, report_data):
+    """Centre in August: 7 admissions = 1 voluntary + 6 involuntary."""
+    from outreach.models import HospitalStay, LegalStatus
+
+    for c in report_data[3:7]:
+        HospitalStay.objects.create(
+            client=c, admitted_on=date(2026, 8, 12), legal_status=LegalStatus.INVOLUNTARY
+        )
+    services.snapshot_compute(period=Period.parse("2026-08"), scope=Scope.team(team.slug))
+    return team
+
+
+def test_coordinator_cannot_work_out_a_hidden_figure_from_the_others(
+    client, coordinator, six_involuntary
+):
+    """7 admissions, voluntary <5: showing the 6 involuntary would give the 1 voluntary away."""
+    body = _figures(client, coordinator, six_involuntary)
+    assert _figure(body, "admissions") == "7"
+    assert _figure(body, "admissions_voluntary") == "&lt;5"
+    assert _figure(body, "admissions_involuntary") == "x"
+    assert _figure(body, "involuntary_admission_share") == "n&lt;5"
+
+
+def test_supervisor_sees_the_withheld_figure_exactly(client, supervisor, six_involuntary):
+    body = _figures(client, supervisor, six_involuntary)
+    assert _figure(body, "admissions_involuntary") == "6"
+    assert _figure(body, "admissions_voluntary") == "1"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 import subprocess
@@ -283,6 +284,46 @@ def test_public_page_shows_published_figures_suppressed(client, coordinator, rep
         assert c.family_name not in body and c.code not in body
     rows = body.split('Involuntary admissions</th><td class="num">')[1]
     assert rows.startswith("&lt;5")
+
+
+def _demo_admissions(report_data, other_team):
+    """The issue's demo: involuntary admissions Sofia 7 = Centre 6 + Lyulin 1."""
+    from outreach.models import HospitalStay, LegalStatus
+    from tests.factories import ClientFactory, EpisodeFactory, TandemFactory
+
+    for c in report_data[3:7]:
+        HospitalStay.objects.create(
+            client=c, admitted_on=date(2026, 8, 10), legal_status=LegalStatus.INVOLUNTARY
+        )
+    lyulin = ClientFactory(team=other_team, tandem=TandemFactory(team=other_team))
+    EpisodeFactory(client=lyulin, tandem=lyulin.tandem, started_on=date(2026, 1, 10))
+    HospitalStay.objects.create(
+        client=lyulin, admitted_on=date(2026, 8, 11), legal_status=LegalStatus.INVOLUNTARY
+    )
+
+
+def test_no_output_lets_a_hidden_count_be_worked_out(
+    client, coordinator, report_data, other_team, origin
+):
+    """Sofia 7, Centre 6, Lyulin <5 gave Lyulin = 1: Centre is withheld too, in the CSV, the
+    report page and the public page alike (one decision for the whole report)."""
+    _demo_admissions(report_data, other_team)
+    report = _draft(client, coordinator)
+    rows = _csv_rows(client.get(reverse("indicators:report-csv", args=[report.pk])).content)
+    # Lyulin's 1 hides Centre's 6; Sofia's 1 voluntary of 8 hides Sofia's 7 involuntary, and
+    # then Centre's 7 admissions (Centre = 1 voluntary + 6 involuntary, both hidden).
+    assert rows["admissions_involuntary"] == ["x", "x", "<5"]
+    assert rows["admissions_voluntary"] == ["<5", "<5", "0"]
+    assert rows["admissions"] == ["8", "x", "<5"]
+    assert rows["involuntary_admission_share"] == ["n<5", "n<5", "n<5"]
+    page = client.get(reverse("indicators:report-detail", args=[report.pk])).content.decode()
+    cells = re.findall(r'data-key="admissions_involuntary">([^<]*)<', page)
+    assert [html.unescape(c) for c in cells] == rows["admissions_involuntary"]
+    reports.report_publish(report=report, actor=coordinator, origin=origin)
+    client.logout()
+    body = client.get("/public/reports/").content.decode()
+    shown = body.split('Involuntary admissions</th><td class="num">')[1].split("<")[0]
+    assert html.unescape(shown) == rows["admissions_involuntary"][0]
 
 
 # --- PDF -------------------------------------------------------------------------------------

@@ -88,7 +88,7 @@ def test_worker_killed_mid_snapshot_leaves_exactly_one_correct_snapshot(
 
     # Celery prefers the CELERY_BROKER_URL variable to the broker argument: point both here.
     monkeypatch.setenv("CELERY_BROKER_URL", REDIS_URL)
-    sender = Celery("kill-test", broker=REDIS_URL)
+    sender = Celery("kill-test", broker=REDIS_URL, set_as_current=False)  # keep the app tasks use
     marker = tmp_path / "computing"
     workers: list[subprocess.Popen] = []
     try:

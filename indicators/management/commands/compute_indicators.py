@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from indicators import services
+from indicators import planner, services
 from indicators.engine import ScopeNotFound
 from indicators.periods import Period, Scope
 
@@ -40,6 +40,7 @@ class Command(BaseCommand):
             scope = Scope.municipality(options["municipality"])
         else:
             scope = Scope.everything()
+        planner.ensure_statistics()  # plans from real statistics, not guesses (planner.py)
         try:
             snapshot = services.snapshot_compute(period=period, scope=scope)
         except (ScopeNotFound, ValueError) as exc:
