@@ -73,3 +73,13 @@ def sees_exact_figures(user: User, team: Team) -> bool:
     count from 1 to 4 shows `<5`, a statistic over fewer than 5 items `n<5`.
     """
     return access.can_manage_team(user, team)
+
+
+def has_my_work(user: User) -> bool:
+    """Tell whether the user has My work: tandem workers, and supervisors for their tandems."""
+    return access.works_in_tandem(user) or access.has_role(user, Role.SUPERVISOR)
+
+
+def picks_tandem_for_my_work(user: User) -> bool:
+    """Tell whether My work shows the user a tandem picker (supervisors), not their own list."""
+    return access.has_role(user, Role.SUPERVISOR)
