@@ -40,7 +40,10 @@ def signatures(scope: WorkScope) -> Iterator[WorkItem]:
             client=plan.client,
             title=_("Sign off the plan, version %(v)d") % {"v": plan.version},
             url=reverse("careplans:careplan-detail", args=[plan.pk]) + "#sign-h",
-            detail=_("Waiting for: %(names)s") % {"names": ", ".join(map(_name, row.missing))},
+            # On a worker's own list the missing signature is theirs: no need to say whose.
+            detail=""
+            if scope.signers == {scope.user.pk}
+            else _("Waiting for: %(names)s") % {"names": ", ".join(map(_name, row.missing))},
         )
 
 
@@ -166,7 +169,7 @@ def discharges(scope: WorkScope) -> Iterator[WorkItem]:
         elif f.late:
             detail = _("The 72 hours have passed")
         else:
-            detail = _("Within 72 hours, by %(day)s") % {"day": _day(f.due_on)}
+            detail = _("Within 72 hours")
         yield WorkItem(
             kind="discharge",
             client=f.client,

@@ -13,6 +13,7 @@ from careplans.models import Action, PlanSignoff
 from indicators.mywork import registry
 from indicators.mywork import selectors as mywork
 from indicators.mywork.registry import WorkItem, work_source
+from outreach.caserecord import selectors as caserecord
 from outreach.models import AuditEvent, CaseConference, FollowUpAction, Role
 from tests.careplans.factories import GoalFactory
 from tests.factories import ClientFactory, ContactFactory, TandemFactory, UserFactory
@@ -145,13 +146,16 @@ def test_plan_actions_with_me_or_my_tandem_as_who(worker, peer, tandem, settled,
     _action(other, who="agency", due_in=0, today=today)
     done = settled("Done", tandem=tandem)
     _action(done, staff=worker, due_in=-1, done=True, today=today)
+    # "Who" is the client, even if a worker's name was left on it.
+    theirs = settled("Theirs", tandem=tandem)
+    _action(theirs, who="client", staff=worker, due_in=0, today=today)
     assert sorted(_items(_work(worker), "action")) == [
         ("action", "Mine", "overdue"),
         ("action", "Partner", "week"),
     ]
 
 
-def test_case_conference_follow_ups(worker, tandem, settled, today):
+def test_case_conference_follow_ups(worker, supervisor, tandem, settled, today):
     client = settled("Conf", tandem=tandem)
     conference = CaseConference.objects.create(client=client, held_on=today, decisions="План")
     mine = FollowUpAction.objects.create(
@@ -163,6 +167,13 @@ def test_case_conference_follow_ups(worker, tandem, settled, today):
     )
     FollowUpAction.objects.create(
         conference=conference, action="Agency writes", owner="Агенция", due_on=today
+    )
+    FollowUpAction.objects.create(
+        conference=conference,
+        action="Supervisor asks",
+        owner="supervisor",
+        owner_user=supervisor,
+        due_on=today,
     )
     FollowUpAction.objects.create(
         conference=conference,
@@ -248,7 +259,8 @@ def test_discharge_follow_up_is_due_in_72_hours_and_overdue_after_7_days(
 def test_a_stay_before_intake_or_of_a_discharged_client_is_not_followed_up(
     worker, tandem, settled, today
 ):
-    client = settled("Baseline", tandem=tandem)
+    # Never seen since acceptance 10 days ago: only the pre-intake flag keeps the stay off.
+    client = settled("Baseline", tandem=tandem, seen_days_ago=None)
     HospitalStayFactory(
         client=client,
         admitted_on=today - timedelta(days=40),
@@ -256,6 +268,25 @@ def test_a_stay_before_intake_or_of_a_discharged_client_is_not_followed_up(
         pre_intake=True,
     )
     assert _items(_work(worker), "discharge") == []
+    # A client whose episode has ended is no longer followed up, on the client page either.
+    gone = settled("Gone", tandem=tandem, seen_days_ago=5)
+    HospitalStayFactory(
+        client=gone,
+        admitted_on=today - timedelta(days=5),
+        discharged_on=today - timedelta(days=1),
+    )
+    assert caserecord.discharge_followups_due(user=worker, today=today)[0].client == gone
+    gone.episodes.update(ended_on=today, discharge_reason="goals_met")
+    assert caserecord.discharge_followups_due(user=worker, today=today) == []
+
+
+def test_actions_of_goals_achieved_or_dropped_are_not_due(worker, tandem, settled, today):
+    client = settled("Goal", tandem=tandem)
+    action = _action(client, staff=worker, due_in=0, today=today)
+    assert len(_items(_work(worker), "action")) == 1
+    action.goal.status = "achieved"
+    action.goal.save()
+    assert _items(_work(worker), "action") == []
 
 
 def test_another_tandems_and_another_teams_work_is_not_mine(
@@ -344,7 +375,7 @@ def test_the_menu_shows_the_counts_without_a_query_once_known(
     first = client.get(reverse("outreach:caseload")).content.decode()
     assert f'hx-get="{reverse("indicators:my-work-count")}"' in first
     fragment = client.get(reverse("indicators:my-work-count")).content.decode()
-    assert 'class="badge danger menu-count"' in fragment and ">1<" in fragment
+    assert 'class="badge danger menu-count">1<' in fragment
     # Known now: the menu shows them, and reading them costs no query.
     page = client.get(reverse("outreach:caseload")).content.decode()
     assert "menu-count" in page and "hx-get" not in page.split("My work")[1].split("</li>")[0]
