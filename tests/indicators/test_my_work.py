@@ -393,7 +393,7 @@ def test_the_menu_shows_the_counts_without_a_query_once_known(
 def test_a_write_makes_the_menu_counts_stale(client, worker, tandem, settled):
     client.force_login(worker)
     client.get(URL)
-    assert "menu-count" not in client.get(URL).content.decode().split("</nav>")[0]
+    assert "badge menu-count" not in client.get(URL).content.decode().split("</nav>")[0]
     late = settled("Late", tandem=tandem, seen_days_ago=20)
     assert (
         "hx-get" not in client.get(reverse("outreach:caseload")).content.decode().split("</nav>")[0]
