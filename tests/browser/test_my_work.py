@@ -103,3 +103,19 @@ def test_screenshots_of_my_work(
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         if SHOTS:
             page.screenshot(path=os.path.join(SHOTS, f"my-work-{width}.png"), full_page=True)
+
+
+def test_the_supervisor_picks_a_tandem_on_a_phone(
+    phone_page, browser_login, supervisor, tandem, calm_client
+):
+    calm_client("Ivanova", tandem=tandem, seen_days_ago=20)
+    page = phone_page
+    browser_login(page, supervisor)
+    page.goto("/indicators/my-work/")
+    assert page.locator('li[data-kind="not_seen"]').count() == 1
+    page.get_by_label("Tandem").select_option(str(tandem.pk))
+    page.wait_for_url(f"**tandem={tandem.pk}**")
+    assert "Test Ivanova" in page.locator('li[data-kind="not_seen"]').inner_text()
+    assert _fits_the_phone(page)
+    if SHOTS:
+        page.screenshot(path=os.path.join(SHOTS, "my-work-supervisor-390.png"), full_page=True)
