@@ -15,10 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
-from careplans.models import Action, CarePlan, PlanAgreement, PlanReview
+from careplans.models import Action, CarePlan, Goal, PlanAgreement, PlanReview, PlanSignoff
 from careplans.schedule import NextReview, next_review
+from careplans.services import version_state
 from outreach import access
 from outreach.models import Client, Episode, Team, User
 
@@ -79,6 +80,7 @@ def reviews_due(
     today: date,
     team: Team | None = None,
     mine: bool = False,
+    clients: QuerySet[Client] | None = None,
     statuses: tuple[str, ...] = ("due", "overdue"),
 ) -> list[ReviewRow]:
     """Open episodes of visible clients whose next review (or first plan) is due or overdue."""
@@ -93,6 +95,8 @@ def reviews_due(
         episodes = episodes.filter(client__tandem__in=user.tandems_as_professional.all()) | (
             episodes.filter(client__tandem__in=user.tandems_as_peer.all())
         )
+    if clients is not None:
+        episodes = episodes.filter(client__in=clients.values("pk"))
     episodes = list(episodes)
     plans = {
         p.episode_id: p
@@ -125,4 +129,68 @@ def client_plan(*, user: User, client: Client) -> CarePlan | None:
         .prefetch_related("agreements", "reviews", "signoffs", "responses")
         .order_by("-episode__started_on")
         .first()
+    )
+
+
+@dataclass(frozen=True)
+class SignatureDue:
+    plan: CarePlan
+    missing: list[User]  # tandem members asked for, who have not signed the current version
+
+
+def plans_awaiting_signature(
+    *, user: User, signers: set[int], clients: QuerySet[Client] | None = None
+) -> list[SignatureDue]:
+    """Current plans of open episodes whose current version one of `signers` has not signed.
+
+    Only the members of the client's tandem sign, so a signer outside the tandem is never
+    asked. Two queries: the plans with their tandems, and their sign-offs.
+    """
+    plans = (
+        careplan_list(user=user)
+        .filter(episode__ended_on__isnull=True, episode__client__tandem__isnull=False)
+        .filter(
+            Q(episode__client__tandem__professional__in=signers)
+            | Q(episode__client__tandem__peer__in=signers)
+        )
+        .select_related("episode__client__tandem__professional", "episode__client__tandem__peer")
+        .prefetch_related(
+            Prefetch(
+                "signoffs", queryset=PlanSignoff.objects.only("careplan_id", "plan_version", "user")
+            )
+        )
+        .order_by("updated_at", "pk")
+    )
+    if clients is not None:
+        plans = plans.filter(episode__client__in=clients.values("pk"))
+    rows = []
+    for plan in plans:
+        tandem = plan.client.tandem
+        # The same rule as the plan page's sign-off card (no response needed here).
+        unsigned = version_state(plan, plan.signoffs.all(), ())["missing"]
+        missing = [m for m in (tandem.professional, tandem.peer) if m.pk in unsigned & signers]
+        if missing:
+            rows.append(SignatureDue(plan=plan, missing=missing))
+    return rows
+
+
+# Goals the client is no longer working on: their actions are never due.
+CLOSED_GOALS = (Goal.Status.ACHIEVED, Goal.Status.DROPPED)
+
+
+def actions_due(*, user: User, staff: set[int], until: date) -> QuerySet[Action]:
+    """Plan actions of open episodes with one of `staff` as "who", not done, due by `until`."""
+    return (
+        access.scoped(Action.objects.all(), user, via="goal__careplan__episode__client")
+        .filter(
+            who=Action.Who.TANDEM,
+            staff__in=staff,
+            done_on__isnull=True,
+            due_on__isnull=False,
+            due_on__lte=until,
+            goal__careplan__episode__ended_on__isnull=True,
+        )
+        .exclude(goal__status__in=CLOSED_GOALS)
+        .select_related("goal__careplan__episode__client", "staff")
+        .order_by("due_on", "pk")
     )

@@ -86,3 +86,13 @@ def can_refresh_figures(user: User, team: Team) -> bool:
         access.has_role(user, Role.COORDINATOR)
         and access.visible_municipalities(user).filter(pk=team.municipality_id).exists()
     )
+
+
+def has_my_work(user: User) -> bool:
+    """Tell whether the user has My work: tandem workers, and supervisors for their tandems."""
+    return access.works_in_tandem(user) or access.has_role(user, Role.SUPERVISOR)
+
+
+def picks_tandem_for_my_work(user: User) -> bool:
+    """Tell whether My work shows the user a tandem picker (supervisors), not their own list."""
+    return access.has_role(user, Role.SUPERVISOR)

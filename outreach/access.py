@@ -126,7 +126,7 @@ def visible_municipalities(user: User) -> QuerySet[Municipality]:
 def start_page(user: User) -> str | None:
     """Name the URL where the user's work starts, or None for the plain welcome page."""
     if works_in_tandem(user):
-        return "outreach:caseload"
+        return "indicators:my-work"
     if _supervises(user):
         return "outreach:team-caseload"
     if has_role(user, Role.PARTNER, Role.COORDINATOR):

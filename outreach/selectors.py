@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -50,34 +50,68 @@ def caseload_list(
     return qs.order_by(*SORTS.get(sort, SORTS["name"]))
 
 
+# A client in care is due a visit when not seen face to face for this many days; a client
+# never seen is due this many days after acceptance (the start of the open episode).
+NOT_SEEN_DAYS = 14
+LONG_NOT_SEEN_DAYS = 30
+
+
 @dataclass(frozen=True)
 class SeenFlag:
-    days: int | None
-    level: str  # "ok", "14", "30", "never", "new" (not seen yet, in care under 14 days)
+    days: int | None  # days since last seen; None when never seen
+    level: str  # "ok", "14", "30", "never", or "new" (never seen, accepted under 14 days ago)
+    since: date | None = None  # the last seen day, or the day of acceptance when never seen
+    unseen_days: int | None = None  # days from `since` to today; None when nothing is known
+
+    @property
+    def needs_visit(self) -> bool:
+        """Tell whether the client is due a visit: not seen for 14 days (from acceptance if never)."""
+        return self.unseen_days is None or self.unseen_days >= NOT_SEEN_DAYS
+
+    @property
+    def long_unseen(self) -> bool:
+        """Tell whether the client has not been seen for 30 days (from acceptance if never)."""
+        return self.unseen_days is None or self.unseen_days >= LONG_NOT_SEEN_DAYS
+
+    @property
+    def visit_due_on(self) -> date | None:
+        """The day the visit fell due, when the count has a start."""
+        return self.since + timedelta(days=NOT_SEEN_DAYS) if self.since else None
 
 
-NEW_IN_CARE_DAYS = 14
-
-
-def seen_flag(
-    last_seen_at, today: date | None = None, *, in_care_since: date | None = None
-) -> SeenFlag:
+def seen_flag(last_seen_at, today: date | None = None, accepted_on: date | None = None) -> SeenFlag:
     """Days since the client was last seen face to face, and the not-seen flag that applies.
 
-    A client never seen yet is "new" (no flag) in the first 14 days of care: the clock of
-    "not seen for 14 days" cannot run before the team had the client.
+    With `accepted_on`, a client never seen counts from acceptance: "new" for the first 14
+    days, then "never".
     """
     today = today or timezone.localdate()
     if last_seen_at is None:
-        if in_care_since is not None and (today - in_care_since).days < NEW_IN_CARE_DAYS:
-            return SeenFlag(None, "new")
-        return SeenFlag(None, "never")
-    days = (today - timezone.localtime(last_seen_at).date()).days
-    if days >= 30:
-        return SeenFlag(days, "30")
-    if days >= 14:
-        return SeenFlag(days, "14")
-    return SeenFlag(days, "ok")
+        if accepted_on is None:
+            return SeenFlag(None, "never")
+        unseen = (today - accepted_on).days
+        level = "new" if unseen < NOT_SEEN_DAYS else "never"
+        return SeenFlag(None, level, accepted_on, unseen)
+    seen_on = timezone.localtime(last_seen_at).date()
+    days = (today - seen_on).days
+    level = "ok"
+    if days >= LONG_NOT_SEEN_DAYS:
+        level = "30"
+    elif days >= NOT_SEEN_DAYS:
+        level = "14"
+    return SeenFlag(days, level, seen_on, days)
+
+
+def visit_flag(client: Client, today: date | None = None) -> SeenFlag:
+    """The not-seen flag of a client of `caseload_list`: never seen counts from acceptance.
+
+    Acceptance is the start of the open episode, or the opening of the record for a person
+    still in engagement (no episode yet).
+    """
+    accepted_on = client.open_episode_started_on
+    if accepted_on is None and client.created_at is not None:
+        accepted_on = timezone.localtime(client.created_at).date()
+    return seen_flag(client.last_seen_at, today, accepted_on=accepted_on)
 
 
 def tandem_load(*, user: User, team: Team | None = None) -> QuerySet[Tandem]:

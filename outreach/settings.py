@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Writes make My work's cached menu counts stale (indicators/mywork/menu.py).
+    "indicators.mywork.middleware.WorkChangeMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "outreach.middleware.TwoFactorRequiredMiddleware",
@@ -84,6 +86,7 @@ TEMPLATES = [
                 "outreach.context_processors.core_access",
                 "referrals.context_processors.referrals_access",
                 "indicators.context_processors.indicators_access",
+                "indicators.context_processors.my_work_menu",
             ],
         },
     },

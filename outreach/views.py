@@ -77,22 +77,18 @@ def _team_caseload_context(request: HttpRequest, *, mine: bool) -> dict:
             raise Http404
     clients = list(selectors.caseload_list(user=request.user, team=team, mine=mine, sort=sort))
     today = timezone.localdate()
-    rows = [
-        (
-            c,
-            selectors.seen_flag(c.last_seen_at, today, in_care_since=c.open_episode_started_on),
-        )
-        for c in clients
-    ]
+    # The same not-seen rule as My work and the caseload review (never seen: from acceptance).
+    rows = [(c, selectors.visit_flag(c, today)) for c in clients]
     counts = {
         "total": len(clients),
-        "not_seen_14": sum(1 for _c, f in rows if f.level in {"14", "30", "never"}),
-        "not_seen_30": sum(1 for _c, f in rows if f.level in {"30", "never"}),
+        "not_seen_14": sum(1 for _c, f in rows if f.needs_visit),
+        "not_seen_30": sum(1 for _c, f in rows if f.long_unseen),
     }
     flag_filter = request.GET.get("flag", "")
-    if flag_filter in {"14", "30"}:
-        wanted = {"14": {"14", "30", "never"}, "30": {"30", "never"}}[flag_filter]
-        rows = [(c, f) for c, f in rows if f.level in wanted]
+    if flag_filter == "14":
+        rows = [(c, f) for c, f in rows if f.needs_visit]
+    elif flag_filter == "30":
+        rows = [(c, f) for c, f in rows if f.long_unseen]
     return {
         "rows": rows,
         "sort": sort,

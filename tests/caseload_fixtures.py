@@ -96,6 +96,7 @@ def flagged(tandem, second_tandem, calm_client, noon, today):
         discharged_on=today - timedelta(days=25),
     )
     c["Notseen"] = calm_client("Notseen", tandem=tandem, seen_days_ago=15)
+    # Never seen since acceptance 40 days ago (a client accepted under 14 days ago is not late).
     c["Neverseen"] = calm_client(
         "Neverseen", tandem=tandem, seen_days_ago=None, started_days_ago=40
     )

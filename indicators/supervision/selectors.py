@@ -16,7 +16,11 @@ from careplans.assessments.selectors import assessments_due
 from careplans.selectors import reviews_due
 from outreach import selectors as core
 from outreach.access import scoped, visible_teams
-from outreach.caserecord.selectors import agency_requests_open, debriefs_overdue
+from outreach.caserecord.selectors import (
+    agency_requests_open,
+    debriefs_overdue,
+    discharge_followups_due,
+)
 from outreach.models import Client, Crisis, HospitalStay, Tandem, Team, User
 
 RECENT_DAYS = 30
@@ -30,6 +34,7 @@ FLAG_KINDS: dict[str, str] = {
     "assessment_due": _("Assessment due"),
     "debrief_overdue": _("Debrief overdue"),
     "request_open": _("Agency request open 30+ days"),
+    "discharge_followup": _("Discharged, not seen since"),
     "crisis": _("Crisis in the last 30 days"),
     "admission": _("Admission in the last 30 days"),
 }
@@ -52,14 +57,15 @@ class ClientReview:
     requests: list = field(default_factory=list)  # AgencyRequest
     crises: list = field(default_factory=list)  # Crisis
     admissions: list = field(default_factory=list)  # HospitalStay
+    discharges: list = field(default_factory=list)  # DischargeFollowUp
 
     @property
     def kinds(self) -> set[str]:
         """The flag kinds that apply to this client."""
         kinds = set()
-        if self.seen.level in {"14", "30", "never"}:
+        if self.seen.needs_visit:
             kinds.add("not_seen_14")
-        if self.seen.level in {"30", "never"}:
+        if self.seen.long_unseen:
             kinds.add("not_seen_30")
         if self.reviews:
             kinds.add("review_overdue")
@@ -75,6 +81,8 @@ class ClientReview:
             kinds.add("crisis")
         if self.admissions:
             kinds.add("admission")
+        if self.discharges:
+            kinds.add("discharge_followup")
         return kinds
 
     @property
@@ -137,7 +145,7 @@ def caseload_review(
     by_id = {
         c.pk: ClientReview(
             client=c,
-            seen=core.seen_flag(c.last_seen_at, today, in_care_since=c.open_episode_started_on),
+            seen=core.visit_flag(c, today),
         )
         for c in clients
     }
@@ -170,6 +178,9 @@ def caseload_review(
     for stay in stays.order_by("-admitted_on"):
         if stay.client_id in by_id:
             by_id[stay.client_id].admissions.append(stay)
+    for followup in discharge_followups_due(user=user, team=team, today=today):
+        if followup.client.pk in by_id:
+            by_id[followup.client.pk].discharges.append(followup)
 
     reviews = list(by_id.values())
     summaries: dict[tuple[int | None, int], TandemSummary] = {}

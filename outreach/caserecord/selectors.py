@@ -6,18 +6,21 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from outreach.access import scoped
 from outreach.models import (
+    SEEN_CONTACT,
     AdverseEvent,
     AgencyRequest,
     CaseAgency,
     CaseConference,
     Client,
     CoerciveMeasure,
+    Contact,
     Crisis,
+    Debrief,
     Discharge,
     Episode,
     ExitSurvey,
@@ -32,35 +35,67 @@ from outreach.models import (
 )
 
 AGENCY_REQUEST_OPEN_DAYS = 30
+# Follow-up after a hospital discharge (INDICATORS.md, "Continuity of care and safety"): a seen
+# contact dated from the discharge day to 3 days after (72 hours, counted in dates) is on time;
+# after 7 days without one the follow-up is overdue.
+DISCHARGE_FOLLOWUP_DUE_DAYS = 3
+DISCHARGE_FOLLOWUP_OVERDUE_DAYS = 7
 
 
-def _limit(qs: QuerySet, via: str, team: Team | None, mine: bool, user: User) -> QuerySet:
+def _limit(
+    qs: QuerySet,
+    via: str,
+    team: Team | None,
+    mine: bool,
+    user: User,
+    clients: QuerySet[Client] | None = None,
+) -> QuerySet:
     if team is not None:
         qs = qs.filter(**{f"{via}__team": team})
     if mine:
         qs = qs.filter(
             Q(**{f"{via}__tandem__professional": user}) | Q(**{f"{via}__tandem__peer": user})
         )
+    if clients is not None:
+        qs = qs.filter(**{f"{via}__in": clients.values("pk")})
     return qs
 
 
-def debriefs_overdue(
-    *, user: User, team: Team | None = None, mine: bool = False, today: date | None = None
+def debriefs_pending(
+    *,
+    user: User,
+    team: Team | None = None,
+    mine: bool = False,
+    clients: QuerySet[Client] | None = None,
 ) -> QuerySet[CoerciveMeasure]:
-    """Coercive measures not debriefed within 14 days (overdue from day 15), oldest first.
+    """Coercive measures without a debrief yet, from the day they are recorded, oldest first.
 
     Read from the measure itself, so imported measures (which have no debrief row) count too;
-    `measure.debrief_due_on` gives the due date.
+    `measure.debrief_due_on` gives the due date and `measure.debrief_overdue(today)` says
+    whether it has passed.
     """
-    today = today or timezone.localdate()
-    # Overdue when local date + 14 < today, i.e. the measure started before local midnight
-    # that opened the day today − 14.
-    cutoff = timezone.make_aware(datetime.combine(today - timedelta(days=14), time.min))
-    qs = scoped(CoerciveMeasure.objects.all(), user, via="client").filter(
-        debriefed_on__isnull=True, started_at__lt=cutoff
-    )
-    qs = _limit(qs, "client", team, mine, user)
+    qs = scoped(CoerciveMeasure.objects.all(), user, via="client").filter(debriefed_on__isnull=True)
+    qs = _limit(qs, "client", team, mine, user, clients)
     return qs.select_related("client").order_by("started_at", "pk")
+
+
+def debriefs_overdue(
+    *,
+    user: User,
+    team: Team | None = None,
+    mine: bool = False,
+    clients: QuerySet[Client] | None = None,
+    today: date | None = None,
+) -> QuerySet[CoerciveMeasure]:
+    """The pending debriefs not held within 14 days (overdue from day 15), oldest first."""
+    today = today or timezone.localdate()
+    # Overdue when local date + 14 < today (`debrief_overdue`), i.e. the measure started
+    # before the local midnight that opened the day today − 14.
+    cutoff = timezone.make_aware(
+        datetime.combine(today - timedelta(days=Debrief.DUE_DAYS), time.min)
+    )
+    pending = debriefs_pending(user=user, team=team, mine=mine, clients=clients)
+    return pending.filter(started_at__lt=cutoff)
 
 
 def debrief_flags_by_client(
@@ -85,6 +120,7 @@ def agency_requests_open(
     team: Team | None = None,
     mine: bool = False,
     older_than_days: int = AGENCY_REQUEST_OPEN_DAYS,
+    clients: QuerySet[Client] | None = None,
     today: date | None = None,
 ) -> QuerySet[AgencyRequest]:
     """Requests without a response, sent `older_than_days` or more days ago, oldest first."""
@@ -92,8 +128,100 @@ def agency_requests_open(
     qs = scoped(AgencyRequest.objects.all(), user, via="client").filter(
         responded_on__isnull=True, sent_on__lte=today - timedelta(days=older_than_days)
     )
-    qs = _limit(qs, "client", team, mine, user)
+    qs = _limit(qs, "client", team, mine, user, clients)
     return qs.select_related("client").order_by("sent_on", "pk")
+
+
+@dataclass(frozen=True)
+class DischargeFollowUp:
+    """A client discharged from hospital and not seen face to face since."""
+
+    stay: HospitalStay
+    today: date
+
+    @property
+    def client(self) -> Client:
+        return self.stay.client
+
+    @property
+    def discharged_on(self) -> date:
+        return self.stay.discharged_on
+
+    @property
+    def due_on(self) -> date:
+        """The last day of the 72-hour window."""
+        return self.discharged_on + timedelta(days=DISCHARGE_FOLLOWUP_DUE_DAYS)
+
+    @property
+    def overdue_on(self) -> date:
+        """The first day the follow-up is overdue."""
+        return self.discharged_on + timedelta(days=DISCHARGE_FOLLOWUP_OVERDUE_DAYS + 1)
+
+    @property
+    def days(self) -> int:
+        return (self.today - self.discharged_on).days
+
+    @property
+    def late(self) -> bool:
+        """The 72-hour window has passed."""
+        return self.today > self.due_on
+
+    @property
+    def overdue(self) -> bool:
+        return self.today >= self.overdue_on
+
+
+def discharge_followups_due(
+    *,
+    user: User,
+    team: Team | None = None,
+    mine: bool = False,
+    clients: QuerySet[Client] | None = None,
+    today: date | None = None,
+) -> list[DischargeFollowUp]:
+    """Clients in care discharged from hospital without a seen contact dated on or after it.
+
+    One row per client (their latest discharge), oldest discharge first; one query. A stay
+    recorded before intake is history, not a discharge to follow up.
+    """
+    today = today or timezone.localdate()
+    seen_since = Contact.objects.filter(
+        SEEN_CONTACT, client=OuterRef("client"), started_at__date__gte=OuterRef("discharged_on")
+    )
+    in_care = Episode.objects.filter(client=OuterRef("client"), ended_on__isnull=True)
+    qs = (
+        scoped(HospitalStay.objects.all(), user, via="client")
+        .filter(pre_intake=False, discharged_on__isnull=False, discharged_on__lte=today)
+        .filter(Exists(in_care))
+        .exclude(Exists(seen_since))
+    )
+    qs = _limit(qs, "client", team, mine, user, clients)
+    latest: dict[int, HospitalStay] = {}
+    for stay in qs.select_related("client").order_by("discharged_on", "pk"):
+        latest[stay.client_id] = stay
+    rows = [DischargeFollowUp(stay=s, today=today) for s in latest.values()]
+    return sorted(rows, key=lambda r: (r.discharged_on, r.stay.pk))
+
+
+def followups_open(
+    *,
+    user: User,
+    owners: set[int],
+    clients: QuerySet[Client] | None = None,
+    until: date,
+) -> QuerySet[FollowUpAction]:
+    """Case-conference follow-ups not done, due by `until`, with one of `owners` as owner.
+
+    A follow-up with no staff owner (an agency, the client) counts for the tandem of the
+    conference's client when `clients` holds that client.
+    """
+    qs = scoped(FollowUpAction.objects.all(), user, via="conference__client").filter(
+        done_on__isnull=True, due_on__isnull=False, due_on__lte=until
+    )
+    mine = Q(owner_user__in=owners)
+    if clients is not None:
+        mine |= Q(owner_user__isnull=True, conference__client__in=clients.values("pk"))
+    return qs.filter(mine).select_related("conference__client").order_by("due_on", "pk")
 
 
 @dataclass(frozen=True)
@@ -123,6 +251,7 @@ class ClientEvents:
     requests_open: list[AgencyRequest]
     open_episode: Episode | None
     today: date
+    discharge_followup: DischargeFollowUp | None = None
 
 
 def client_events(*, user: User, client: Client, today: date | None = None) -> ClientEvents:
@@ -195,6 +324,14 @@ def client_events(*, user: User, client: Client, today: date | None = None) -> C
         .order_by("-started_on")
         .first(),
         today=today,
+        discharge_followup=next(
+            iter(
+                discharge_followups_due(
+                    user=user, clients=Client.objects.filter(pk=client.pk), today=today
+                )
+            ),
+            None,
+        ),
     )
 
 

@@ -270,6 +270,10 @@ class CoerciveMeasure(models.Model):
         """The debrief is due within 14 days of the measure's (local) date; overdue from day 15."""
         return timezone.localtime(self.started_at).date() + timezone.timedelta(days=14)
 
+    def debrief_overdue(self, today: date) -> bool:
+        """Tell whether the debrief is still missing after its due date."""
+        return self.debriefed_on is None and self.debrief_due_on < today
+
     def clean(self) -> None:
         if self.started_at and self.debriefed_on:
             if self.debriefed_on < timezone.localtime(self.started_at).date():

@@ -12,8 +12,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_worker_logs_contact_on_phone(phone_page, browser_login, worker, team_client):
     page = phone_page
     browser_login(page, worker)
-    # The worker lands on their caseload and opens the client.
-    assert "/caseload/" in page.url
+    # The worker lands on My work, goes to their caseload and opens the client.
+    assert "/indicators/my-work/" in page.url
+    page.get_by_role("link", name="My caseload").click()
+    page.wait_for_url("**/caseload/")
     page.get_by_role("link", name="Maria Ivanova").click()
     page.get_by_role("link", name="Log a contact").click()
     # Defaults: now, face to face, met, the tandem present. The worker adds minutes and a note.

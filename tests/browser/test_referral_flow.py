@@ -92,5 +92,9 @@ def test_partner_submits_on_a_phone_and_coordinator_accepts(
     context = chromium_browser.new_context(base_url=live_server.url)
     worker_page = context.new_page()
     browser_login(worker_page, worker)
+    # Accepted today and not seen yet is not late: My work does not list him, the caseload does.
+    assert "/indicators/my-work/" in worker_page.url
+    worker_page.get_by_role("link", name="My caseload").click()
+    worker_page.wait_for_url("**/caseload/")
     assert worker_page.get_by_role("link", name="Todor Hristov").is_visible()
     context.close()

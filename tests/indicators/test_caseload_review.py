@@ -192,13 +192,18 @@ def _every_flag(n, calm_client, tandem, noon, today):
         AgencyRequestFactory(client=c, sent_on=today - timedelta(days=31))
         CrisisFactory(client=c, reported_at=noon(3))
         HospitalStayFactory(client=c, admitted_on=today - timedelta(days=5), discharged_on=None)
+        HospitalStayFactory(
+            client=c,
+            admitted_on=today - timedelta(days=20),
+            discharged_on=today - timedelta(days=10),
+        )
 
 
 # session, user, teams, tandems (filter), clients with last-seen figures, review clock: open
 # episodes, plans, their agreements, their reviews; instruments in use, clients with their open
-# episode, assessments done; overdue debriefs, open requests, recent crises, recent admissions;
-# audit insert; session refresh (savepoint, update, release)
-REVIEW_QUERIES = 20
+# episode, assessments done; overdue debriefs, open requests, recent crises, recent admissions,
+# discharges not followed up; audit insert; session refresh (savepoint, update, release)
+REVIEW_QUERIES = 21
 
 
 @pytest.mark.parametrize("n", [1, 30])
@@ -211,7 +216,7 @@ def test_query_count_does_not_grow_with_the_caseload(
         response = client.get(URL)
     rows = response.context["review"].rows
     assert len(rows) == n
-    assert all(len(r.kinds) == 7 for r in rows), [sorted(r.kinds) for r in rows]
+    assert all(len(r.kinds) == 8 for r in rows), [sorted(r.kinds) for r in rows]
 
 
 def test_discharged_clients_are_not_reviewed(client, supervisor, flagged, today):
@@ -234,3 +239,37 @@ def test_clients_without_a_tandem_have_their_own_row(client, supervisor, team, f
     assert _listed(response) == {"Notandem"}
     summary = next(s for s in response.context["review"].tandems if s.tandem is None)
     assert summary.key == "none" and summary.counts["crisis"] == 1
+
+
+def test_a_client_accepted_less_than_14_days_ago_is_not_late_to_be_seen(
+    client, supervisor, tandem, calm_client
+):
+    calm_client("Newcomer", tandem=tandem, seen_days_ago=None, started_days_ago=13)
+    calm_client("Waiting", tandem=tandem, seen_days_ago=None, started_days_ago=14)
+    client.force_login(supervisor)
+    response = client.get(URL, {"flag": "not_seen_14"})
+    assert _listed(response) == {"Waiting"}
+    rows = client.get(URL, {"flag": "all"}).context["review"].rows
+    everyone = {r.client.family_name: r for r in rows}
+    assert everyone["Newcomer"].seen.level == "new"
+    assert "not_seen_30" not in everyone["Waiting"].kinds
+
+
+def test_a_discharge_without_a_seen_contact_since_is_flagged(
+    client, supervisor, tandem, calm_client, today
+):
+    late = calm_client("Discharged", tandem=tandem, seen_days_ago=9)
+    HospitalStayFactory(
+        client=late, admitted_on=today - timedelta(days=20), discharged_on=today - timedelta(days=8)
+    )
+    followed = calm_client("Followed", tandem=tandem, seen_days_ago=1)
+    HospitalStayFactory(
+        client=followed,
+        admitted_on=today - timedelta(days=20),
+        discharged_on=today - timedelta(days=1),
+    )
+    client.force_login(supervisor)
+    response = client.get(URL, {"flag": "discharge_followup"})
+    assert _listed(response) == {"Discharged"}
+    body = response.content.decode()
+    assert 'data-flag="discharge_followup"' in body and "follow-up overdue" in body

@@ -40,9 +40,9 @@ def test_who_gets_yes(people, question, true_for):
 def test_start_page_of_each_role(people):
     pages = {name: access.start_page(people[name]) for name in people}
     assert pages == {
-        "worker": "outreach:caseload",
-        "peer": "outreach:caseload",
-        "outsider": "outreach:caseload",
+        "worker": "indicators:my-work",
+        "peer": "indicators:my-work",
+        "outsider": "indicators:my-work",
         "supervisor": "outreach:team-caseload",
         "outside_supervisor": "outreach:team-caseload",
         "coordinator": "referrals:referral-list",

@@ -57,18 +57,21 @@ def test_worker_sees_own_tandem_clients_with_flags(client, worker, team, tandem)
     assert names == ["Forty", "Tandem"]  # never seen counts as not seen
 
 
-def test_a_client_accepted_today_is_new_not_overdue(client, worker, team, tandem):
+def test_a_client_accepted_under_14_days_ago_is_not_yet_late(client, worker, team, tandem):
     today = timezone.localdate()
-    fresh = ClientFactory(team=team, tandem=tandem, family_name="Fresh")
-    EpisodeFactory(client=fresh, tandem=tandem, started_on=today)
-    waiting = ClientFactory(team=team, tandem=tandem, family_name="Waiting")
-    EpisodeFactory(client=waiting, tandem=tandem, started_on=today - timedelta(days=14))
+    new = ClientFactory(team=team, tandem=tandem, given_name="Just", family_name="Accepted")
+    EpisodeFactory(client=new, tandem=tandem, started_on=today - timedelta(days=13))
+    waiting = ClientFactory(team=team, tandem=tandem, given_name="Still", family_name="Waiting")
+    EpisodeFactory(client=waiting, tandem=tandem, started_on=today - timedelta(days=20))
     client.force_login(worker)
     response = client.get(reverse("outreach:caseload"))
     rows = {c.family_name: f.level for c, f in response.context["rows"]}
-    assert rows == {"Fresh": "new", "Waiting": "never"}
+    assert rows == {"Accepted": "new", "Waiting": "never"}
     assert response.context["counts"]["not_seen_14"] == 1
-    assert "new: not yet seen" in response.content.decode()
+    assert response.context["counts"]["not_seen_30"] == 0
+    assert "not yet seen (new)" in response.content.decode()
+    flagged = client.get(reverse("outreach:caseload"), {"flag": "14"}).context["rows"]
+    assert [c.family_name for c, _f in flagged] == ["Waiting"]
 
 
 def test_sort_by_longest_not_seen(client, worker, team, tandem):

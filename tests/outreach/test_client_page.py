@@ -77,8 +77,8 @@ def test_client_page_queries_do_not_grow(
     # session, user, client (+team, tandem and its two members), audit insert,
     # contacts (scoped by a subquery), staff prefetch, interventions prefetch,
     # the events of the case record (event_selectors.client_events: one query per kind of
-    # event and per prefetch, whatever their number),
+    # event and per prefetch, whatever their number, and the discharge not followed up),
     # episodes, support people, consents, session save (savepoint, update, release)
-    with django_assert_num_queries(25):
+    with django_assert_num_queries(26):
         response = client.get(team_client.get_absolute_url())
     assert len(response.context["timeline"]) == contacts
