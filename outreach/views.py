@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from outreach import access, audit, selectors, services
@@ -126,6 +126,15 @@ def team_caseload(request: HttpRequest) -> HttpResponse:
     if not request.htmx:
         # Who changed the roles and teams of the team's members: the supervisor's check on admins.
         context["access_changes"] = account_selectors.team_access_changes(user=request.user)
+        if access.sees_emergency_reviews(request.user):
+            # Where supervisors start their day: the uses of emergency access they must review.
+            context["pending_reviews"] = list(
+                access.emergency_reviews(request.user)
+                .pending_review()
+                .select_related("user", "client")
+                .order_by("granted_at")
+            )
+            context["now"] = timezone.now()
     audit.record(
         action="caseload.view",
         origin=Origin.from_request(request),
@@ -136,9 +145,11 @@ def team_caseload(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The client page: alerts, one timeline of contacts and events, network and consents."""
-    client = access.client_for_request(request, pk)
+    # Read-only: an emergency grant opens this page (and no form) to another team's staff.
+    client = access.client_for_reading(request, pk)
     support_people = list(client.support_people.all())
     show_all = request.GET.get("timeline") == "all"
     contacts = selectors.contact_timeline(
@@ -158,6 +169,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "do_not_contact": [p for p in support_people if p.do_not_contact],
         "consents": list(client.consents.select_related("support_person")),
         "age": client.age_on(timezone.localdate()),
+        "emergency_access": client.emergency_access,
     }
     return render(request, "outreach/client_detail.html", context)
 

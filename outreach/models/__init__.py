@@ -32,6 +32,7 @@ from outreach.models.contacts import (
     Intervention,
     validate_contact_minutes,
 )
+from outreach.models.emergency import EmergencyAccess, ReviewOutcome
 from outreach.models.episodes import DischargeReason, Episode
 from outreach.models.people import (
     Client,
@@ -58,6 +59,8 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "AuditEventQuerySet",
+    "EmergencyAccess",
+    "ReviewOutcome",
     "CaseAgency",
     "CaseConference",
     "Client",

@@ -169,12 +169,23 @@ def test_core_questions_for_anonymous_are_all_no():
 
 
 MENU_LABELS = {
-    "worker": ["My caseload", "Team", "Find", "My referrals"],
-    "peer": ["My caseload", "Team", "Find", "My referrals"],
-    "supervisor": ["Team", "Find", "Referrals", "Caseload review", "Reports", "Figures"],
+    "worker": ["My caseload", "Team", "Find", "My referrals", "Emergency access"],
+    "peer": ["My caseload", "Team", "Find", "My referrals", "Emergency access"],
+    "supervisor": [
+        "Team",
+        "Find",
+        "Referrals",
+        "Caseload review",
+        "Reports",
+        "Figures",
+        "Emergency reviews",
+        "Access report",
+        "Emergency access",
+    ],
     "coordinator": ["Referrals", "Reports", "Figures"],
     "partner": ["My referrals"],
     "admin": [],
+    "dpo": ["Access report"],
 }
 
 
