@@ -154,6 +154,12 @@ def scoped_readable(qs: QuerySet[M], user: User, *, via: str) -> QuerySet[M]:
     return qs.filter(**{f"{via}__in": readable_clients(user).values("pk")})
 
 
+def of_own_team(user: User, *, via: str = "") -> models.Exists:
+    """An expression: whether the row's (`via`) client is of one of the user's teams."""
+    field = f"{via}__team_id" if via else "team_id"
+    return models.Exists(Team.objects.filter(pk=models.OuterRef(field), members=user))
+
+
 def client_for_reading(request: HttpRequest, pk: int, *, action: str = "client.view") -> Client:
     """Return a client the requester may read, auditing it; a read under a grant is flagged.
 
@@ -162,11 +168,7 @@ def client_for_reading(request: HttpRequest, pk: int, *, action: str = "client.v
     client = get_object_or_404(
         readable_clients(request.user)
         .select_related("team", "tandem__professional", "tandem__peer")
-        .annotate(
-            of_own_team=models.Exists(
-                Team.objects.filter(pk=models.OuterRef("team_id"), members=request.user)
-            )
-        ),
+        .annotate(of_own_team=of_own_team(request.user)),
         pk=pk,
     )
     grant = None if client.of_own_team else active_grant(request.user, client)

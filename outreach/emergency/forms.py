@@ -68,6 +68,7 @@ class AccessReportFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         label=_("Kind"),
         method="filter_kind",
+        empty_label=_("All"),
         choices=[
             ("emergency", _("Emergency access only")),
             ("read", _("Reads")),

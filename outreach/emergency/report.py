@@ -33,14 +33,18 @@ CHANGE_VERBS = (
 )
 
 
+# The grant and its review (the supervisor's reading of the review pages is not highlighted).
+EMERGENCY_ACTIONS = ("emergency_access.grant", "emergency_access.review")
+
+
 def emergency_q() -> Q:
     """Rows of break-the-glass: the grant, its review and every read under a grant."""
-    return Q(action__startswith="emergency_access.") | Q(detail__emergency=True)
+    return Q(action__in=EMERGENCY_ACTIONS) | Q(detail__emergency=True)
 
 
 def is_emergency(event: AuditEvent) -> bool:
     """Tell whether one row is part of a break-the-glass use (highlighted in the report)."""
-    return event.action.startswith("emergency_access.") or bool(
+    return event.action in EMERGENCY_ACTIONS or bool(
         isinstance(event.detail, dict) and event.detail.get("emergency")
     )
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from outreach import access
-from outreach.emergency import services
+from outreach.emergency import report, services
 from outreach.models import AuditEvent, EmergencyAccess, ReviewOutcome, Role
 from tests.access_people import answers, only, people
 from tests.factories import ClientFactory, ContactFactory, UserFactory, make_origin
@@ -278,7 +278,11 @@ def test_404_does_not_tell_whether_the_client_exists(client, outsider, team_clie
 
 
 # Pages that change nothing and that an emergency grant opens.
-READABLE_UNDER_GRANT = {"clients/<int:pk>/"}
+READABLE_UNDER_GRANT = {
+    "clients/<int:pk>/",
+    "careplans/clients/<int:client_pk>/summary/",
+    "careplans/plans/<int:plan_pk>/",
+}
 
 
 @pytest.mark.parametrize(("route", "url_name"), [r for r in ROUTES if PARAM.search(r.values[0])])
@@ -288,7 +292,8 @@ def test_a_grant_opens_no_form_and_no_write(
     """Every route about the client: only the read pages open; no form, no write passes."""
     url = _fill(route, url_name, request)
     client.force_login(outsider)
-    before = AuditEvent.objects.exclude(action__endswith="view").count()
+    changes = AuditEvent.objects.filter(report.change_q())
+    before = changes.count()
     response = client.get(url)
     if route in READABLE_UNDER_GRANT:
         assert response.status_code == 200, url
@@ -299,7 +304,7 @@ def test_a_grant_opens_no_form_and_no_write(
         assert response.status_code in (403, 404, 405), f"{method} {url}: {response.status_code}"
     response = client.post(url, {"note": "x", "reason": REASON})
     assert response.status_code in (403, 404, 405), f"form POST {url}: {response.status_code}"
-    assert AuditEvent.objects.exclude(action__endswith="view").count() == before
+    assert changes.count() == before
 
 
 def test_review_pages(client, supervisor, grant, outsider, team_client):
@@ -360,6 +365,20 @@ def test_review_list_queries_do_not_grow(
     with django_assert_num_queries(len(first.captured_queries)):
         response = client.get(reverse("outreach:emergency-reviews"))
     assert len(response.context["pending"]) == 12
+
+
+def test_the_care_plan_opens_read_only_under_the_grant(client, outsider, grant, request):
+    plan_pk = request.getfixturevalue("route_param_plan_pk")
+    client.force_login(outsider)
+    summary = client.get(reverse("careplans:client-summary", args=[grant.client_id]))
+    assert reverse("careplans:careplan-detail", args=[plan_pk]) in summary.content.decode()
+    page = client.get(reverse("careplans:careplan-detail", args=[plan_pk]))
+    html = page.content.decode()
+    assert page.status_code == 200 and "alert emergency" in html
+    assert reverse("careplans:careplan-update", args=[plan_pk]) not in html
+    assert reverse("careplans:crisis-sheet", args=[plan_pk]) not in html
+    event = AuditEvent.objects.get(action="careplan.view", actor=outsider)
+    assert event.detail["emergency"] is True and event.detail["grant"] == grant.pk
 
 
 def test_contact_of_the_record_shows_under_the_grant(client, outsider, team_client, worker, grant):
