@@ -158,10 +158,12 @@ def test_unusual_days_are_flagged(client, supervisor, team, tandem, settings):
         c = ClientFactory(team=team, tandem=tandem)
         _read(snoop, c)
         _read(snoop, c)  # twice the same record counts once
-        _read(own, c)  # the tandem's own clients are its caseload
+        _read(own, c)  # the tandem's own clients are its caseload, the professional's
+        _read(tandem.peer, c)  # and the peer's
     two = [ClientFactory(team=team) for _ in range(2)]
     for c in two:
         _read(own, c)  # outside their caseload, but under the threshold
+        _read(tandem.peer, c)
     flagged = report.unusual_days(access.access_report_events(supervisor))
     assert [(u.username, u.clients) for u in flagged] == [(snoop.username, 3)]
     client.force_login(supervisor)
