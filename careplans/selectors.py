@@ -24,17 +24,26 @@ from outreach import access
 from outreach.models import Client, Episode, Team, User
 
 
-def careplan_list(*, user: User) -> QuerySet[CarePlan]:
-    """Plans of the clients the user may open."""
-    return access.scoped(CarePlan.objects.all(), user, via="episode__client").select_related(
+def careplan_list(*, user: User, reading: bool = False) -> QuerySet[CarePlan]:
+    """Plans of the clients the user may open; `reading`: also those of an emergency grant.
+
+    Only pages that change nothing pass `reading=True`.
+    """
+    if not reading:
+        qs = access.scoped(CarePlan.objects.all(), user, via="episode__client")
+    else:
+        qs = access.scoped_readable(CarePlan.objects.all(), user, via="episode__client").annotate(
+            of_own_team=access.of_own_team(user, via="episode__client")
+        )
+    return qs.select_related(
         "episode__client__team", "episode__client__tandem", "episode__tandem", "updated_by"
     )
 
 
-def careplan_get(*, user: User, pk: int) -> CarePlan:
+def careplan_get(*, user: User, pk: int, reading: bool = False) -> CarePlan:
     """One plan with everything its page shows; DoesNotExist for anyone who may not see it."""
     return (
-        careplan_list(user=user)
+        careplan_list(user=user, reading=reading)
         .select_related(
             "episode__client__tandem__professional",
             "episode__client__tandem__peer",
@@ -121,10 +130,10 @@ def reviews_due(
     return rows
 
 
-def client_plan(*, user: User, client: Client) -> CarePlan | None:
+def client_plan(*, user: User, client: Client, reading: bool = False) -> CarePlan | None:
     """The plan of the client's current (latest open) episode, if there is one."""
     return (
-        careplan_list(user=user)
+        careplan_list(user=user, reading=reading)
         .filter(episode__client=client, episode__ended_on__isnull=True)
         .prefetch_related("agreements", "reviews", "signoffs", "responses")
         .order_by("-episode__started_on")

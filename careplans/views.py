@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from careplans import access as plan_access
 from careplans import diff, forms, selectors, services
@@ -27,22 +27,30 @@ from outreach.origin import Origin
 
 
 def _plan_for_request(
-    request: HttpRequest, pk: int, *, action: str, full: bool = False
+    request: HttpRequest, pk: int, *, action: str, full: bool = False, reading: bool = False
 ) -> CarePlan:
-    """A plan the user may see (404 otherwise), with the read audited."""
+    """A plan the user may see (404 otherwise), with the read audited.
+
+    `reading`: a page that changes nothing, which an emergency grant also opens; the plan then
+    carries the grant as `emergency_access` and the read is flagged in the audit log.
+    """
     try:
         if full:
-            plan = selectors.careplan_get(user=request.user, pk=pk)
+            plan = selectors.careplan_get(user=request.user, pk=pk, reading=reading)
         else:
-            plan = selectors.careplan_list(user=request.user).get(pk=pk)
+            plan = selectors.careplan_list(user=request.user, reading=reading).get(pk=pk)
     except CarePlan.DoesNotExist as exc:
         raise Http404 from exc
+    grant = None
+    if reading and not plan.of_own_team:
+        grant = access.active_grant(request.user, plan.client)
+    plan.emergency_access = grant
     audit.record(
         action=action,
         target=plan,
         client=plan.client,
         origin=Origin.from_request(request),
-        detail={"version": plan.version},
+        detail={"version": plan.version, **access.emergency_detail(grant)},
     )
     return plan
 
@@ -116,12 +124,18 @@ def _conflict(
 
 
 @login_required
+@require_safe
 def client_summary(request: HttpRequest, client_pk: int) -> HttpResponse:
     """A small card for the client page: plan status, next review, link."""
-    client = access.client_for_request(request, client_pk, action="careplan.summary")
-    plan = selectors.client_plan(user=request.user, client=client)
+    client = access.client_for_reading(request, client_pk, action="careplan.summary")
+    plan = selectors.client_plan(user=request.user, client=client, reading=True)
     today = timezone.localdate()
-    context: dict[str, Any] = {"client": client, "plan": plan, "today": today}
+    context: dict[str, Any] = {
+        "client": client,
+        "plan": plan,
+        "today": today,
+        "emergency_access": client.emergency_access,
+    }
     if plan is not None:
         plan.episode.client = client
         context["next"] = selectors.plan_next_review(plan, today)
@@ -166,9 +180,11 @@ def client_plan(request: HttpRequest, client_pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def careplan_detail(request: HttpRequest, plan_pk: int) -> HttpResponse:
     """The plan: the client's words, goals, advance statement, sign-off, reviews, history."""
-    plan = _plan_for_request(request, plan_pk, action="careplan.view", full=True)
+    # Read-only: an emergency grant opens this page (the crisis plan), never a form.
+    plan = _plan_for_request(request, plan_pk, action="careplan.view", full=True, reading=True)
     client = plan.client
     today = timezone.localdate()
     signoffs = list(plan.signoffs.all())
@@ -220,6 +236,7 @@ def careplan_detail(request: HttpRequest, plan_pk: int) -> HttpResponse:
         "domains": domains,
         "contributors": [Contributor(c).label for c in plan.contributors or []],
         "today": today,
+        "emergency_access": plan.emergency_access,
     }
     return render(request, "careplans/careplan_detail.html", context)
 

@@ -17,7 +17,16 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from outreach import audit
-from outreach.models import Client, Contact, Municipality, Role, Team, User
+from outreach.models import (
+    AuditEvent,
+    Client,
+    Contact,
+    EmergencyAccess,
+    Municipality,
+    Role,
+    Team,
+    User,
+)
 from outreach.origin import Origin
 
 if TYPE_CHECKING:
@@ -63,6 +72,10 @@ def _coordinates(user: User) -> bool:
     return has_role(user, Role.COORDINATOR)
 
 
+def _protects_data(user: User) -> bool:
+    return has_role(user, Role.DPO)
+
+
 # --- Core querysets --------------------------------------------------------------------------
 
 
@@ -104,6 +117,157 @@ def client_for_request(request: HttpRequest, pk: int, *, action: str = "client.v
     return client
 
 
+# --- Break the glass: read-only access to another team's client through an active grant ---
+
+
+def active_grant(user: User, client: Client | int) -> EmergencyAccess | None:
+    """Return the user's unexpired emergency grant to the client, if any."""
+    if not works_in_team(user):
+        return None
+    client_id = client if isinstance(client, int) else client.pk
+    return (
+        EmergencyAccess.objects.active()
+        .filter(user=user, client_id=client_id)
+        .order_by("-expires_at")
+        .first()
+    )
+
+
+def readable_clients(user: User) -> QuerySet[Client]:
+    """Clients the user may read: their teams' clients and those of an active emergency grant.
+
+    Only pages that change nothing start from this set; every form and write starts from
+    `visible_clients`, so a grant never lets anyone change a record.
+    """
+    if not works_in_team(user):
+        return Client.objects.none()
+    granted = EmergencyAccess.objects.active().filter(user=user).values("client_id")
+    return Client.objects.filter(
+        models.Q(team__in=Team.objects.filter(members=user).values("pk")) | models.Q(pk__in=granted)
+    )
+
+
+def scoped_readable(qs: QuerySet[M], user: User, *, via: str) -> QuerySet[M]:
+    """Limit a queryset to rows whose `via` client the user may read (grants included)."""
+    if not works_in_team(user):
+        return qs.none()
+    return qs.filter(**{f"{via}__in": readable_clients(user).values("pk")})
+
+
+def of_own_team(user: User, *, via: str = "") -> models.Exists:
+    """An expression: whether the row's (`via`) client is of one of the user's teams."""
+    field = f"{via}__team_id" if via else "team_id"
+    return models.Exists(Team.objects.filter(pk=models.OuterRef(field), members=user))
+
+
+def client_for_reading(request: HttpRequest, pk: int, *, action: str = "client.view") -> Client:
+    """Return a client the requester may read, auditing it; a read under a grant is flagged.
+
+    The client carries `emergency_access`: the grant it was opened through, or None.
+    """
+    client = get_object_or_404(
+        readable_clients(request.user)
+        .select_related("team", "tandem__professional", "tandem__peer")
+        .annotate(of_own_team=of_own_team(request.user)),
+        pk=pk,
+    )
+    grant = None if client.of_own_team else active_grant(request.user, client)
+    client.emergency_access = grant
+    audit.record(
+        action=action,
+        target=client,
+        origin=Origin.from_request(request),
+        detail=emergency_detail(grant),
+    )
+    return client
+
+
+def emergency_detail(grant: EmergencyAccess | None) -> dict:
+    """The audit detail that flags a read under an emergency grant."""
+    return {} if grant is None else {"emergency": True, "grant": grant.pk}
+
+
+def can_request_emergency_access(user: User) -> bool:
+    """Tell whether the user may break the glass for another team's client (workers, supervisors)."""
+    return works_in_team(user)
+
+
+def emergency_access_target(user: User, code: str) -> Client | None:
+    """Find the client of an exact code the user may ask emergency access to (another team's)."""
+    if not can_request_emergency_access(user) or not code.strip():
+        return None
+    return (
+        Client.objects.filter(code__iexact=code.strip())
+        .exclude(team__in=Team.objects.filter(members=user).values("pk"))
+        .select_related("team")
+        .first()
+    )
+
+
+def emergency_access_of(user: User) -> QuerySet[EmergencyAccess]:
+    """The user's own emergency grants."""
+    if not is_active(user):
+        return EmergencyAccess.objects.none()
+    return EmergencyAccess.objects.filter(user=user)
+
+
+def sees_emergency_reviews(user: User) -> bool:
+    """Tell whether the user reviews emergency access to their teams' clients (supervisors)."""
+    return _supervises(user)
+
+
+def emergency_reviews(user: User) -> QuerySet[EmergencyAccess]:
+    """Emergency grants to clients of the teams the user supervises."""
+    if not _supervises(user):
+        return EmergencyAccess.objects.none()
+    return EmergencyAccess.objects.filter(
+        client__team__in=Team.objects.filter(members=user).values("pk")
+    )
+
+
+def can_review_emergency_access(user: User, grant: EmergencyAccess) -> bool:
+    """Tell whether the user may review the grant: a supervisor of the client's team, not its user."""
+    return (
+        _supervises(user)
+        and grant.user_id != user.pk
+        and user.teams.filter(pk=grant.client.team_id).exists()
+    )
+
+
+# --- Access reports: supervisors for their teams, data-protection officers for a municipality --
+
+
+def is_data_protection_officer(user: User) -> bool:
+    """Tell whether the user is a data-protection officer (audit rows and codes, no clinical data)."""
+    return _protects_data(user)
+
+
+def sees_access_report(user: User) -> bool:
+    """Tell whether the user has the access report (supervisors and data-protection officers)."""
+    return _supervises(user) or (_protects_data(user) and bool(user.municipality_id))
+
+
+def access_report_teams(user: User) -> QuerySet[Team]:
+    """Teams whose clients' audit rows the user's access report covers."""
+    if _protects_data(user) and user.municipality_id:
+        return Team.objects.filter(municipality_id=user.municipality_id)
+    if _supervises(user):
+        return Team.objects.filter(members=user)
+    return Team.objects.none()
+
+
+def access_report_events(user: User) -> QuerySet[AuditEvent]:
+    """Audit rows about clients of the teams of the user's access report."""
+    return AuditEvent.objects.filter(
+        client_id__in=Client.objects.filter(team__in=access_report_teams(user)).values("pk")
+    )
+
+
+def access_report_grants(user: User) -> QuerySet[EmergencyAccess]:
+    """Emergency grants to clients of the teams of the user's access report."""
+    return EmergencyAccess.objects.filter(client__team__in=access_report_teams(user))
+
+
 def managed_teams(user: User) -> QuerySet[Team]:
     """Teams the user supervises (answers for their records, e.g. a possible duplicate)."""
     if not _supervises(user):
@@ -133,6 +297,8 @@ def start_page(user: User) -> str | None:
         return "referrals:referral-list"
     if can_administer(user):
         return "admin:index"
+    if _protects_data(user):
+        return "outreach:access-report"
     return None
 
 

@@ -110,6 +110,11 @@ SECTIONS: tuple[Section, ...] = (
         "duplicate_checks", gettext_lazy("Checks for a double record"), "referrals.DuplicateCheck"
     ),
     Section(
+        "emergency_access",
+        gettext_lazy("Emergency access to your record by another team"),
+        "outreach.EmergencyAccess",
+    ),
+    Section(
         "access",
         gettext_lazy("Who opened or changed your record"),
         "outreach.AuditEvent",

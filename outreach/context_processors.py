@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from django.utils.functional import cached_property
+
 from outreach import access
 
 if TYPE_CHECKING:
@@ -61,8 +63,30 @@ class CoreQuestions(Questions):
     sees_team_caseload = ask(access.sees_team_caseload)
     can_view_audit_trail = ask(access.can_view_audit_trail)
     can_administer = ask(access.can_administer)
+    can_request_emergency_access = ask(access.can_request_emergency_access)
+    sees_emergency_reviews = ask(access.sees_emergency_reviews)
+    sees_access_report = ask(access.sees_access_report)
 
 
-def core_access(request: HttpRequest) -> dict[str, Questions]:
-    """Give templates `access`, the core questions about the signed-in user."""
-    return {"access": CoreQuestions(getattr(request, "user", None))}
+class PendingReviews:
+    """How many uses of emergency access on the user's teams wait for review (for the menu).
+
+    Counted once, when a template first reads `emergency_pending.count`, and only for users who
+    review them.
+    """
+
+    def __init__(self, user: Any) -> None:
+        self.user = user
+
+    @cached_property
+    def count(self) -> int:
+        if not access.sees_emergency_reviews(self.user):
+            return 0
+        return access.emergency_reviews(self.user).pending_review().count()
+
+
+def core_access(request: HttpRequest) -> dict[str, Any]:
+    """Give templates `access`, the core questions about the signed-in user, and the count of
+    emergency uses waiting for the user's review."""
+    user = getattr(request, "user", None)
+    return {"access": CoreQuestions(user), "emergency_pending": PendingReviews(user)}

@@ -8,6 +8,7 @@ from django.urls import include, path
 from outreach import account_views, dataprotection_views, views
 from outreach.accounts import views as accounts_views
 from outreach.caserecord import urls as event_routes
+from outreach.emergency import views as emergency_views
 
 app_name = "outreach"
 
@@ -27,6 +28,10 @@ urlpatterns = [
     path(
         "account/tokens/<int:pk>/revoke/", accounts_views.api_token_revoke, name="apitoken-revoke"
     ),
+    path("emergency/", emergency_views.emergency_access_start, name="emergency-access"),
+    path("emergency/reviews/", emergency_views.emergency_review_list, name="emergency-reviews"),
+    path("emergency/reviews/<int:pk>/", emergency_views.emergency_review, name="emergency-review"),
+    path("access-report/", emergency_views.access_report, name="access-report"),
     path("caseload/", views.caseload, name="caseload"),
     path("team/", views.team_caseload, name="team-caseload"),
     path("clients/search/", views.client_search, name="client-search"),

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from outreach.access import scoped, visible_clients, visible_teams
+from outreach.access import scoped_readable, visible_clients, visible_teams
 from outreach.models import SEEN_CONTACT, Client, Contact, Episode, Tandem, Team, User
 
 SORTS = {
@@ -133,7 +133,7 @@ def tandem_load(*, user: User, team: Team | None = None) -> QuerySet[Tandem]:
 def contact_timeline(*, user: User, client: Client, limit: int = 50) -> list[Contact]:
     """The client's latest contacts with staff and interventions, newest first."""
     return list(
-        scoped(Contact.objects.filter(client=client), user, via="client")
+        scoped_readable(Contact.objects.filter(client=client), user, via="client")
         .select_related("author", "group_session")
         .prefetch_related(
             Prefetch(

@@ -282,3 +282,22 @@ OUTREACH_COPY_KEEP_DAYS = env_int("OUTREACH_COPY_KEEP_DAYS", 7, minimum=1)
 
 # Clients per team before accepted referrals wait on the list.
 OUTREACH_DEFAULT_TEAM_CAPACITY = 45
+
+# Break-the-glass (issue 15): how long an emergency grant to another team's client lasts, and
+# how many records outside their own caseload a user may open in a day before the access
+# report flags it.
+OUTREACH_EMERGENCY_ACCESS_HOURS = env_int("EMERGENCY_ACCESS_HOURS", 4, minimum=1)
+OUTREACH_ACCESS_ANOMALY_THRESHOLD = env_int("ACCESS_ANOMALY_THRESHOLD", 10, minimum=1)
+# Mail (the supervisors' notices of emergency access): sent only to users with an address.
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "outreach@localhost")

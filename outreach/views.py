@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from outreach import access, audit, selectors, services
@@ -128,6 +128,15 @@ def team_caseload(request: HttpRequest) -> HttpResponse:
     if not request.htmx:
         # Who changed the roles and teams of the team's members: the supervisor's check on admins.
         context["access_changes"] = account_selectors.team_access_changes(user=request.user)
+        if access.sees_emergency_reviews(request.user):
+            # Where supervisors start their day: the uses of emergency access they must review.
+            context["pending_reviews"] = list(
+                access.emergency_reviews(request.user)
+                .pending_review()
+                .select_related("user", "client")
+                .order_by("granted_at")
+            )
+            context["now"] = timezone.now()
     audit.record(
         action="caseload.view",
         origin=Origin.from_request(request),
@@ -138,9 +147,11 @@ def team_caseload(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The client page: alerts, one timeline of contacts and events, network and consents."""
-    client = access.client_for_request(request, pk)
+    # Read-only: an emergency grant opens this page (and no form) to another team's staff.
+    client = access.client_for_reading(request, pk)
     support_people = list(client.support_people.all())
     show_all = request.GET.get("timeline") == "all"
     contacts = selectors.contact_timeline(
@@ -163,6 +174,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "age": client.age_on(timezone.localdate()),
         "can_erase": access.can_erase_client(request.user, client),
         "can_export": access.can_export_client(request.user, client),
+        "emergency_access": client.emergency_access,
     }
     return render(request, "outreach/client_detail.html", context)
 

@@ -22,6 +22,7 @@ EVERYONE = (
     "coordinator",
     "partner",
     "admin",
+    "dpo",
     "outsider",
     "outside_supervisor",
     "inactive_worker",

@@ -72,6 +72,12 @@ def partner(municipality):
 
 
 @pytest.fixture
+def dpo(municipality):
+    """The municipality's data-protection officer: audit rows and client codes, nothing clinical."""
+    return UserFactory(role=Role.DPO, municipality=municipality)
+
+
+@pytest.fixture
 def admin_user(db):
     return UserFactory(role=Role.ADMIN, is_staff=True, is_superuser=True)
 
@@ -102,7 +108,7 @@ def team_client(team, tandem):
 
 @pytest.fixture
 def users_by_role(
-    worker, peer, supervisor, coordinator, partner, admin_user, outsider, outside_supervisor
+    worker, peer, supervisor, coordinator, partner, admin_user, outsider, outside_supervisor, dpo
 ):
     return {
         "worker": worker,
@@ -113,6 +119,7 @@ def users_by_role(
         "admin": admin_user,
         "outsider": outsider,
         "outside_supervisor": outside_supervisor,
+        "dpo": dpo,
     }
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from outreach.access import scoped
+from outreach.access import scoped, scoped_readable
 from outreach.models import (
     SEEN_CONTACT,
     AdverseEvent,
@@ -259,7 +259,7 @@ def client_events(*, user: User, client: Client, today: date | None = None) -> C
     today = today or timezone.localdate()
 
     def mine(model):
-        return scoped(model.objects.filter(client=client), user, via="client")
+        return scoped_readable(model.objects.filter(client=client), user, via="client")
 
     staff_only = User.objects.only("id", "first_name", "last_name", "username")
     stays = list(mine(HospitalStay).select_related("legal_basis"))
@@ -282,7 +282,7 @@ def client_events(*, user: User, client: Client, today: date | None = None) -> C
     )
     milestones = list(mine(Milestone))
     discharges = list(
-        scoped(
+        scoped_readable(
             Discharge.objects.filter(episode__client=client), user, via="episode__client"
         ).select_related("episode", "recorded_by")
     )

@@ -33,6 +33,7 @@ from outreach.models.contacts import (
     validate_contact_minutes,
 )
 from outreach.models.dataprotection import ClientErasure, ClientExport, ErasureReason
+from outreach.models.emergency import EmergencyAccess, ReviewOutcome
 from outreach.models.episodes import DischargeReason, Episode
 from outreach.models.people import (
     Client,
@@ -59,6 +60,8 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "AuditEventQuerySet",
+    "EmergencyAccess",
+    "ReviewOutcome",
     "CaseAgency",
     "CaseConference",
     "Client",

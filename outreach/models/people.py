@@ -82,6 +82,7 @@ class Role(models.TextChoices):
     COORDINATOR = "coordinator", _("Coordinator")
     PARTNER = "partner", _("Referral partner")
     ADMIN = "admin", _("Administrator")
+    DPO = "dpo", _("Data-protection officer")
 
 
 # Which role may do what is decided in outreach/access.py (and each app's access.py), not here.
@@ -101,7 +102,7 @@ class User(AbstractUser):
         blank=True,
         related_name="users",
         verbose_name=_("municipality"),
-        help_text=_("For coordinators and referral partners."),
+        help_text=_("For coordinators, referral partners and data-protection officers."),
     )
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)

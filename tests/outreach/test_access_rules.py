@@ -30,6 +30,10 @@ __all__ = ["people"]  # the fixture
         (access.can_view_audit_trail, SUPERVISORS),
         (access.sees_team_access_changes, SUPERVISORS),
         (access.can_administer, {"admin"}),
+        (access.can_request_emergency_access, TEAM_STAFF),
+        (access.sees_emergency_reviews, SUPERVISORS),
+        (access.sees_access_report, SUPERVISORS | {"dpo"}),
+        (access.is_data_protection_officer, {"dpo"}),
     ],
     ids=lambda v: getattr(v, "__name__", ""),
 )
@@ -46,6 +50,7 @@ def test_start_page_of_each_role(people):
         "supervisor": "outreach:team-caseload",
         "outside_supervisor": "outreach:team-caseload",
         "coordinator": "referrals:referral-list",
+        "dpo": "outreach:access-report",
         "partner": "referrals:referral-list",
         "admin": "admin:index",
         "inactive_worker": None,
@@ -169,12 +174,23 @@ def test_core_questions_for_anonymous_are_all_no():
 
 
 MENU_LABELS = {
-    "worker": ["My caseload", "Team", "Find", "My referrals"],
-    "peer": ["My caseload", "Team", "Find", "My referrals"],
-    "supervisor": ["Team", "Find", "Referrals", "Caseload review", "Reports", "Figures"],
+    "worker": ["My caseload", "Team", "Find", "My referrals", "Emergency access"],
+    "peer": ["My caseload", "Team", "Find", "My referrals", "Emergency access"],
+    "supervisor": [
+        "Team",
+        "Find",
+        "Emergency reviews",
+        "Referrals",
+        "Caseload review",
+        "Reports",
+        "Figures",
+        "Access report",
+        "Emergency access",
+    ],
     "coordinator": ["Referrals", "Reports", "Figures"],
     "partner": ["My referrals"],
     "admin": [],
+    "dpo": ["Access report"],
 }
 
 

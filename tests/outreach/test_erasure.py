@@ -31,6 +31,13 @@ CONSTRAINED = {
     "referrals.DuplicateCheck": lambda: {"status": "same", "resolved_at": timezone.now()},
     # An erasure on request waits for the discharge.
     "outreach.Episode": lambda: {"ended_on": timezone.localdate(), "discharge_reason": "goals_met"},
+    # A grant ends after it starts; a reviewed one has all its review fields.
+    "outreach.EmergencyAccess": lambda: {
+        "granted_at": timezone.now() - timedelta(hours=1),
+        "expires_at": timezone.now() + timedelta(hours=3),
+        "reviewed_at": None,
+        "outcome": "",
+    },
 }
 
 
