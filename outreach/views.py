@@ -7,7 +7,6 @@ import logging
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -29,6 +28,7 @@ from outreach.forms import (
 )
 from outreach.models import AuditEvent, Client, Contact, SupportPerson, Tandem
 from outreach.origin import Origin
+from outreach.search import search_filter
 from outreach.staff import team_staff
 
 logger = logging.getLogger(__name__)
@@ -384,13 +384,9 @@ def client_search(request: HttpRequest) -> HttpResponse:
     if q:
         results = list(
             access.visible_clients(request.user)
-            .filter(
-                Q(given_name__icontains=q)
-                | Q(family_name__icontains=q)
-                | Q(known_as__icontains=q)
-                | Q(code__iexact=q)
-                | Q(phone__icontains=q)
-            )
+            .filter(search_filter(q))
+            # The keys sort alike on both databases (the names' collations do not).
+            .order_by("family_key", "given_key", "pk")
             .select_related("team")[:50]
         )
         audit.record(

@@ -51,8 +51,10 @@ from outreach.models import (
     Sex,
     Team,
     User,
+    new_client_code,
 )
 from outreach.origin import Origin
+from outreach.search import client_keys
 from referrals.models import Referral
 from referrals.models import Source as ReferralSource
 from referrals.models import Status as ReferralStatus
@@ -738,6 +740,28 @@ def _write(
     result.unchanged[name] = plan.unchanged
 
 
+KEY_FIELDS = ("given_key", "family_key", "search_key")
+
+
+def _with_search_keys(plan: _Plan, existing: dict[str, dict[str, Any]]) -> None:
+    """Give new and changed clients their search keys (bulk writes bypass Client.save)."""
+    for row in plan.create:
+        row.setdefault("code", new_client_code())
+        row.update(
+            client_keys(
+                given_name=row["given_name"],
+                family_name=row["family_name"],
+                known_as=row.get("known_as", ""),
+                code=row["code"],
+                phone=row.get("phone", ""),
+            )
+        )
+    for client in plan.update:
+        old = existing[client.source_ref]
+        client.known_as, client.code, client.phone = old["known_as"], old["code"], old["phone"]
+        client.refresh_keys()
+
+
 def _team_for(team_slug: str, municipality_slug: str | None) -> tuple[Team, bool]:
     team = Team.objects.select_for_update().filter(slug=team_slug).first()
     if team is not None:
@@ -845,7 +869,8 @@ class _Importer:
         team = self.team
         # Who exists already: people and staff written by an earlier import, by ref.
         clients = _existing(
-            Client.objects.filter(team=team), ("given_name", "family_name", "birth_date", "sex")
+            Client.objects.filter(team=team),
+            ("given_name", "family_name", "birth_date", "sex", "known_as", "code", "phone"),
         )
         self.client_refs = set(clients) | self.file_refs.get("people.csv", set())
         staff = _existing(
@@ -892,7 +917,8 @@ class _Importer:
             lambda r: r.values,
             extra={"team_id": team.pk},
         )
-        _write(plan, self.result, "people.csv", ids=True)
+        _with_search_keys(plan, clients)
+        _write(plan, self.result, "people.csv", KEY_FIELDS, ids=True)
         for row in plan.create:
             client_pk[row["source_ref"]] = row["id"]
         self.client_pk = client_pk

@@ -712,3 +712,25 @@ def test_skipped_local_time_is_invalid(team, tmp_path, local):
         "(skipped by a clock change)"
     ]
     assert_nothing_written()
+
+
+def test_imported_people_are_found_by_the_search(team, tmp_path):
+    """The importer writes in bulk (COPY on PostgreSQL), past Client.save: it sets the keys."""
+    files = valid_files()
+    files["people.csv"][0].update(given_name="Пётр", family_name="Ёлкин")
+    run(write(tmp_path, files))
+    client = Client.objects.get(source_ref="P1")
+    assert (client.given_key, client.family_key) == ("петр", "елкин")
+    assert client.search_key.startswith("петр елкин ")
+    fragment = client.code[2:6].lower()
+    assert fragment in client.search_key
+
+    # A changed name changes the keys; the code and known_as stay in them.
+    client.known_as = "Петьо"
+    client.save()
+    files["people.csv"][0]["family_name"] = "Щерев"
+    run(write(tmp_path, files))
+    client.refresh_from_db()
+    assert client.family_key == "щерев"
+    assert "петьо" in client.search_key and fragment in client.search_key
+    assert "елкин" not in client.search_key
