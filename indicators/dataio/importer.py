@@ -32,7 +32,13 @@ from django.utils.translation import gettext as _
 
 from careplans.models import Assessment, Instrument, PlanAgreement
 from outreach import audit
-from outreach.dates import FUTURE_DATE, FUTURE_TIME, is_future_date, is_future_time
+from outreach.dates import (
+    FUTURE_DATE,
+    FUTURE_TIME,
+    is_future_date,
+    is_future_time,
+    stays_overlap,
+)
 from outreach.models import (
     CONTACT_MINUTES,
     AgencyRequest,
@@ -906,6 +912,7 @@ class _Importer:
             ("client_id", "instrument_id", "assessed_on", "score"),
         )
         self.check_assessments(assessments, instruments, ref_of_pk)
+        self.check_stays(ref_of_pk)
         if self.errors:
             raise ImportFailed(_sorted(self.errors))
 
@@ -1053,6 +1060,51 @@ class _Importer:
                     )
                 if end > latest_end:
                     latest_end, latest = end, record
+
+    def check_stays(self, ref_of_pk: dict[int, str]) -> None:
+        """Stays of one person never overlap: the rule of HospitalStay.clean (`stays_overlap`),
+        checked against the other rows of the file and the stays already in the team."""
+        if "hospital_stays.csv" not in self.data:
+            return
+        records = self.rows("hospital_stays.csv")
+        in_file = {r.ref for r in records}
+        spans: dict[str, list[tuple[date, date | None, Record | None]]] = defaultdict(list)
+        for row in HospitalStay.objects.filter(client_id__in=ref_of_pk).values(
+            "client_id", "source_ref", "admitted_on", "discharged_on"
+        ):
+            if not row["source_ref"] or row["source_ref"] not in in_file:
+                spans[ref_of_pk[row["client_id"]]].append(
+                    (row["admitted_on"], row["discharged_on"], None)
+                )
+        for record in records:
+            v = record.values
+            if v["admitted_on"] is not None:
+                spans[v["person_ref"]].append((v["admitted_on"], v["discharged_on"], record))
+        for stays in spans.values():
+            stays.sort(key=lambda s: (s[0], s[1] or date.max))
+            # Compared with the stay that runs longest so far: sorted by admission, a stay
+            # overlaps an earlier one if and only if it overlaps that one.
+            longest: tuple[date, date | None, Record | None] | None = None
+            for stay in stays:
+                start, end, record = stay
+                if longest is not None and stays_overlap(start, end, longest[0], longest[1]):
+                    if record is not None:
+                        where = (
+                            _("line %(line)d") % {"line": longest[2].line}
+                            if longest[2] is not None
+                            else _("a stay already in the team")
+                        )
+                        self.error(
+                            "hospital_stays.csv",
+                            record,
+                            "admitted_on",
+                            _("overlaps another hospital stay of the same person (%(where)s)")
+                            % {"where": where},
+                        )
+                if longest is None or (
+                    longest[1] is not None and (end is None or end > longest[1])
+                ):
+                    longest = stay
 
     def resolve_instruments(self) -> dict[str, Instrument]:
         found: dict[str, Instrument] = {}

@@ -734,3 +734,35 @@ def test_imported_people_are_found_by_the_search(team, tmp_path):
     assert client.family_key == "щерев"
     assert "петьо" in client.search_key and fragment in client.search_key
     assert "елкин" not in client.search_key
+
+
+def test_overlapping_stays_are_reported_by_file_and_line(team, tmp_path):
+    """The rule of HospitalStay.clean, checked across the file and the team's stays."""
+    files = valid_files()
+    person = files["hospital_stays.csv"][0]["person_ref"]
+    first = files["hospital_stays.csv"][0]
+    files["hospital_stays.csv"].append(
+        dict(first, stay_ref="H-overlap", admitted_on=first["admitted_on"], discharged_on="")
+    )
+    errors = run_failing(write(tmp_path, files))
+    line = len(files["hospital_stays.csv"]) + 1
+    assert any(
+        e.startswith(f"hospital_stays.csv:{line}: admitted_on: overlaps another hospital stay")
+        and "(line 2)" in e
+        for e in errors
+    ), errors
+    assert_nothing_written()
+
+    # One already in the team (entered in the app) counts as well.
+    files = valid_files()
+    run(write(tmp_path, files))
+    client = Client.objects.get(source_ref=person)
+    stay = HospitalStay.objects.get(source_ref="H1")
+    HospitalStay.objects.create(
+        client=client,
+        admitted_on=stay.admitted_on + timedelta(days=1),
+        discharged_on=None,
+        legal_status="voluntary",
+    )
+    errors = run_failing(write(tmp_path, files))
+    assert any("a stay already in the team" in e for e in errors), errors
