@@ -84,6 +84,8 @@ TEMPLATES = [
                 "referrals.context_processors.referrals_access",
                 "indicators.context_processors.indicators_access",
             ],
+            # {% submission_token %} in every create form (outreach/submissions.py).
+            "builtins": ["outreach.templatetags.submissions"],
         },
     },
 ]

@@ -30,6 +30,7 @@ from outreach.models import AuditEvent, Client, Contact, SupportPerson, Tandem
 from outreach.origin import Origin
 from outreach.search import search_filter
 from outreach.staff import team_staff
+from outreach.submissions import idempotent_create
 
 logger = logging.getLogger(__name__)
 
@@ -183,6 +184,7 @@ def _contact_form_initial(request: HttpRequest, client) -> dict:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent_create()
 def contact_create(request: HttpRequest, client_pk: int) -> HttpResponse:
     """Log a contact from a phone in under a minute: sensible defaults, no JavaScript needed."""
     client = access.client_for_request(request, client_pk, action="client.view")
@@ -258,6 +260,7 @@ def contact_update(request: HttpRequest, client_pk: int, pk: int) -> HttpRespons
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent_create()
 def client_create(request: HttpRequest) -> HttpResponse:
     """Start a record for a person the team is engaging: a name and where to find them."""
     teams = access.visible_teams(request.user)
@@ -317,6 +320,7 @@ def client_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent_create("pk")
 def support_person_edit(
     request: HttpRequest, client_pk: int, pk: int | None = None
 ) -> HttpResponse:
@@ -345,6 +349,7 @@ def support_person_edit(
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent_create()
 def consent_create(request: HttpRequest, client_pk: int) -> HttpResponse:
     """Record a consent to share with a named agency or person."""
     client = access.client_for_request(request, client_pk)

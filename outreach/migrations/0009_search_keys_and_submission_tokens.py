@@ -1,6 +1,9 @@
-"""Normalised search keys on the client, backfilled, and a trigram index on PostgreSQL."""
+"""Normalised search keys on the client, backfilled, and a trigram index on PostgreSQL;
+the tokens of submitted create forms."""
 
 from django.contrib.postgres.operations import TrigramExtension
+import django.db.models.deletion
+from django.conf import settings
 from django.db import migrations, models
 
 from outreach.search import client_keys
@@ -45,6 +48,7 @@ def drop_trigram_index(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("outreach", "0008_auditevent_append_only_sqlite"),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -75,4 +79,34 @@ class Migration(migrations.Migration):
         # A no-op on SQLite (CreateExtension runs on PostgreSQL only).
         TrigramExtension(),
         migrations.RunPython(trigram_index, drop_trigram_index),
+        migrations.CreateModel(
+            name="SubmissionToken",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token", models.UUIDField()),
+                ("path", models.CharField(max_length=300)),
+                ("url", models.CharField(blank=True, max_length=300)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="submission_tokens",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+            options={
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "token"), name="submission_token_unique"
+                    )
+                ],
+            },
+        ),
     ]
