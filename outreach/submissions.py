@@ -13,17 +13,21 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.utils.translation import gettext as _
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from outreach.models import SubmissionToken
 
 FIELD = "submission_token"
+# A form is sent again within minutes or days, not months: older tokens are let go.
+KEPT = timedelta(days=30)
 ALREADY_SAVED = _("Already saved: this form was sent before, nothing new was recorded.")
 
 
@@ -91,6 +95,9 @@ def idempotent_create(edit_kwarg: str | None = None) -> Callable:
                 if saved:
                     entry.url = response["Location"][:300]
                     entry.save(update_fields=["url"])
+                    SubmissionToken.objects.filter(
+                        user=request.user, created_at__lt=timezone.now() - KEPT
+                    ).delete()
                 return response
             finally:
                 if not saved:

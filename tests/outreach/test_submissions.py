@@ -8,6 +8,7 @@ answer leads to it with "Already saved".
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -146,3 +147,35 @@ def test_a_referral_sent_twice_is_one_referral(client, partner):
     second = client.post(url, payload, follow=True)
     assert Referral.objects.count() == 1
     assert "Already saved" in second.content.decode()
+
+
+def test_a_client_record_opened_twice_is_one_record(client, worker, team):
+    from outreach.models import Client
+
+    client.force_login(worker)
+    url = reverse("outreach:client-create")
+    payload = {
+        "given_name": "Стоян",
+        "sex": "male",
+        "team": team.pk,
+        FIELD: _token(client.get(url)),
+    }
+    first = client.post(url, payload)
+    assert first.status_code == 302, first.content.decode()[:3000]
+    second = client.post(url, payload, follow=True)
+    assert Client.objects.filter(given_name="Стоян").count() == 1
+    assert "Already saved" in second.content.decode()
+
+
+def test_old_tokens_are_let_go(client, worker, team_client):
+    from outreach.submissions import KEPT
+
+    client.force_login(worker)
+    url = reverse("outreach:milestone-create", args=[team_client.pk])
+    old = SubmissionToken.objects.create(user=worker, token=uuid.uuid4(), path=url, url=url)
+    SubmissionToken.objects.filter(pk=old.pk).update(created_at=timezone.now() - KEPT * 2)
+    payload = {"kind": "id_document", "achieved_on": _ago(1), FIELD: _token(client.get(url))}
+    client.post(url, payload)
+    assert list(SubmissionToken.objects.values_list("token", flat=True)) == [
+        uuid.UUID(payload[FIELD])
+    ]
