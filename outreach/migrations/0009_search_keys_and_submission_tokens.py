@@ -26,6 +26,15 @@ def backfill(apps, schema_editor):
         Client.objects.bulk_update(batch, KEY_FIELDS)
 
 
+class PostgresTrigramExtension(TrigramExtension):
+    """pg_trgm on PostgreSQL, nothing elsewhere, both ways (Django's backwards has no check)."""
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
 TRIGRAM_INDEX = "client_search_key_trgm"
 
 
@@ -77,7 +86,7 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop, elidable=True),
         # A no-op on SQLite (CreateExtension runs on PostgreSQL only).
-        TrigramExtension(),
+        PostgresTrigramExtension(),
         migrations.RunPython(trigram_index, drop_trigram_index),
         migrations.CreateModel(
             name="SubmissionToken",
