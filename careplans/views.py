@@ -24,6 +24,7 @@ from outreach import access, audit
 from outreach.forms import apply_validation_error
 from outreach.models import SupportPerson
 from outreach.origin import Origin
+from outreach.submissions import idempotent_create
 
 
 def _plan_for_request(
@@ -326,6 +327,7 @@ def advance_update(request: HttpRequest, plan_pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent_create("goal_pk")
 def goal_edit(request: HttpRequest, plan_pk: int, goal_pk: int | None = None) -> HttpResponse:
     """Add a goal in the client's words, or change one."""
     plan = _editable_plan(request, plan_pk, action="goal.edit")
@@ -371,6 +373,7 @@ def goal_edit(request: HttpRequest, plan_pk: int, goal_pk: int | None = None) ->
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent_create()
 def action_create(request: HttpRequest, plan_pk: int, goal_pk: int) -> HttpResponse:
     """Add who does what by when to a goal."""
     plan = _editable_plan(request, plan_pk, action="action.edit")
@@ -509,6 +512,7 @@ def careplan_sign(request: HttpRequest, plan_pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent_create()
 def response_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
     """Record whether the client agrees with this version, in their words."""
     plan = _editable_plan(request, plan_pk, action="careplan.respond.edit")
@@ -547,6 +551,7 @@ def response_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent_create()
 def comment_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
     """Write down a comment of the client about one version of their plan."""
     plan = _editable_plan(request, plan_pk, action="plancomment.edit")
@@ -575,6 +580,7 @@ def comment_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent_create()
 def review_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
     """Hold the next review: what changed and progress on each goal."""
     plan = _editable_plan(request, plan_pk, action="planreview.edit")

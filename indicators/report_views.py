@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from outreach import audit
 from outreach.models import Team
 from outreach.origin import Origin
+from outreach.submissions import idempotent_create
 
 from . import access, drilldown, fidelity, pdf, reports, services, suppression
 from . import formatting as fmt
@@ -65,6 +66,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@idempotent_create()
 def report_create(request: HttpRequest) -> HttpResponse:
     """Create (or refresh) the draft report of a municipality and a past month or quarter."""
     if not access.can_write_reports(request.user):

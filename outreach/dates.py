@@ -60,3 +60,10 @@ def not_in_future_dt(value: datetime | None) -> None:
     """Reject a moment later than now (allowing for clock skew)."""
     if is_future_time(value):
         raise ValidationError(FUTURE_TIME, code="future_time")
+
+
+def stays_overlap(start: date, end: date | None, other_start: date, other_end: date | None) -> bool:
+    """Tell whether two stays share a night: each runs from its admission up to, not including,
+    its discharge (as bed days count them, INDICATORS.md); no discharge = still running. A
+    discharge and an admission on the same day (a transfer) do not overlap."""
+    return (other_end is None or start < other_end) and (end is None or other_start < end)

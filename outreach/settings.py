@@ -88,6 +88,8 @@ TEMPLATES = [
                 "indicators.context_processors.indicators_access",
                 "indicators.context_processors.my_work_menu",
             ],
+            # {% submission_token %} in every create form (outreach/submissions.py).
+            "builtins": ["outreach.templatetags.submissions"],
         },
     },
 ]

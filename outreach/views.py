@@ -7,7 +7,6 @@ import logging
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -29,7 +28,9 @@ from outreach.forms import (
 )
 from outreach.models import AuditEvent, Client, Contact, SupportPerson, Tandem
 from outreach.origin import Origin
+from outreach.search import search_filter
 from outreach.staff import team_staff
+from outreach.submissions import idempotent_create
 
 logger = logging.getLogger(__name__)
 
@@ -200,6 +201,7 @@ def _contact_form_initial(request: HttpRequest, client) -> dict:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent_create()
 def contact_create(request: HttpRequest, client_pk: int) -> HttpResponse:
     """Log a contact from a phone in under a minute: sensible defaults, no JavaScript needed."""
     client = access.client_for_request(request, client_pk, action="client.view")
@@ -275,6 +277,7 @@ def contact_update(request: HttpRequest, client_pk: int, pk: int) -> HttpRespons
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent_create()
 def client_create(request: HttpRequest) -> HttpResponse:
     """Start a record for a person the team is engaging: a name and where to find them."""
     teams = access.visible_teams(request.user)
@@ -334,6 +337,7 @@ def client_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent_create("pk")
 def support_person_edit(
     request: HttpRequest, client_pk: int, pk: int | None = None
 ) -> HttpResponse:
@@ -362,6 +366,7 @@ def support_person_edit(
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent_create()
 def consent_create(request: HttpRequest, client_pk: int) -> HttpResponse:
     """Record a consent to share with a named agency or person."""
     client = access.client_for_request(request, client_pk)
@@ -401,13 +406,9 @@ def client_search(request: HttpRequest) -> HttpResponse:
     if q:
         results = list(
             access.visible_clients(request.user)
-            .filter(
-                Q(given_name__icontains=q)
-                | Q(family_name__icontains=q)
-                | Q(known_as__icontains=q)
-                | Q(code__iexact=q)
-                | Q(phone__icontains=q)
-            )
+            .filter(search_filter(q))
+            # The keys sort alike on both databases (the names' collations do not).
+            .order_by("family_key", "given_key", "pk")
             .select_related("team")[:50]
         )
         audit.record(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.utils import timezone
+
 from outreach import demo
 from outreach.models import Sex
 from referrals.models import CriteriaVersion, Referral, ReferralScore, Source, Status
@@ -59,7 +61,12 @@ def seed_referrals(ctx: demo.DemoContext) -> None:
 
     def make(status: str, days_ago: int, *, client=None, team=None, by_partner=False, **extra):
         female = rng.random() < 0.45
-        received = at(today - timedelta(days=days_ago), rng.randint(8, 16))
+        # Never later than the moment of seeding: a referral "received later today" would be a
+        # record from the future.
+        received = min(
+            at(today - timedelta(days=days_ago), rng.randint(8, 16)),
+            timezone.now() - timedelta(minutes=rng.randint(5, 90)),
+        )
         person = {
             "given_name": rng.choice(demo.GIVEN_F if female else demo.GIVEN_M),
             "family_name": rng.choice(demo.FAMILY) + ("а" if female else ""),

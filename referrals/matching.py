@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from outreach.models import Client, Episode
+from outreach.search import normalise
 from referrals.models import Referral
 
 # The fields a candidate can match on, in the order they are named.
@@ -33,19 +34,21 @@ def _phone_key(phone: str) -> str:
 def duplicate_candidates(referral: Referral) -> QuerySet[Client]:
     """Clients in the referral's municipality who may be the referred person.
 
-    A candidate has the same given and family name, or the same birth date and one of the names,
+    A candidate has the same given and family name (compared on their normalised keys: case,
+    accents and ё/е do not matter, outreach/search.py), or the same birth date and one of the names,
     or the same phone number (compared on its last nine digits).
     """
     base = Client.objects.filter(team__municipality=referral.municipality_id)
     match = Q(pk__in=[])
-    if referral.given_name and referral.family_name:
-        match |= Q(given_name__iexact=referral.given_name, family_name__iexact=referral.family_name)
+    given, family = normalise(referral.given_name), normalise(referral.family_name)
+    if given and family:
+        match |= Q(given_key=given, family_key=family)
     if referral.birth_date:
         names = Q(pk__in=[])
-        if referral.given_name:
-            names |= Q(given_name__iexact=referral.given_name)
-        if referral.family_name:
-            names |= Q(family_name__iexact=referral.family_name)
+        if given:
+            names |= Q(given_key=given)
+        if family:
+            names |= Q(family_key=family)
         match |= Q(birth_date=referral.birth_date) & names
     phone = _phone_key(referral.phone)
     if len(phone) >= 6:
@@ -69,12 +72,9 @@ def duplicate_candidates(referral: Referral) -> QuerySet[Client]:
 def match_fields(referral: Referral, client: Client) -> list[str]:
     """Name which of `MATCH_FIELDS` a candidate matched on (the rules of `duplicate_candidates`)."""
     fields = []
-    same_given = bool(referral.given_name) and (
-        referral.given_name.casefold() == client.given_name.casefold()
-    )
-    same_family = bool(referral.family_name) and (
-        referral.family_name.casefold() == client.family_name.casefold()
-    )
+    given, family = normalise(referral.given_name), normalise(referral.family_name)
+    same_given = bool(given) and given == normalise(client.given_name)
+    same_family = bool(family) and family == normalise(client.family_name)
     if same_given and same_family:
         fields.append("name")
     if referral.birth_date and referral.birth_date == client.birth_date:

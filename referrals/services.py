@@ -8,11 +8,12 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from outreach import audit
-from outreach.dates import FUTURE_TIME, is_future_time
+from outreach.dates import FUTURE_TIME, is_future_date, is_future_time
 from outreach.models import Client, Episode, Municipality, Tandem, Team, User
 from outreach.origin import Origin
 from referrals import access, selectors
@@ -266,11 +267,12 @@ def referral_screen(
     referral = _lock(referral)
     if referral.status not in (Status.RECEIVED, Status.SCREENING, Status.WAITLISTED):
         raise ValidationError(_("This referral has been decided."), code="already_decided")
+    _check_received_by_today(referral)
     version = current_criteria(referral.municipality)
     result = _record_score(referral=referral, version=version, answers=answers, actor=actor)
     if referral.status == Status.RECEIVED:
         referral.status = Status.SCREENING
-    referral.full_clean()
+    referral.full_clean(exclude=["received_at"])
     referral.save()
     audit.record(
         actor=actor,
@@ -300,7 +302,7 @@ def referral_rescore(*, referral: Referral, actor: User, origin: Origin) -> Refe
             ),
             code="rescore_incomplete",
         ) from exc
-    referral.full_clean()
+    referral.full_clean(exclude=["received_at"])
     referral.save()
     audit.record(
         actor=actor,
@@ -310,6 +312,18 @@ def referral_rescore(*, referral: Referral, actor: User, origin: Origin) -> Refe
         detail={"version": str(version), "score": result.score, "eligible": result.eligible},
     )
     return result
+
+
+def _check_received_by_today(referral: Referral) -> None:
+    """Screening has no time field: it is compared by day, so a referral received today (even
+    at a time the clocks put a little ahead) is screened today. The time of receipt was checked
+    when the referral was recorded and is not checked again against a clock that moved on."""
+    if is_future_date(timezone.localtime(referral.received_at).date()):
+        raise ValidationError(
+            _("This referral is dated after today: it cannot be screened before %(day)s.")
+            % {"day": date_format(timezone.localtime(referral.received_at).date())},
+            code="received_in_future",
+        )
 
 
 def _decision_time(referral: Referral, decided_at: datetime | None) -> datetime:

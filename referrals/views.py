@@ -17,6 +17,7 @@ from outreach import audit
 from outreach.forms import apply_validation_error
 from outreach.models import Tandem, Team, User
 from outreach.origin import Origin
+from outreach.submissions import idempotent_create
 from referrals import access, selectors, services
 from referrals.forms import (
     DecisionForm,
@@ -72,6 +73,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@idempotent_create()
 def referral_create(request: HttpRequest) -> HttpResponse:
     """Submit a referral (partner), or record one received by phone, letter or in person."""
     user = request.user

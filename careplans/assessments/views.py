@@ -22,6 +22,7 @@ from careplans.assessments.services import assessment_record, assessment_update
 from careplans.models import Assessment
 from outreach import access, audit
 from outreach.origin import Origin
+from outreach.submissions import idempotent_create
 
 TEMPLATES = "careplans/assessments/"
 
@@ -45,6 +46,7 @@ def _apply_errors(form: AssessmentForm, exc: ValidationError) -> None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent_create()
 def assessment_create(request: HttpRequest, client_pk: int) -> HttpResponse:
     """Record an assessment with the client on a phone: one radio group per item."""
     client = access.client_for_request(request, client_pk)

@@ -33,7 +33,13 @@ from django.utils.translation import gettext as _
 from careplans.models import Assessment, Instrument, PlanAgreement
 from indicators import planner
 from outreach import audit
-from outreach.dates import FUTURE_DATE, FUTURE_TIME, is_future_date, is_future_time
+from outreach.dates import (
+    FUTURE_DATE,
+    FUTURE_TIME,
+    is_future_date,
+    is_future_time,
+    stays_overlap,
+)
 from outreach.models import (
     CONTACT_MINUTES,
     AgencyRequest,
@@ -52,8 +58,10 @@ from outreach.models import (
     Sex,
     Team,
     User,
+    new_client_code,
 )
 from outreach.origin import Origin
+from outreach.search import client_keys
 from referrals.models import Referral
 from referrals.models import Source as ReferralSource
 from referrals.models import Status as ReferralStatus
@@ -743,6 +751,28 @@ def _write(
     result.unchanged[name] = plan.unchanged
 
 
+KEY_FIELDS = ("given_key", "family_key", "search_key")
+
+
+def _with_search_keys(plan: _Plan, existing: dict[str, dict[str, Any]]) -> None:
+    """Give new and changed clients their search keys (bulk writes bypass Client.save)."""
+    for row in plan.create:
+        row.setdefault("code", new_client_code())
+        row.update(
+            client_keys(
+                given_name=row["given_name"],
+                family_name=row["family_name"],
+                known_as=row.get("known_as", ""),
+                code=row["code"],
+                phone=row.get("phone", ""),
+            )
+        )
+    for client in plan.update:
+        old = existing[client.source_ref]
+        client.known_as, client.code, client.phone = old["known_as"], old["code"], old["phone"]
+        client.refresh_keys()
+
+
 def _team_for(team_slug: str, municipality_slug: str | None) -> tuple[Team, bool]:
     team = Team.objects.select_for_update().filter(slug=team_slug).first()
     if team is not None:
@@ -852,7 +882,8 @@ class _Importer:
         team = self.team
         # Who exists already: people and staff written by an earlier import, by ref.
         clients = _existing(
-            Client.objects.filter(team=team), ("given_name", "family_name", "birth_date", "sex")
+            Client.objects.filter(team=team),
+            ("given_name", "family_name", "birth_date", "sex", "known_as", "code", "phone"),
         )
         self.client_refs = set(clients) | self.file_refs.get("people.csv", set())
         staff = _existing(
@@ -888,6 +919,7 @@ class _Importer:
             ("client_id", "instrument_id", "assessed_on", "score"),
         )
         self.check_assessments(assessments, instruments, ref_of_pk)
+        self.check_stays(ref_of_pk)
         if self.errors:
             raise ImportFailed(_sorted(self.errors))
 
@@ -899,7 +931,8 @@ class _Importer:
             lambda r: r.values,
             extra={"team_id": team.pk},
         )
-        _write(plan, self.result, "people.csv", ids=True)
+        _with_search_keys(plan, clients)
+        _write(plan, self.result, "people.csv", KEY_FIELDS, ids=True)
         for row in plan.create:
             client_pk[row["source_ref"]] = row["id"]
         self.client_pk = client_pk
@@ -1034,6 +1067,51 @@ class _Importer:
                     )
                 if end > latest_end:
                     latest_end, latest = end, record
+
+    def check_stays(self, ref_of_pk: dict[int, str]) -> None:
+        """Stays of one person never overlap: the rule of HospitalStay.clean (`stays_overlap`),
+        checked against the other rows of the file and the stays already in the team."""
+        if "hospital_stays.csv" not in self.data:
+            return
+        records = self.rows("hospital_stays.csv")
+        in_file = {r.ref for r in records}
+        spans: dict[str, list[tuple[date, date | None, Record | None]]] = defaultdict(list)
+        for row in HospitalStay.objects.filter(client_id__in=ref_of_pk).values(
+            "client_id", "source_ref", "admitted_on", "discharged_on"
+        ):
+            if not row["source_ref"] or row["source_ref"] not in in_file:
+                spans[ref_of_pk[row["client_id"]]].append(
+                    (row["admitted_on"], row["discharged_on"], None)
+                )
+        for record in records:
+            v = record.values
+            if v["admitted_on"] is not None:
+                spans[v["person_ref"]].append((v["admitted_on"], v["discharged_on"], record))
+        for stays in spans.values():
+            stays.sort(key=lambda s: (s[0], s[1] or date.max))
+            # Compared with the stay that runs longest so far: sorted by admission, a stay
+            # overlaps an earlier one if and only if it overlaps that one.
+            longest: tuple[date, date | None, Record | None] | None = None
+            for stay in stays:
+                start, end, record = stay
+                if longest is not None and stays_overlap(start, end, longest[0], longest[1]):
+                    if record is not None:
+                        where = (
+                            _("line %(line)d") % {"line": longest[2].line}
+                            if longest[2] is not None
+                            else _("a stay already in the team")
+                        )
+                        self.error(
+                            "hospital_stays.csv",
+                            record,
+                            "admitted_on",
+                            _("overlaps another hospital stay of the same person (%(where)s)")
+                            % {"where": where},
+                        )
+                if longest is None or (
+                    longest[1] is not None and (end is None or end > longest[1])
+                ):
+                    longest = stay
 
     def resolve_instruments(self) -> dict[str, Instrument]:
         found: dict[str, Instrument] = {}

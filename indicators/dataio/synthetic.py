@@ -45,6 +45,7 @@ from outreach.models import (
     User,
 )
 from outreach.origin import Origin
+from outreach.search import client_keys
 from referrals.models import Referral
 
 CHUNK = 500  # clients per chunk
@@ -634,14 +635,22 @@ def _write_db(*, clients: int, seed: int, teams: int, log: Any, origin: Origin) 
                 with connection.cursor() as cursor:
                     cursor.execute("SET LOCAL synchronous_commit TO OFF")
             for p in chunk:
+                code = client_code(p.index)
                 tables[Client].add(
                     team_id=team_objs[p.team].pk,
-                    code=client_code(p.index),
+                    code=code,
                     given_name=p.given_name,
                     family_name=p.family_name,
                     birth_date=p.birth_date,
                     sex=p.sex,
                     source_ref=p.ref,
+                    **client_keys(
+                        given_name=p.given_name,
+                        family_name=p.family_name,
+                        known_as="",
+                        code=code,
+                        phone="",
+                    ),
                 )
             client_rows = tables[Client].flush(ids)
             for p, row in zip(chunk, client_rows, strict=True):

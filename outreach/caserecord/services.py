@@ -94,7 +94,12 @@ def _save(
 def hospital_stay_save(
     *, client: Client, actor: User, stay: HospitalStay, origin: Origin
 ) -> HospitalStay:
-    """Record or change a hospital stay; a pre-intake stay lies in the 12 months before intake."""
+    """Record or change a hospital stay; a pre-intake stay lies in the 12 months before intake.
+
+    Stays of one client never overlap (HospitalStay.clean): the client's row is locked so two
+    stays saved at once cannot both pass that check.
+    """
+    Client.objects.select_for_update().filter(pk=client.pk).first()
     stay.client = client
     _check_legal_basis(client, stay.legal_basis)
     if stay.pre_intake and stay.admitted_on:

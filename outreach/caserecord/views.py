@@ -54,6 +54,7 @@ from outreach.models import (
 )
 from outreach.origin import Origin
 from outreach.staff import team_staff
+from outreach.submissions import idempotent_create
 
 FORM_TEMPLATE = "outreach/caserecord/event_form.html"
 
@@ -123,6 +124,7 @@ def client_events(request: HttpRequest, client_pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent_create("pk")
 def hospital_stay_edit(request: HttpRequest, client_pk: int, pk: int | None = None) -> HttpResponse:
     """Record a hospital stay (or one of the 12 months before intake), or add its discharge."""
     initial = {}
@@ -144,6 +146,7 @@ def hospital_stay_edit(request: HttpRequest, client_pk: int, pk: int | None = No
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent_create()
 def coercive_measure_create(request: HttpRequest, client_pk: int) -> HttpResponse:
     """Record a coercive measure; its debrief becomes due within 14 days."""
     return _event_edit(
@@ -198,6 +201,7 @@ def debrief_update(request: HttpRequest, client_pk: int, pk: int) -> HttpRespons
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent_create("pk")
 def crisis_edit(request: HttpRequest, client_pk: int, pk: int | None = None) -> HttpResponse:
     """Record a crisis, or add its first response and outcome later."""
     return _event_edit(
@@ -217,6 +221,7 @@ def crisis_edit(request: HttpRequest, client_pk: int, pk: int | None = None) -> 
 def _simple_create(name: str, form_class, save, param: str, title, saved):
     @login_required
     @require_http_methods(["GET", "POST"])
+    @idempotent_create()
     def view(request: HttpRequest, client_pk: int) -> HttpResponse:
         return _event_edit(
             request,
@@ -383,6 +388,7 @@ def followup_done(request: HttpRequest, client_pk: int, pk: int) -> HttpResponse
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent_create()
 def case_conference_create(request: HttpRequest, client_pk: int) -> HttpResponse:
     """Record a case conference with its participants, decisions and follow-up actions."""
     client = access.client_for_request(request, client_pk)
@@ -430,6 +436,7 @@ def case_conference_create(request: HttpRequest, client_pk: int) -> HttpResponse
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent_create()
 def group_session_create(request: HttpRequest, client_pk: int) -> HttpResponse:
     """Record a group session once; every attending client gets a contact of their own."""
     client = access.client_for_request(request, client_pk)

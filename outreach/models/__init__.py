@@ -50,8 +50,10 @@ from outreach.models.people import (
     User,
     new_client_code,
 )
+from outreach.models.submissions import SubmissionToken  # noqa: E402
 
 __all__ = [
+    "SubmissionToken",
     "CONTACT_MINUTES",
     "SEEN_CONTACT",
     "AdvanceStatementUpheld",

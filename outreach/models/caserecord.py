@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -130,8 +131,39 @@ class HospitalStay(models.Model):
                 _("This legal basis does not match the legal status."),
                 code="legal_basis_status_mismatch",
             )
+        # A stay from before intake is told from memory or old letters: its basis may be unknown.
+        if (
+            self.legal_status == LegalStatus.INVOLUNTARY
+            and not self.legal_basis_id
+            and not self.pre_intake
+        ):
+            errors["legal_basis"] = ValidationError(
+                _("Give the legal basis of an involuntary stay."), code="legal_basis_required"
+            )
+        if self.client_id and self.admitted_on and "discharged_on" not in errors:
+            other = self.overlapping_stay()
+            if other is not None:
+                errors["admitted_on"] = ValidationError(
+                    _(
+                        "This stay overlaps the client's stay admitted on %(day)s: a person is in"
+                        " one hospital at a time (a transfer is a discharge and an admission on"
+                        " the same day)."
+                    )
+                    % {"day": date_format(other.admitted_on, "SHORT_DATE_FORMAT")},
+                    code="stays_overlap",
+                )
         if errors:
             raise ValidationError(errors)
+
+    def overlapping_stay(self) -> HospitalStay | None:
+        """Another stay of the same client sharing a night with this one (`stays_overlap`)."""
+        others = HospitalStay.objects.filter(client_id=self.client_id).exclude(pk=self.pk)
+        others = others.filter(
+            Q(discharged_on__isnull=True) | Q(discharged_on__gt=self.admitted_on)
+        )
+        if self.discharged_on is not None:
+            others = others.filter(admitted_on__lt=self.discharged_on)
+        return others.order_by("admitted_on", "pk").first()
 
 
 class Relapse(models.Model):

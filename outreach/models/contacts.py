@@ -145,6 +145,10 @@ class Contact(models.Model):
             errors["failure_reason"] = ValidationError(
                 _("A contact that met the client has no failure reason."), code="reason_when_met"
             )
+        if self.outcome == self.Outcome.NOT_MET and not self.failure_reason:
+            errors["failure_reason"] = ValidationError(
+                _("Say why the client was not met."), code="reason_when_not_met"
+            )
         if errors:
             raise ValidationError(errors)
 

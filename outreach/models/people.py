@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from outreach.dates import not_in_future
+from outreach.search import client_keys
 
 
 class Sex(models.TextChoices):
@@ -238,11 +239,23 @@ class Client(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
     source_ref = models.CharField(max_length=100, blank=True)
+    # Normalised forms of the names, code and phone (outreach/search.py), kept by save() and by
+    # every bulk writer; searched with a trigram index on PostgreSQL (migration 0009).
+    given_key = models.CharField(max_length=100, blank=True, editable=False)
+    family_key = models.CharField(max_length=100, blank=True, editable=False)
+    search_key = models.TextField(blank=True, editable=False)
+
+    # The fields the keys are made of: a save() that writes any of them writes the keys too.
+    KEY_SOURCES = frozenset({"given_name", "family_name", "known_as", "code", "phone"})
 
     class Meta:
         ordering = ["family_name", "given_name"]
         verbose_name = _("client")
         verbose_name_plural = _("clients")
+        indexes = [
+            models.Index(fields=["family_key", "given_key"], name="client_name_key"),
+            models.Index(fields=["given_key"], name="client_given_key"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["team", "source_ref"],
@@ -254,8 +267,26 @@ class Client(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
+    def save(self, *args, **kwargs) -> None:
+        self.refresh_keys()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and self.KEY_SOURCES & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "given_key", "family_key", "search_key"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("outreach:client-detail", args=[self.pk])
+
+    def refresh_keys(self) -> None:
+        """Set the search keys from the names, code and phone (see outreach/search.py)."""
+        for name, value in client_keys(
+            given_name=self.given_name,
+            family_name=self.family_name,
+            known_as=self.known_as,
+            code=self.code,
+            phone=self.phone,
+        ).items():
+            setattr(self, name, value)
 
     @property
     def full_name(self) -> str:

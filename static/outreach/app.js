@@ -19,3 +19,32 @@ document.addEventListener("DOMContentLoaded", () => {
     form.addEventListener("change", () => syncContactForm(form));
   });
 });
+
+// Idempotent create forms (outreach/submissions.py): each form is served with a new token, and
+// a page fetched again by Back or a reload (pages are never cached) would get a new one too.
+// Remember the token a form was sent with, for this tab only, and give it back to the same form
+// when the person returns to it by Back, Forward or a reload: the server then answers "Already
+// saved" instead of saving a second record. A new visit (a link, the address bar) is a new form.
+document.addEventListener("DOMContentLoaded", () => {
+  const nav = (performance.getEntriesByType && performance.getEntriesByType("navigation")[0]) || {};
+  const returning = nav.type === "back_forward" || nav.type === "reload";
+  document.querySelectorAll("input[name=submission_token]").forEach((input, i) => {
+    const key = `outreach.submission:${location.pathname}#${i}`;
+    try {
+      const kept = returning ? sessionStorage.getItem(key) : null;
+      if (kept) input.value = kept;
+      else sessionStorage.removeItem(key);
+    } catch (e) {
+      return; // storage refused: the server still stops a resent request
+    }
+    if (input.form) {
+      input.form.addEventListener("submit", () => {
+        try {
+          sessionStorage.setItem(key, input.value);
+        } catch (e) {
+          // nothing to keep
+        }
+      });
+    }
+  });
+});

@@ -504,3 +504,24 @@ def test_easy_read_follows_the_clients_language_not_the_workers(client, worker, 
     team_client.save()
     page = client.get(_url("careplan-easyread", plan)).content.decode()
     assert "Какво е важно за мен" in page
+
+
+def test_a_goal_form_sent_twice_adds_one_goal(client, worker, plan):
+    import re
+
+    from outreach.submissions import FIELD
+
+    client.force_login(worker)
+    url = _url("goal-create", plan)
+    token = re.search(rf'name="{FIELD}" value="([0-9a-f-]+)"', client.get(url).content.decode())
+    payload = {
+        "version": plan.version,
+        "domain": "documents",
+        "in_their_words": "Лична карта",
+        "status": "open",
+        FIELD: token.group(1),
+    }
+    assert client.post(url, payload).status_code == 302
+    second = client.post(url, payload, follow=True)
+    assert plan.goals.count() == 1
+    assert "Already saved" in second.content.decode()

@@ -712,3 +712,57 @@ def test_skipped_local_time_is_invalid(team, tmp_path, local):
         "(skipped by a clock change)"
     ]
     assert_nothing_written()
+
+
+def test_imported_people_are_found_by_the_search(team, tmp_path):
+    """The importer writes in bulk (COPY on PostgreSQL), past Client.save: it sets the keys."""
+    files = valid_files()
+    files["people.csv"][0].update(given_name="Пётр", family_name="Ёлкин")
+    run(write(tmp_path, files))
+    client = Client.objects.get(source_ref="P1")
+    assert (client.given_key, client.family_key) == ("петр", "елкин")
+    assert client.search_key.startswith("петр елкин ")
+    fragment = client.code[2:6].lower()
+    assert fragment in client.search_key
+
+    # A changed name changes the keys; the code and known_as stay in them.
+    client.known_as = "Петьо"
+    client.save()
+    files["people.csv"][0]["family_name"] = "Щерев"
+    run(write(tmp_path, files))
+    client.refresh_from_db()
+    assert client.family_key == "щерев"
+    assert "петьо" in client.search_key and fragment in client.search_key
+    assert "елкин" not in client.search_key
+
+
+def test_overlapping_stays_are_reported_by_file_and_line(team, tmp_path):
+    """The rule of HospitalStay.clean, checked across the file and the team's stays."""
+    files = valid_files()
+    person = files["hospital_stays.csv"][0]["person_ref"]
+    first = files["hospital_stays.csv"][0]
+    files["hospital_stays.csv"].append(
+        dict(first, stay_ref="H-overlap", admitted_on=first["admitted_on"], discharged_on="")
+    )
+    errors = run_failing(write(tmp_path, files))
+    line = len(files["hospital_stays.csv"]) + 1
+    assert any(
+        e.startswith(f"hospital_stays.csv:{line}: admitted_on: overlaps another hospital stay")
+        and "(line 2)" in e
+        for e in errors
+    ), errors
+    assert_nothing_written()
+
+    # One already in the team (entered in the app) counts as well.
+    files = valid_files()
+    run(write(tmp_path, files))
+    client = Client.objects.get(source_ref=person)
+    stay = HospitalStay.objects.get(source_ref="H1")
+    HospitalStay.objects.create(
+        client=client,
+        admitted_on=stay.admitted_on + timedelta(days=1),
+        discharged_on=None,
+        legal_status="voluntary",
+    )
+    errors = run_failing(write(tmp_path, files))
+    assert any("a stay already in the team" in e for e in errors), errors

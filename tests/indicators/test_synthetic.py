@@ -62,6 +62,10 @@ def test_generates_a_realistic_caseload_into_the_database():
     assert Assessment.objects.filter(instrument__code="mansa").count() >= 40
     assert CoerciveMeasure.objects.count() + HospitalStay.objects.count() > 0
     assert AuditEvent.objects.filter(action="caseload.generate").count() == 1
+    # Written in bulk, past Client.save: the generator sets the search keys itself.
+    for c in Client.objects.all():
+        assert c.search_key.startswith(f"{c.given_key} {c.family_key}".strip())
+        assert c.code[2:].lower() in c.search_key and c.given_key
 
 
 def test_csv_output_imports_with_the_same_counts(tmp_path):

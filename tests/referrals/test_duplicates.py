@@ -184,3 +184,13 @@ def test_tandem_must_belong_to_the_team(referral, team, other_team, coordinator,
             referral=referral, actor=coordinator, team=team, tandem=foreign_tandem, origin=origin
         )
     assert "tandem" in exc.value.message_dict
+
+
+def test_duplicate_names_compare_without_case_accents_or_yo(team, coordinator, origin):
+    referral = ReferralFactory(
+        municipality=team.municipality, given_name="пётр", family_name="ЁЛКИН", birth_date=None
+    )
+    same = ClientFactory(team=team, given_name="Петр", family_name="Елкин", birth_date=None)
+    ClientFactory(team=team, given_name="Петър", family_name="Елкин", birth_date=None)
+    assert list(duplicate_candidates(referral)) == [same]
+    assert match_fields(referral, same) == ["name"]
