@@ -56,7 +56,7 @@ def drop_trigram_index(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("outreach", "0008_auditevent_append_only_sqlite"),
+        ("outreach", "0012_emergency_access"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
