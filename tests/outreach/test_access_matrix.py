@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.apps import apps
-from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests import db_state
 
 # Routes that are not about client data (login, 2FA, schema, admin, static).
 PUBLIC_OR_ACCOUNT = re.compile(
@@ -68,8 +68,6 @@ def _fill(route: str, url_name: str, request) -> str:
 # Web pages are swept with GET and POST, the API with every method of REST.
 WEB_METHODS = ("get", "post")
 API_METHODS = ("get", "post", "put", "patch", "delete")
-# Tables a refused request may write: the audit log (every refusal is audited) and sessions.
-MAY_CHANGE = {"outreach_auditevent", "django_session"}
 
 
 def _view_methods(route: str) -> set[str]:
@@ -110,41 +108,6 @@ def _sweep():
 SWEEP = list(_sweep())
 
 
-def _database_state() -> dict[str, tuple]:
-    """What was written to each table but those in MAY_CHANGE, to compare around a request.
-
-    On PostgreSQL, the rows inserted, updated and deleted in the test's transaction, per table
-    (`pg_stat_xact_user_tables`, one cheap query): this sees any write, even of the same value.
-    Elsewhere, each table's row count and a digest of all its rows.
-    """
-    tables = sorted(
-        {m._meta.db_table for m in apps.get_models(include_auto_created=True)} - MAY_CHANGE
-    )
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT t, pg_stat_get_xact_tuples_inserted(t::regclass),"
-                " pg_stat_get_xact_tuples_updated(t::regclass),"
-                " pg_stat_get_xact_tuples_deleted(t::regclass) FROM unnest(%s::text[]) t",
-                [tables],
-            )
-            return {table: tuple(counts) for table, *counts in cursor.fetchall()}
-        state = {}
-        for table in tables:
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
-            rows = sorted(map(repr, cursor.fetchall()))
-            state[table] = (len(rows), hash(tuple(rows)))
-        return state
-
-
-def _changes(before: dict[str, tuple], after: dict[str, tuple]) -> dict[str, str]:
-    return {
-        table: f"{before[table]} -> {after[table]}"
-        for table in before
-        if before[table] != after[table]
-    }
-
-
 def _request(client, method: str, url: str):
     if url.startswith("/api/"):
         return getattr(client, method)(url, data={}, content_type="application/json")
@@ -177,9 +140,9 @@ def test_no_leak_to_other_teams_and_roles(
     failures = []
     for role in OUTSIDE_ROLES + NO_CLIENT_RECORD_ROLES:
         client.force_login(users_by_role[role])
-        before = _database_state()
+        before = db_state.writes()
         response = _request(client, method, url)
-        changed = _changes(before, _database_state())
+        changed = db_state.changes(before, db_state.writes())
         status = response.status_code
         if not accepted:
             expected = {405}
@@ -208,9 +171,9 @@ def test_anonymous_is_sent_to_login_or_refused(
     route, url_name, method, accepted, client, team_client, request
 ):
     url = _fill(route, url_name, request)
-    before = _database_state()
+    before = db_state.writes()
     response = _request(client, method, url)
-    assert not _changes(before, _database_state())
+    assert not db_state.changes(before, db_state.writes())
     if route.startswith("api/"):
         assert response.status_code in (401, 403)
     elif not accepted:
