@@ -315,27 +315,44 @@ def write_results(results: dict[str, dict]) -> None:
             ("clients", f"{r['clients']:,} in {r['teams']} teams"),
             ("rows generated", f"{r['rows']:,}"),
             ("generate time", fmt(r["generate_seconds"], ".1f", " s")),
-            ("import rows/s", fmt(r.get("import_rows_per_second"), ",.0f")
-             + f" ({r.get('import_rows', 0):,} rows in {fmt(r.get('import_seconds'), '.2f', ' s')}"
-             + f"; import process CPU {fmt(r.get('import_cpu_seconds'), '.2f', ' s')})"),
+            (
+                "import rows/s",
+                fmt(r.get("import_rows_per_second"), ",.0f")
+                + f" ({r.get('import_rows', 0):,} rows in {fmt(r.get('import_seconds'), '.2f', ' s')}"
+                + f"; import process CPU {fmt(r.get('import_cpu_seconds'), '.2f', ' s')})",
+            ),
             ("period", r["period"]),
             ("snapshot time (compute_indicators itself)", fmt(snapshot, ".2f", " s")),
-            ("snapshot process wall time (incl. Python and Django start)",
-             fmt(r.get("snapshot_process_seconds", "n/a"), ".2f", " s")),
+            (
+                "snapshot process wall time (incl. Python and Django start)",
+                fmt(r.get("snapshot_process_seconds", "n/a"), ".2f", " s"),
+            ),
             ("snapshot process CPU time", fmt(r.get("snapshot_cpu_seconds", "n/a"), ".2f", " s")),
-            ("floor time", fmt(r["floor_seconds"], ".3f", " s")
-             + (f" (JIT on {r['floor_seconds_jit_on']:.3f} s, off {r['floor_seconds_jit_off']:.3f} s)"
-                if "floor_seconds_jit_on" in r else "")),
-            ("floor figures equal to the snapshot's",
-             ("n/a" if "floor_differs" not in r
-              else f"yes, all {r['floor_keys']}" if not r["floor_differs"]
-              else "NO: " + ", ".join(r["floor_differs"]))),
+            (
+                "floor time",
+                fmt(r["floor_seconds"], ".3f", " s")
+                + (
+                    f" (JIT on {r['floor_seconds_jit_on']:.3f} s, off {r['floor_seconds_jit_off']:.3f} s)"
+                    if "floor_seconds_jit_on" in r
+                    else ""
+                ),
+            ),
+            (
+                "floor figures equal to the snapshot's",
+                (
+                    "n/a"
+                    if "floor_differs" not in r
+                    else f"yes, all {r['floor_keys']}"
+                    if not r["floor_differs"]
+                    else "NO: " + ", ".join(r["floor_differs"])
+                ),
+            ),
             ("ratio snapshot / floor", fmt(r.get("ratio", "n/a"), ".1f")),
             ("snapshot peak RSS", fmt(r.get("snapshot_peak_rss_mib", "n/a"), ".0f", " MiB")),
             ("date", r["date"][:16].replace("T", " ") + " UTC"),
             ("machine", r["machine"]),
             ("code", r.get("commit", "")),
-        ]  # fmt: skip
+        ]
         lines += [f"## {scale}", "", "| measure | value |", "|---|---|"]
         lines += [f"| {k} | {v} |" for k, v in rows]
         lines.append("")

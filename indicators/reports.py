@@ -347,11 +347,18 @@ def report_content(report: Report, *, suppress: bool) -> Content:
                 "key": key,
                 "label": label,
                 "kind": kind,
-                "cells": [show_value(t["values"], key, kind, suppress=suppress) for t in report.trend],
-                "chart": _chart(raw, [t["values"].get(f"{key}_n") for t in report.trend],
-                                content.trend_periods, kind, suppress=suppress),
+                "cells": [
+                    show_value(t["values"], key, kind, suppress=suppress) for t in report.trend
+                ],
+                "chart": _chart(
+                    raw,
+                    [t["values"].get(f"{key}_n") for t in report.trend],
+                    content.trend_periods,
+                    kind,
+                    suppress=suppress,
+                ),
             }
-        )  # fmt: skip
+        )
     return content
 
 
