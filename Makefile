@@ -11,7 +11,7 @@ RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-co
 TEST_DEBS := $(RUN_DEBS) chromium poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-browser lint security fmt bench bench-load messages sysdeps sysdeps-test venv clean
+.PHONY: run test test-browser lint security fmt bench bench-load mutation messages sysdeps sysdeps-test venv clean
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -65,6 +65,12 @@ security: venv
 fmt: venv
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# Mutation testing of the access modules with their rule tests (not in CI; bench/MUTATION.md).
+mutation: venv
+	rm -rf mutants
+	env -u DATABASE_URL -u CELERY_BROKER_URL $(VENV)/bin/mutmut run --max-children 2
+	$(VENV)/bin/mutmut results
 
 messages: venv
 	DEBUG=true $(PY) manage.py makemessages -l bg --ignore=.venv --ignore=var

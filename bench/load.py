@@ -62,10 +62,21 @@ def main() -> int:
     subprocess.run([*manage, "migrate", "-v0"], env=env, check=True)  # noqa: S603
     subprocess.run([*manage, "seed_demo"], env=env, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
     server = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "gunicorn", "outreach.wsgi:application", "--bind", f"127.0.0.1:{PORT}",
-         "--workers", str(args.workers), "--log-level", "warning"],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "outreach.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            str(args.workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     try:
         for _ in range(60):
             try:
@@ -76,11 +87,29 @@ def main() -> int:
         with tempfile.TemporaryDirectory() as tmp:
             prefix = Path(tmp) / "load"
             subprocess.run(  # noqa: S603
-                [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
-                 "-u", str(args.users), "-r", "2", "--reset-stats", "-t", f"{args.seconds}s", "--host", f"http://127.0.0.1:{PORT}",
-                 "--csv", str(prefix), "--only-summary"],
-                cwd=ROOT, check=False,
-            )  # fmt: skip
+                [
+                    sys.executable,
+                    "-m",
+                    "locust",
+                    "-f",
+                    str(ROOT / "bench" / "locustfile.py"),
+                    "--headless",
+                    "-u",
+                    str(args.users),
+                    "-r",
+                    "2",
+                    "--reset-stats",
+                    "-t",
+                    f"{args.seconds}s",
+                    "--host",
+                    f"http://127.0.0.1:{PORT}",
+                    "--csv",
+                    str(prefix),
+                    "--only-summary",
+                ],
+                cwd=ROOT,
+                check=False,
+            )
             rows = list(csv.DictReader((Path(f"{prefix}_stats.csv")).open()))
     finally:
         server.terminate()

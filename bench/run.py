@@ -376,48 +376,86 @@ def write_results(results: dict[str, dict]) -> None:
             ("clients", f"{r['clients']:,} in {r['teams']} teams"),
             ("rows generated", f"{r['rows']:,}"),
             ("generate time", fmt(r["generate_seconds"], ".1f", " s")),
-            ("import rows/s", fmt(r.get("import_rows_per_second"), ",.0f")
-             + f" ({r.get('import_rows', 0):,} rows in {fmt(r.get('import_seconds'), '.2f', ' s')}"
-             + f"; import process CPU {fmt(r.get('import_cpu_seconds'), '.2f', ' s')})"),
+            (
+                "import rows/s",
+                fmt(r.get("import_rows_per_second"), ",.0f")
+                + f" ({r.get('import_rows', 0):,} rows in {fmt(r.get('import_seconds'), '.2f', ' s')}"
+                + f"; import process CPU {fmt(r.get('import_cpu_seconds'), '.2f', ' s')})",
+            ),
             ("period", r["period"]),
             ("snapshot time (compute_indicators itself)", fmt(snapshot, ".2f", " s")),
-            ("snapshot process wall time (incl. Python and Django start)",
-             fmt(r.get("snapshot_process_seconds", "n/a"), ".2f", " s")),
+            (
+                "snapshot process wall time (incl. Python and Django start)",
+                fmt(r.get("snapshot_process_seconds", "n/a"), ".2f", " s"),
+            ),
             ("snapshot process CPU time", fmt(r.get("snapshot_cpu_seconds", "n/a"), ".2f", " s")),
-            ("floor time", fmt(r["floor_seconds"], ".3f", " s")
-             + (f" (JIT on {r['floor_seconds_jit_on']:.3f} s, off {r['floor_seconds_jit_off']:.3f} s)"
-                if "floor_seconds_jit_on" in r else "")),
-            ("floor figures equal to the snapshot's",
-             ("n/a" if "floor_differs" not in r
-              else f"yes, all {r['floor_keys']}" if not r["floor_differs"]
-              else "NO: " + ", ".join(r["floor_differs"]))),
+            (
+                "floor time",
+                fmt(r["floor_seconds"], ".3f", " s")
+                + (
+                    f" (JIT on {r['floor_seconds_jit_on']:.3f} s, off {r['floor_seconds_jit_off']:.3f} s)"
+                    if "floor_seconds_jit_on" in r
+                    else ""
+                ),
+            ),
+            (
+                "floor figures equal to the snapshot's",
+                (
+                    "n/a"
+                    if "floor_differs" not in r
+                    else f"yes, all {r['floor_keys']}"
+                    if not r["floor_differs"]
+                    else "NO: " + ", ".join(r["floor_differs"])
+                ),
+            ),
             ("ratio snapshot / floor", fmt(r.get("ratio", "n/a"), ".1f")),
             ("snapshot peak RSS", fmt(r.get("snapshot_peak_rss_mib", "n/a"), ".0f", " MiB")),
-            ("import + first snapshot: fresh database, import_caseload of all clients as one team",
-             f"{r['first_import_rows']:,} rows in {fmt(r['first_import_seconds'], '.1f', ' s')}"
-             f" (process {fmt(r['first_import_process_seconds'], '.1f', ' s')})"
-             if "first_import_rows" in r else "not run"),
-            ("import + first snapshot: first compute_indicators --municipality "
-             + r.get("first_period", ""),
-             fmt(r.get("first_snapshot_seconds", r.get("first_snapshot", "not run")), ".2f", " s")
-             + (f" (process {r['first_snapshot_process_seconds']:.2f} s)"
-                if "first_snapshot_process_seconds" in r else "")),
-            ("import + first snapshot: the same compute again (warm caches)",
-             fmt(r.get("first_snapshot_again_seconds", "n/a"), ".2f", " s")),
-            ("import + first snapshot: floor on the same data (after both)",
-             fmt(r.get("first_floor_seconds", "n/a"), ".3f", " s")
-             + ("" if "first_floor_differs" not in r
-                else f", figures equal: yes, all {r['first_floor_keys']}"
-                if not r["first_floor_differs"]
-                else ", figures equal: NO: " + ", ".join(r["first_floor_differs"]))),
-            ("import + first snapshot: ratio first snapshot / floor",
-             fmt(r.get("first_ratio", "n/a"), ".1f")),
-            ("import + first snapshot: total (both processes)",
-             fmt(r.get("first_total_seconds", "n/a"), ".1f", " s")),
+            (
+                "import + first snapshot: fresh database, import_caseload of all clients as one team",
+                f"{r['first_import_rows']:,} rows in {fmt(r['first_import_seconds'], '.1f', ' s')}"
+                f" (process {fmt(r['first_import_process_seconds'], '.1f', ' s')})"
+                if "first_import_rows" in r
+                else "not run",
+            ),
+            (
+                "import + first snapshot: first compute_indicators --municipality "
+                + r.get("first_period", ""),
+                fmt(
+                    r.get("first_snapshot_seconds", r.get("first_snapshot", "not run")), ".2f", " s"
+                )
+                + (
+                    f" (process {r['first_snapshot_process_seconds']:.2f} s)"
+                    if "first_snapshot_process_seconds" in r
+                    else ""
+                ),
+            ),
+            (
+                "import + first snapshot: the same compute again (warm caches)",
+                fmt(r.get("first_snapshot_again_seconds", "n/a"), ".2f", " s"),
+            ),
+            (
+                "import + first snapshot: floor on the same data (after both)",
+                fmt(r.get("first_floor_seconds", "n/a"), ".3f", " s")
+                + (
+                    ""
+                    if "first_floor_differs" not in r
+                    else f", figures equal: yes, all {r['first_floor_keys']}"
+                    if not r["first_floor_differs"]
+                    else ", figures equal: NO: " + ", ".join(r["first_floor_differs"])
+                ),
+            ),
+            (
+                "import + first snapshot: ratio first snapshot / floor",
+                fmt(r.get("first_ratio", "n/a"), ".1f"),
+            ),
+            (
+                "import + first snapshot: total (both processes)",
+                fmt(r.get("first_total_seconds", "n/a"), ".1f", " s"),
+            ),
             ("date", r["date"][:16].replace("T", " ") + " UTC"),
             ("machine", r["machine"]),
             ("code", r.get("commit", "")),
-        ]  # fmt: skip
+        ]
         lines += [f"## {scale}", "", "| measure | value |", "|---|---|"]
         lines += [f"| {k} | {v} |" for k, v in rows]
         lines.append("")

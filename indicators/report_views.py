@@ -59,9 +59,11 @@ def report_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "indicators/reports/report_list.html",
-        {"reports": reports.report_list(user=request.user).select_related("published_by"),
-         "form": form},
-    )  # fmt: skip
+        {
+            "reports": reports.report_list(user=request.user).select_related("published_by"),
+            "form": form,
+        },
+    )
 
 
 @login_required

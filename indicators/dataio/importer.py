@@ -122,6 +122,7 @@ LEGAL_STATUSES = tuple(LegalStatus.values)
 COERCION_KINDS = tuple(CoerciveMeasure.Kind.values)
 MILESTONE_KINDS = tuple(Milestone.Kind.values)
 
+# Kept unformatted (fmt: skip at its end): one item of the instrument per line, as printed.
 MANSA_ITEMS = [
     {"code": "life_as_a_whole", "text": "How satisfied are you with your life as a whole today?"},
     {"code": "job", "text": "How satisfied are you with your job (or sheltered employment)?"},

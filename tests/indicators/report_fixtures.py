@@ -37,9 +37,13 @@ def report_data(team, other_team, tandem):
         clients.append(c)
     for c in clients[:3]:
         Contact.objects.create(
-            client=c, started_at=at(2026, 8, 20), mode="face_to_face", outcome="met",
-            location="street", duration_minutes=45,
-        )  # fmt: skip
+            client=c,
+            started_at=at(2026, 8, 20),
+            mode="face_to_face",
+            outcome="met",
+            location="street",
+            duration_minutes=45,
+        )
     for c in clients[:2]:
         HospitalStay.objects.create(
             client=c, admitted_on=date(2026, 8, 5), legal_status=LegalStatus.INVOLUNTARY

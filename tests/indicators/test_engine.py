@@ -33,31 +33,70 @@ from .conftest import local
 pytestmark = pytest.mark.django_db
 
 SPEC_KEYS = {
-    "caseload_start", "caseload_end", "episodes_started", "episodes_ended",
-    "episodes_ended_by_reason", "clients_served", "client_days", "referrals_received",
-    "referrals_by_source", "referrals_accepted", "referrals_declined",
-    "referral_decision_days_median", "first_contact_days_median", "first_contact_days_p90",
-    "contacts_seen", "contacts_not_met", "contacts_per_client_week",
-    "contact_minutes_per_client_week", "community_contact_share", "informal_support_contacts",
-    "clients_not_seen_30d", "team_approach_share", "relapses", "clients_with_relapse",
-    "admissions", "admissions_involuntary", "admissions_voluntary",
-    "involuntary_admission_share", "bed_days", "crises", "crises_without_response",
-    "crisis_response_hours_median", "care_plan_coverage", "qol_change_mean",
-    "clients_with_involuntary_admission", "coercive_measures", "coercive_measures_by_kind",
-    "clients_with_coercive_measure", "coercion_debrief_share",
+    "caseload_start",
+    "caseload_end",
+    "episodes_started",
+    "episodes_ended",
+    "episodes_ended_by_reason",
+    "clients_served",
+    "client_days",
+    "referrals_received",
+    "referrals_by_source",
+    "referrals_accepted",
+    "referrals_declined",
+    "referral_decision_days_median",
+    "first_contact_days_median",
+    "first_contact_days_p90",
+    "contacts_seen",
+    "contacts_not_met",
+    "contacts_per_client_week",
+    "contact_minutes_per_client_week",
+    "community_contact_share",
+    "informal_support_contacts",
+    "clients_not_seen_30d",
+    "team_approach_share",
+    "relapses",
+    "clients_with_relapse",
+    "admissions",
+    "admissions_involuntary",
+    "admissions_voluntary",
+    "involuntary_admission_share",
+    "bed_days",
+    "crises",
+    "crises_without_response",
+    "crisis_response_hours_median",
+    "care_plan_coverage",
+    "qol_change_mean",
+    "clients_with_involuntary_admission",
+    "coercive_measures",
+    "coercive_measures_by_kind",
+    "clients_with_coercive_measure",
+    "coercion_debrief_share",
     "involuntary_admissions_per_client_year_before",
-    "involuntary_admissions_per_client_year_during", "agency_requests_sent",
-    "agency_response_days_median", "agency_requests_open_30d", "milestones_by_kind",
-}  # fmt: skip
+    "involuntary_admissions_per_client_year_during",
+    "agency_requests_sent",
+    "agency_response_days_median",
+    "agency_requests_open_30d",
+    "milestones_by_kind",
+}
 N_OF = {
-    "referral_decision_days_median", "first_contact_days_median", "first_contact_days_p90",
-    "community_contact_share", "team_approach_share", "involuntary_admission_share",
-    "crisis_response_hours_median", "care_plan_coverage", "qol_change_mean",
-    "coercion_debrief_share", "agency_response_days_median",
-}  # fmt: skip
+    "referral_decision_days_median",
+    "first_contact_days_median",
+    "first_contact_days_p90",
+    "community_contact_share",
+    "team_approach_share",
+    "involuntary_admission_share",
+    "crisis_response_hours_median",
+    "care_plan_coverage",
+    "qol_change_mean",
+    "coercion_debrief_share",
+    "agency_response_days_median",
+}
 DISAGGREGATED = {
-    "clients_served", "clients_with_involuntary_admission", "clients_with_coercive_measure"
-}  # fmt: skip
+    "clients_served",
+    "clients_with_involuntary_admission",
+    "clients_with_coercive_measure",
+}
 SEXES = {"female", "male", "other", "unknown"}
 BANDS = {"18_24", "25_34", "35_44", "45_54", "55_64", "65_plus", "unknown"}
 
@@ -70,8 +109,17 @@ def episode(client, started_on, ended_on=None, reason=""):
     )
 
 
-def contact(client, at, *, mode="face_to_face", outcome="met", location="street", minutes=30,
-            informal=False, staff=()):  # fmt: skip
+def contact(
+    client,
+    at,
+    *,
+    mode="face_to_face",
+    outcome="met",
+    location="street",
+    minutes=30,
+    informal=False,
+    staff=(),
+):
     row = Contact.objects.create(
         client=client,
         started_at=at,
@@ -157,8 +205,14 @@ def test_clients_served_by_sex_and_age_band(compute, make_client):
     assert v["clients_served"] == 6
     assert v["clients_served_by_sex"] == {"female": 2, "male": 2, "other": 1, "unknown": 1}
     assert v["clients_served_by_age"] == {
-        "18_24": 2, "25_34": 1, "35_44": 0, "45_54": 0, "55_64": 1, "65_plus": 1, "unknown": 1,
-    }  # fmt: skip
+        "18_24": 2,
+        "25_34": 1,
+        "35_44": 0,
+        "45_54": 0,
+        "55_64": 1,
+        "65_plus": 1,
+        "unknown": 1,
+    }
 
 
 # --- Referrals and response ---------------------------------------------------------------------
@@ -172,21 +226,51 @@ def test_referrals_received_decided_and_decision_median(compute, make_client, te
 
     c = make_client()
     # Received at 00:30 local on 1 July (30 June in UTC): in P; decided 2 days later.
-    referral(c, received_at=local(2026, 7, 1, 0, 30), source="gp", status="accepted",
-             decided_at=local(2026, 7, 3, 10))  # fmt: skip
+    referral(
+        c,
+        received_at=local(2026, 7, 1, 0, 30),
+        source="gp",
+        status="accepted",
+        decided_at=local(2026, 7, 3, 10),
+    )
     # No client: belongs to referral.team. Declined at 01:00 local on 1 Oct (30 Sep UTC): not in P.
-    referral(team_=team, received_at=local(2026, 9, 30, 23, 30), source="hospital",
-             status="declined", decided_at=local(2026, 10, 1, 1))  # fmt: skip
+    referral(
+        team_=team,
+        received_at=local(2026, 9, 30, 23, 30),
+        source="hospital",
+        status="declined",
+        decided_at=local(2026, 10, 1, 1),
+    )
     referral(team_=other_team, received_at=local(2026, 8, 1), source="gp")
     # Received 23:30 local on 30 June (not in P), accepted in P after 6 days.
-    referral(c, received_at=local(2026, 6, 30, 23, 30), source="self", status="accepted",
-             decided_at=local(2026, 7, 6))  # fmt: skip
-    referral(c, received_at=local(2026, 8, 1), source="gp", status="declined",
-             decided_at=local(2026, 8, 4))  # fmt: skip
-    referral(c, received_at=local(2026, 5, 1), source="gp", status="withdrawn",
-             decided_at=local(2026, 7, 15))  # fmt: skip
-    referral(c, received_at=local(2026, 7, 10), source="police", status="accepted",
-             decided_at=local(2026, 7, 20))  # fmt: skip
+    referral(
+        c,
+        received_at=local(2026, 6, 30, 23, 30),
+        source="self",
+        status="accepted",
+        decided_at=local(2026, 7, 6),
+    )
+    referral(
+        c,
+        received_at=local(2026, 8, 1),
+        source="gp",
+        status="declined",
+        decided_at=local(2026, 8, 4),
+    )
+    referral(
+        c,
+        received_at=local(2026, 5, 1),
+        source="gp",
+        status="withdrawn",
+        decided_at=local(2026, 7, 15),
+    )
+    referral(
+        c,
+        received_at=local(2026, 7, 10),
+        source="police",
+        status="accepted",
+        decided_at=local(2026, 7, 20),
+    )
     v = compute()
     assert v["referrals_received"] == 4
     assert v["referrals_by_source"] == {"gp": 2, "hospital": 1, "police": 1}
@@ -199,9 +283,12 @@ def test_referrals_received_decided_and_decision_median(compute, make_client, te
 def test_first_contact_days(compute, make_client, team):
     def referral(client, received_at, status="received"):
         Referral.objects.create(
-            municipality=team.municipality, client=client, received_at=received_at,
-            source="gp", status=status,
-        )  # fmt: skip
+            municipality=team.municipality,
+            client=client,
+            received_at=received_at,
+            source="gp",
+            status=status,
+        )
 
     a, b, c, d, e = (make_client() for _ in range(5))
     referral(a, local(2026, 7, 10, 15))
@@ -229,9 +316,12 @@ def test_first_contact_days(compute, make_client, team):
 def test_first_contact_is_on_or_after_the_local_day_of_receipt(compute, make_client, team):
     client = make_client()
     Referral.objects.create(
-        municipality=team.municipality, client=client, received_at=local(2026, 7, 20, 0, 30),
-        source="gp", status="received",
-    )  # 19 July 21:30 in UTC, 20 July locally  # fmt: skip
+        municipality=team.municipality,
+        client=client,
+        received_at=local(2026, 7, 20, 0, 30),
+        source="gp",
+        status="received",
+    )  # 19 July 21:30 in UTC, 20 July locally
     contact(client, local(2026, 7, 19, 23, 30))  # the same UTC date, but the day before locally
     contact(client, local(2026, 7, 20, 0, 10))  # before the receipt, but on its local day: 0 days
     contact(client, local(2026, 7, 22, 0, 15))
@@ -293,8 +383,12 @@ def test_clients_not_seen_30d(compute, make_client):
 
 def test_relapses_admissions_and_bed_days(compute, make_client):
     c1, c2, c3 = make_client(), make_client(), make_client()
-    for client, onset in ((c1, date(2026, 7, 1)), (c1, date(2026, 9, 30)),
-                          (c2, date(2026, 6, 30)), (c2, date(2026, 10, 1))):  # fmt: skip
+    for client, onset in (
+        (c1, date(2026, 7, 1)),
+        (c1, date(2026, 9, 30)),
+        (c2, date(2026, 6, 30)),
+        (c2, date(2026, 10, 1)),
+    ):
         Relapse.objects.create(client=client, onset_on=onset)
 
     def stay(client, admitted, discharged, status):
@@ -433,8 +527,11 @@ def test_coercive_measures_and_debrief_share(compute, make_client):
     assert v["coercive_measures_by_kind"] == {"seclusion": 2, "forced_medication": 1}
     assert v["clients_with_coercive_measure"] == 2
     assert v["clients_with_coercive_measure_by_sex"] == {
-        "female": 1, "male": 1, "other": 0, "unknown": 0
-    }  # fmt: skip
+        "female": 1,
+        "male": 1,
+        "other": 0,
+        "unknown": 0,
+    }
     assert v["coercion_debrief_share"] == pytest.approx(1 / 3)
     assert v["coercion_debrief_share_n"] == 3
 
@@ -483,8 +580,12 @@ def test_agency_requests(compute, make_client):
 
 def test_milestones_by_kind(compute, make_client):
     c = make_client()
-    for kind, day in (("housing", date(2026, 7, 1)), ("housing", date(2026, 9, 30)),
-                      ("benefits", date(2026, 10, 1)), ("id_document", date(2026, 6, 30))):  # fmt: skip
+    for kind, day in (
+        ("housing", date(2026, 7, 1)),
+        ("housing", date(2026, 9, 30)),
+        ("benefits", date(2026, 10, 1)),
+        ("id_document", date(2026, 6, 30)),
+    ):
         Milestone.objects.create(client=c, kind=kind, achieved_on=day)
     assert compute()["milestones_by_kind"] == {"housing": 2}
 
@@ -567,9 +668,13 @@ def test_query_count_does_not_grow_with_the_caseload(make_client, team, django_a
             episode(client, date(2026, 1, 1))
             contact(client, local(2026, 8, 1))
             Referral.objects.create(
-                municipality=team.municipality, client=client, received_at=local(2026, 7, 1),
-                source="gp", status="accepted", decided_at=local(2026, 7, 2),
-            )  # fmt: skip
+                municipality=team.municipality,
+                client=client,
+                received_at=local(2026, 7, 1),
+                source="gp",
+                status="accepted",
+                decided_at=local(2026, 7, 2),
+            )
 
     q3, scope = Period.parse("2026-Q3"), Scope.team(team.slug)
     add(1)

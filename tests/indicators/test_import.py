@@ -53,6 +53,7 @@ MODELS = (
 
 def valid_files() -> dict[str, list[dict[str, str]]]:
     """A small caseload touching every file; rows are dicts so tests can change one cell."""
+    # Kept unformatted (fmt: skip at its end): CSV rows, one record per line as in the file.
     return {
         "people.csv": [
             {"person_ref": "P1", "given_name": "Maria", "family_name": "Ivanova",
@@ -346,6 +347,7 @@ def test_changed_row_updates_the_record_it_created(team, tmp_path):
 
 def test_rows_may_refer_to_people_and_staff_already_in_the_team(team, tmp_path):
     run(write(tmp_path / "first", valid_files()))
+    # Kept unformatted (fmt: skip at its end): CSV rows, one record per line as in the file.
     later = {
         "people.csv": [],
         "contacts.csv": [
@@ -518,7 +520,7 @@ INVALID = [
         ),
         "milestones.csv:3: milestone_ref: “T1” appears twice (first on line 2)",
         id="duplicate-ref",
-    ),  # fmt: skip
+    ),
     pytest.param(
         _set("contacts.csv", 1, location="street"),
         "contacts.csv:3: location: a location is only recorded for face-to-face contacts",
@@ -674,6 +676,7 @@ def test_refs_are_per_team(team, other_team, tmp_path):
 
 
 def _one_contact(started_at: str) -> dict[str, list[dict[str, str]]]:
+    # Kept unformatted (fmt: skip at its end): CSV rows, one record per line as in the file.
     return {
         "people.csv": valid_files()["people.csv"][:1],
         "contacts.csv": [

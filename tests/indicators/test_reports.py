@@ -333,9 +333,12 @@ def test_pdf_has_figures_cyrillic_and_embedded_dejavu(client, coordinator, repor
     report = _draft(client, coordinator)
     client.post(
         reverse("indicators:report-detail", args=[report.pk]),
-        {"went_well": "Екипът посети всички клиенти.", "problems_with_services": "",
-         "requests_to_municipality": ""},
-    )  # fmt: skip
+        {
+            "went_well": "Екипът посети всички клиенти.",
+            "problems_with_services": "",
+            "requests_to_municipality": "",
+        },
+    )
     response = _pdf(client, report, "bg")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -370,8 +373,11 @@ def test_pdf_url_fetcher_serves_only_static_files():
 
     fetcher = StaticOnlyFetcher()
     assert b"@page" in fetcher.fetch(BASE_URL + "static/indicators/report_pdf.css").read()
-    for url in ("https://example.com/x.css", "file:///etc/passwd",
-                BASE_URL + "static/../outreach/settings.py"):  # fmt: skip
+    for url in (
+        "https://example.com/x.css",
+        "file:///etc/passwd",
+        BASE_URL + "static/../outreach/settings.py",
+    ):
         with pytest.raises(FatalURLFetchingError):
             fetcher.fetch(url)
 
@@ -396,8 +402,9 @@ def test_coordinator_of_another_municipality_gets_404(client, coordinator, repor
     drill = reverse("indicators:team-drilldown", args=[team.pk, "caseload_end"])
     assert client.get(drill).status_code == 404
     response = client.post(
-        reverse("indicators:report-create"), {"municipality": team.municipality_id,
-                                              "period": "2026-08"})  # fmt: skip
+        reverse("indicators:report-create"),
+        {"municipality": team.municipality_id, "period": "2026-08"},
+    )
     assert response.status_code == 400
     assert Report.objects.filter(municipality=far_team.municipality).count() == 0
 
@@ -423,8 +430,9 @@ def _publish(coordinator, period: str) -> Report:
 
 
 @pytest.mark.parametrize("months", [["2026-08"], ["2026-06", "2026-07", "2026-08"]])
-def test_public_page_queries_do_not_grow(client, coordinator, report_data, months,
-                                         django_assert_num_queries):  # fmt: skip
+def test_public_page_queries_do_not_grow(
+    client, coordinator, report_data, months, django_assert_num_queries
+):
     for month in months:
         _publish(coordinator, month)
     # published versions, published reports, their snapshots (with team and municipality)
@@ -435,8 +443,9 @@ def test_public_page_queries_do_not_grow(client, coordinator, report_data, month
 
 
 @pytest.mark.parametrize("extra_teams", [0, 3])
-def test_report_detail_queries_do_not_grow(client, coordinator, report_data, extra_teams,
-                                           django_assert_num_queries, origin):  # fmt: skip
+def test_report_detail_queries_do_not_grow(
+    client, coordinator, report_data, extra_teams, django_assert_num_queries, origin
+):
     from tests.factories import TeamFactory
 
     for i in range(extra_teams):
@@ -503,9 +512,13 @@ def test_a_pdf_of_a_report_that_changed_while_rendering_is_not_kept(
         shown.append(r.went_well)
         if len(shown) == 1:  # a colleague saves the narrative during the first render
             report_services.report_update(
-                report=r, actor=coordinator, went_well="New words",
-                problems_with_services="", requests_to_municipality="", origin=origin,
-            )  # fmt: skip
+                report=r,
+                actor=coordinator,
+                went_well="New words",
+                problems_with_services="",
+                requests_to_municipality="",
+                origin=origin,
+            )
         return real(r, language)
 
     monkeypatch.setattr(pdf, "report_pdf", render_while_someone_edits)

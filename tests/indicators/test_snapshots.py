@@ -39,11 +39,16 @@ def test_two_runs_give_one_draft_with_fresh_values(team, make_client, caseload):
     second.refresh_from_db()
     assert second.values["clients_served"] == 3
     assert (second.status, second.version, second.scope_kind, second.team) == (
-        "draft", 1, "team", team,
-    )  # fmt: skip
+        "draft",
+        1,
+        "team",
+        team,
+    )
     assert (second.period, second.period_first, second.period_last) == (
-        "2026-Q3", date(2026, 7, 1), date(2026, 9, 30),
-    )  # fmt: skip
+        "2026-Q3",
+        date(2026, 7, 1),
+        date(2026, 9, 30),
+    )
 
 
 def test_scopes_keep_separate_drafts(team, caseload):
@@ -108,10 +113,16 @@ def test_one_draft_constraint_holds_in_the_database(team, caseload):
     snap = services.snapshot_compute(period=Q3, scope=Scope.team(team.slug))
     with pytest.raises(IntegrityError), transaction.atomic():
         IndicatorSnapshot.objects.create(
-            period=snap.period, period_first=snap.period_first, period_last=snap.period_last,
-            scope_kind="team", team=team, scope_key=snap.scope_key,
-            definitions_version=snap.definitions_version, version=2, computed_at=snap.computed_at,
-        )  # fmt: skip
+            period=snap.period,
+            period_first=snap.period_first,
+            period_last=snap.period_last,
+            scope_kind="team",
+            team=team,
+            scope_key=snap.scope_key,
+            definitions_version=snap.definitions_version,
+            version=2,
+            computed_at=snap.computed_at,
+        )
 
 
 # --- The command --------------------------------------------------------------------------------
@@ -119,8 +130,9 @@ def test_one_draft_constraint_holds_in_the_database(team, caseload):
 
 def test_command_json_prints_period_scope_and_indicators(team, caseload):
     out = StringIO()
-    call_command("compute_indicators", "--period", "2026-Q3", "--team", team.slug, "--json",
-                 stdout=out)  # fmt: skip
+    call_command(
+        "compute_indicators", "--period", "2026-Q3", "--team", team.slug, "--json", stdout=out
+    )
     payload = json.loads(out.getvalue())
     assert list(payload) == ["period", "scope", "indicators"]
     assert payload["period"] == "2026-Q3"
@@ -132,8 +144,15 @@ def test_command_json_prints_period_scope_and_indicators(team, caseload):
 
 def test_command_municipality_all_and_text_output(team, caseload):
     out = StringIO()
-    call_command("compute_indicators", "--period", "2026-08", "--municipality",
-                 team.municipality.slug, "--json", stdout=out)  # fmt: skip
+    call_command(
+        "compute_indicators",
+        "--period",
+        "2026-08",
+        "--municipality",
+        team.municipality.slug,
+        "--json",
+        stdout=out,
+    )
     assert json.loads(out.getvalue())["scope"] == f"municipality:{team.municipality.slug}"
     out = StringIO()
     call_command("compute_indicators", "--period", "2026-Q3", stdout=out)
@@ -195,8 +214,13 @@ def test_transient_database_error_is_retried(team, caseload, monkeypatch):
 
 
 def test_task_options():
-    for task in (tasks.snapshot_refresh, tasks.snapshot_finalise, tasks.refresh_current_drafts,
-                 tasks.finalise_previous_quarter, tasks.draft_monthly_reports):  # fmt: skip
+    for task in (
+        tasks.snapshot_refresh,
+        tasks.snapshot_finalise,
+        tasks.refresh_current_drafts,
+        tasks.finalise_previous_quarter,
+        tasks.draft_monthly_reports,
+    ):
         assert task.acks_late and task.reject_on_worker_lost
         assert task.autoretry_for == (OperationalError,)
         assert task.retry_backoff and task.max_retries == 5

@@ -55,8 +55,12 @@ def _start_worker(tmp_path: Path, name: str, marker: Path | None) -> subprocess.
     log = (tmp_path / f"{name}.log").open("w")
     return subprocess.Popen(
         [sys.executable, str(ROOT / "tests" / "indicators" / "worker_main.py")],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
 
 
 def _wait(condition, timeout: float, what: str) -> None:

@@ -46,5 +46,5 @@ if __name__ == "__main__":
             "--without-mingle",
             "--without-gossip",
             "--without-heartbeat",
-        ]  # fmt: skip
+        ]
     )

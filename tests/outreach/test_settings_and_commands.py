@@ -7,10 +7,8 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.core.management import call_command
 
 from outreach import env
-from outreach.models import AuditEvent, Client, Contact, Episode, Municipality, Role, Team, User
 from tests.pytest_env import TEST_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,35 +72,6 @@ def test_secret_key_required_without_debug():
     result = _manage("check", DEBUG="false")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
-
-
-def test_seed_demo_is_idempotent_and_prints_logins(db, capsys):
-    call_command("seed_demo")
-    first = capsys.readouterr().out
-    counts = (Client.objects.count(), Contact.objects.count(), Episode.objects.count())
-    call_command("seed_demo")
-    second = capsys.readouterr().out
-    assert (Client.objects.count(), Contact.objects.count(), Episode.objects.count()) == counts
-    assert "already loaded" in second
-    assert Municipality.objects.get(slug="sofia").teams.count() == 2
-    assert Client.objects.count() == 90
-    assert Contact.objects.count() > 2000
-    for username in ["worker", "peer", "supervisor", "coordinator", "partner", "admin"]:
-        assert username in first
-    roles = set(User.objects.values_list("role", flat=True))
-    assert {
-        Role.PROFESSIONAL,
-        Role.PEER,
-        Role.SUPERVISOR,
-        Role.COORDINATOR,
-        Role.PARTNER,
-        Role.ADMIN,
-    } <= roles
-    for team in Team.objects.all():
-        assert 40 <= team.clients.count() <= 50
-    # The demo's writes are audited as the seed command's, never as a page's request.
-    assert AuditEvent.objects.filter(action="careplan.create").exists()
-    assert set(AuditEvent.objects.values_list("path", "ip_address")) == {("system:seed_demo", None)}
 
 
 def test_api_token_days_must_be_a_positive_number():

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from django.core.management import call_command
 from django.urls import reverse
 
 from referrals import services
-from referrals.models import CriteriaVersion, Referral, ReferralScore, Status
+from referrals.models import CriteriaVersion, ReferralScore
 from tests.factories import ReferralFactory
 
 
@@ -58,14 +57,3 @@ def test_rescore_button_records_a_new_score(client, coordinator, default_criteri
     referral.refresh_from_db()
     assert referral.criteria_version == new and referral.score == 11 + 3
     assert client.get(reverse("referrals:referral-rescore", args=[referral.pk])).status_code == 405
-
-
-def test_seed_demo_creates_referrals(db, default_criteria):
-    call_command("seed_demo")
-    referrals = Referral.objects.all()
-    assert 25 <= referrals.count() <= 40
-    assert referrals.filter(submitted_by__username="partner").count() >= 5
-    statuses = set(referrals.values_list("status", flat=True))
-    assert {Status.ACCEPTED, Status.DECLINED, Status.WAITLISTED, Status.RECEIVED} <= statuses
-    assert not referrals.filter(status=Status.ACCEPTED, client__isnull=True).exists()
-    assert ReferralScore.objects.exists()

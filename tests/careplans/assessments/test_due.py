@@ -133,8 +133,12 @@ def test_after_month_9_follow_ups_are_due_every_three_months(worker, jan31_clien
         ("follow_up", date(2026, 1, 31)),
         ("follow_up", date(2026, 4, 30)),
     ]
-    for timepoint, day in [("baseline", date(2025, 1, 31)), ("month_3", date(2025, 4, 30)),
-                           ("month_6", date(2025, 7, 31)), ("month_9", date(2025, 10, 31))]:  # fmt: skip
+    for timepoint, day in [
+        ("baseline", date(2025, 1, 31)),
+        ("month_3", date(2025, 4, 30)),
+        ("month_6", date(2025, 7, 31)),
+        ("month_9", date(2025, 10, 31)),
+    ]:
         AssessmentFactory(client=jan31_client, assessed_on=day, timepoint=timepoint)
     assert _due(worker, date(2026, 1, 30)) == []
     assert _due(worker, date(2026, 1, 31)) == [

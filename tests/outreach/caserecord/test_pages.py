@@ -6,6 +6,8 @@ import pytest
 from django.urls import reverse
 
 from outreach.caserecord import services as event_services
+from outreach.models import AuditEvent
+from tests import db_state
 from tests.outreach.caserecord.factories import (
     AgencyRequestFactory,
     CoerciveMeasureFactory,
@@ -31,7 +33,8 @@ CREATE_ROUTES = [
 @pytest.mark.parametrize("name", CREATE_ROUTES)
 def test_each_form_renders_with_labels(client, worker, team_client, name):
     client.force_login(worker)
-    response = client.get(reverse(f"outreach:{name}", args=[team_client.pk]))
+    with db_state.unchanged(db_state.writes):  # a GET writes nothing but the audit log
+        response = client.get(reverse(f"outreach:{name}", args=[team_client.pk]))
     assert response.status_code == 200
     body = response.content.decode()
     assert "<form" in body and "<label" in body
@@ -50,15 +53,23 @@ def test_object_forms_render(client, worker, team_client, origin):
     )
     episode = team_client.episodes.get()
     client.force_login(worker)
-    for url in [
+    pages = [
         reverse("outreach:hospitalstay-update", args=[team_client.pk, stay.pk]),
         reverse("outreach:crisis-update", args=[team_client.pk, crisis.pk]),
         reverse("outreach:agencyrequest-respond", args=[team_client.pk, req.pk]),
         reverse("outreach:debrief-update", args=[team_client.pk, measure.pk]),
         reverse("outreach:episode-discharge", args=[team_client.pk, episode.pk]),
         reverse("outreach:client-events", args=[team_client.pk]),
-    ]:
-        assert client.get(url).status_code == 200, url
+    ]
+    for url in pages:
+        audits = AuditEvent.objects.count()
+        with db_state.unchanged(db_state.writes):  # a GET writes nothing but the audit log
+            response = client.get(url)
+        assert response.status_code == 200, url
+        assert "Maria Ivanova" in response.content.decode(), url
+        # The read is audited, naming the client.
+        reads = AuditEvent.objects.order_by("pk")[audits:]
+        assert reads and all(r.client_id == team_client.pk for r in reads), url
 
 
 def test_client_page_shows_events_on_the_one_timeline(client, worker, team_client):
@@ -93,5 +104,7 @@ def test_client_page_shows_events_on_the_one_timeline(client, worker, team_clien
 @pytest.mark.parametrize("name", CREATE_ROUTES)
 def test_other_team_gets_404(client, outsider, team_client, name):
     client.force_login(outsider)
-    assert client.get(reverse(f"outreach:{name}", args=[team_client.pk])).status_code == 404
-    assert client.post(reverse(f"outreach:{name}", args=[team_client.pk]), {}).status_code == 404
+    url = reverse(f"outreach:{name}", args=[team_client.pk])
+    with db_state.unchanged(db_state.writes):
+        assert client.get(url).status_code == 404
+        assert client.post(url, {}).status_code == 404
