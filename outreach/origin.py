@@ -20,6 +20,27 @@ TOKEN_NAME_MAX = 60
 SYSTEM_PREFIX = "system:"
 
 
+# Query parameters whose values the audit log keeps: they say which view of a page was read.
+# Any other value (a search for a name, a filter by code) is replaced by "…": the audit log is
+# append-only, so what it holds must never need erasing with a client's record.
+KEPT_QUERY = frozenset(
+    {"period", "tab", "scope", "flag", "sort", "lang", "page", "timeline", "status", "kind", "mine"}
+)
+
+
+def audited_path(request: HttpRequest | Request) -> str:
+    """The request's path and query, with the values of free-text parameters masked."""
+    query = getattr(request, "GET", None) or {}
+    if not query:
+        return request.path
+    parts = [
+        f"{key}={value if key in KEPT_QUERY else '…'}"
+        for key in query
+        for value in query.getlist(key)
+    ]
+    return f"{request.path}?{'&'.join(parts)}"
+
+
 @dataclass(frozen=True, slots=True)
 class Origin:
     """Who made a call and from where: a web page or API call, or a task or command."""
@@ -38,7 +59,7 @@ class Origin:
             actor=user if user is not None and user.is_authenticated else None,
             ip=client_ip(request),
             user_agent=request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_MAX],
-            path=request.get_full_path()[:PATH_MAX],
+            path=audited_path(request)[:PATH_MAX],
             token_name=_token_name(getattr(request, "auth", None)),
         )
 

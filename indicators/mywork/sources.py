@@ -10,13 +10,14 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from django.urls import reverse
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from careplans.assessments.selectors import assessments_due
 from careplans.selectors import actions_due, plans_awaiting_signature, reviews_due
 from indicators.mywork.registry import WorkItem, WorkScope, work_source
+from outreach import access
 from outreach import selectors as core
 from outreach.caserecord import selectors as caserecord
 
@@ -179,5 +180,32 @@ def discharges(scope: WorkScope) -> Iterator[WorkItem]:
             due_on=f.due_on,
             overdue=f.overdue,
             detail=detail,
+            urgent=True,
+        )
+
+
+@work_source("emergency_review", gettext_lazy("Emergency access to review"))
+def emergency_reviews(scope: WorkScope) -> Iterator[WorkItem]:
+    """Uses of break-the-glass on the supervisor's teams' clients that wait for their review."""
+    if not access.sees_emergency_reviews(scope.user):
+        return
+    grants = (
+        access.emergency_reviews(scope.user)
+        .pending_review()
+        .select_related("user", "client")
+        .order_by("granted_at")
+    )
+    for grant in grants:
+        yield WorkItem(
+            kind="emergency_review",
+            client=grant.client,
+            title=_("Review the emergency access by %(name)s") % {"name": _name(grant.user)},
+            url=reverse("outreach:emergency-review", args=[grant.pk]),
+            detail=_("Opened %(when)s")
+            % {
+                "when": formats.date_format(
+                    timezone.localtime(grant.granted_at), "SHORT_DATETIME_FORMAT"
+                )
+            },
             urgent=True,
         )

@@ -517,3 +517,24 @@ def test_the_client_page_shows_the_discharge_follow_up(client, worker, tandem, s
     client.force_login(worker)
     body = client.get(c.get_absolute_url()).content.decode()
     assert 'data-due="discharge_followup"' in body and "within 72 hours" in body
+
+
+def test_an_emergency_use_waits_on_the_supervisors_work_list_until_reviewed(
+    client, supervisor, outsider, team_client, origin
+):
+    from outreach.emergency import services as emergency
+
+    grant = emergency.emergency_access_grant(
+        user=outsider,
+        client=team_client,
+        reason="Called at night by the police; the crisis plan is needed now.",
+        origin=origin,
+    )
+    client.force_login(supervisor)
+    review_url = reverse("outreach:emergency-review", args=[grant.pk])
+    body = client.get(URL).content.decode()
+    assert "Review the emergency access by" in body and review_url in body
+    emergency.emergency_access_review(
+        grant=grant, reviewer=supervisor, outcome="accepted", comment="", origin=origin
+    )
+    assert review_url not in client.get(URL).content.decode()

@@ -274,6 +274,19 @@ def test_erasure_is_audited_with_its_reason_and_no_content(team, tandem, supervi
     assert ClientErasure.objects.get().note == "Letter of 3 March."
 
 
+def test_a_search_for_the_name_leaves_nothing_the_erasure_would_miss(
+    client, team, tandem, supervisor, origin
+):
+    mine = _past_retention(team, tandem, years_ago=1, given_name="Zqxelena")
+    client.force_login(supervisor)
+    assert client.get("/clients/search/", {"q": "Zqxelena"}).status_code == 200
+    erasure.client_erase(
+        client=mine, legal_reason=ErasureReason.OBJECTION, note="", actor=supervisor, origin=origin
+    )
+    kept = [str(e.__dict__) for e in AuditEvent.objects.all()]
+    assert kept and not any("zqx" in text.lower() for text in kept)
+
+
 def test_a_client_in_care_or_erased_already_is_refused(team_client, supervisor, origin):
     with pytest.raises(ValidationError) as refused:
         erasure.client_erase(

@@ -54,11 +54,20 @@ def test_user_agent_and_path_are_kept_and_cut_to_the_column_length(db):
     )
     origin = Origin.from_request(request)
     assert origin.user_agent == "A" * 300
-    assert origin.path.startswith("/clients/1/?q=xxx") and len(origin.path) == 300
+    assert origin.path == "/clients/1/?q=…"  # a search term is never kept
     assert origin.actor == user and origin.token_name == ""
     assert not origin.is_system
     short = Origin.from_request(_request(HTTP_USER_AGENT=BROWSER))
     assert short.user_agent == BROWSER and short.path == "/clients/1/?tab=contacts"
+
+
+def test_the_audit_keeps_which_view_was_read_but_no_searched_name():
+    request = _request("/clients/search/?q=Иванова&period=2026-08&sort=name&code=C-1234")
+    assert (
+        Origin.from_request(request).path == "/clients/search/?q=…&period=2026-08&sort=name&code=…"
+    )
+    long = Origin.from_request(_request("/indicators/figures/1/?period=" + "9" * 400))
+    assert len(long.path) == 300
 
 
 def test_an_anonymous_request_has_no_actor():
