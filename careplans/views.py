@@ -26,33 +26,54 @@ from outreach.models import SupportPerson
 from outreach.origin import Origin
 
 
-def _plan_for_request(
-    request: HttpRequest, pk: int, *, action: str, full: bool = False
-) -> CarePlan:
-    """A plan the user may see (404 otherwise), with the read audited."""
+def _plan_or_404(request: HttpRequest, pk: int, *, full: bool = False) -> CarePlan:
     try:
         if full:
-            plan = selectors.careplan_get(user=request.user, pk=pk)
-        else:
-            plan = selectors.careplan_list(user=request.user).get(pk=pk)
+            return selectors.careplan_get(user=request.user, pk=pk)
+        return selectors.careplan_list(user=request.user).get(pk=pk)
     except CarePlan.DoesNotExist as exc:
         raise Http404 from exc
+
+
+def _audit_plan_read(
+    request: HttpRequest, plan: CarePlan, *, action: str, form: str | None = None
+) -> None:
+    detail: dict[str, Any] = {"version": plan.version}
+    if form is not None:
+        detail["form"] = form
     audit.record(
         action=action,
         target=plan,
         client=plan.client,
         origin=Origin.from_request(request),
-        detail={"version": plan.version},
+        detail=detail,
     )
+
+
+def _plan_for_request(
+    request: HttpRequest, pk: int, *, action: str, full: bool = False
+) -> CarePlan:
+    """A plan the user may see (404 otherwise), with the read audited."""
+    plan = _plan_or_404(request, pk, full=full)
+    _audit_plan_read(request, plan, action=action)
     return plan
 
 
-def _editable_plan(request: HttpRequest, pk: int, *, action: str) -> CarePlan:
-    plan = _plan_for_request(request, pk, action=action)
+def _editable_plan(
+    request: HttpRequest, pk: int, *, form: str, audited: bool = True
+) -> CarePlan:
+    """A plan the user may edit, its form opened: audited as a read once every check passed.
+
+    Only a successful save records a change (the service's own audit row); a refused request
+    (404, or 403 for a reader who may not edit) leaves no row at all.
+    """
+    plan = _plan_or_404(request, pk)
     if not plan_access.can_edit_plan(request.user, plan):
         raise PermissionDenied(
             _("Only the client's tandem and the team's supervisor edit the plan.")
         )
+    if audited:
+        _audit_plan_read(request, plan, action="careplan.form_view", form=form)
     return plan
 
 
@@ -140,15 +161,16 @@ def client_summary(request: HttpRequest, client_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def client_plan(request: HttpRequest, client_pk: int) -> HttpResponse:
     """Open the plan of the client's current episode, or start it."""
-    client = access.client_for_request(request, client_pk, action="careplan.open")
+    client = access.client_or_404(request, client_pk)
     plan = selectors.client_plan(user=request.user, client=client)
-    if plan is not None:
-        return redirect(plan)
     episode = client.episodes.filter(ended_on__isnull=True).order_by("-started_on").first()
     can_edit = plan_access.can_start_plan(request.user, client)
+    if plan is None and request.method == "POST" and (episode is None or not can_edit):
+        raise PermissionDenied
+    access.audit_read(request, client, action="careplan.open")
+    if plan is not None:
+        return redirect(plan)
     if request.method == "POST":
-        if episode is None or not can_edit:
-            raise PermissionDenied
         try:
             plan = services.careplan_create(
                 episode=episode, author=request.user, origin=Origin.from_request(request)
@@ -228,7 +250,7 @@ def careplan_detail(request: HttpRequest, plan_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def careplan_update(request: HttpRequest, plan_pk: int) -> HttpResponse:
     """Edit the plan's text; a save is a new version, a stale save is a conflict."""
-    plan = _editable_plan(request, plan_pk, action="careplan.edit")
+    plan = _editable_plan(request, plan_pk, form="careplan")
     if request.method == "POST":
         form = forms.PlanForm(request.POST)
         if form.is_valid():
@@ -266,7 +288,7 @@ def careplan_update(request: HttpRequest, plan_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def advance_update(request: HttpRequest, plan_pk: int) -> HttpResponse:
     """Write the advance statement / crisis plan."""
-    plan = _editable_plan(request, plan_pk, action="advancestatement.edit")
+    plan = _editable_plan(request, plan_pk, form="advancestatement")
     client = plan.client
     statement = getattr(plan, "advance_statement", None)
     if request.method == "POST":
@@ -311,8 +333,9 @@ def advance_update(request: HttpRequest, plan_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def goal_edit(request: HttpRequest, plan_pk: int, goal_pk: int | None = None) -> HttpResponse:
     """Add a goal in the client's words, or change one."""
-    plan = _editable_plan(request, plan_pk, action="goal.edit")
+    plan = _editable_plan(request, plan_pk, form="goal", audited=False)
     goal = get_object_or_404(Goal, pk=goal_pk, careplan=plan) if goal_pk else None
+    _audit_plan_read(request, plan, action="careplan.form_view", form="goal")
     if request.method == "POST":
         form = forms.GoalForm(request.POST)
         if form.is_valid():
@@ -356,8 +379,9 @@ def goal_edit(request: HttpRequest, plan_pk: int, goal_pk: int | None = None) ->
 @require_http_methods(["GET", "POST"])
 def action_create(request: HttpRequest, plan_pk: int, goal_pk: int) -> HttpResponse:
     """Add who does what by when to a goal."""
-    plan = _editable_plan(request, plan_pk, action="action.edit")
+    plan = _editable_plan(request, plan_pk, form="action", audited=False)
     goal = get_object_or_404(Goal, pk=goal_pk, careplan=plan)
+    _audit_plan_read(request, plan, action="careplan.form_view", form="action")
     client = plan.client
     kwargs = {"client": client, "episode_start": plan.episode.started_on}
     if request.method == "POST":
@@ -425,7 +449,7 @@ def careplan_sign(request: HttpRequest, plan_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def response_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
     """Record whether the client agrees with this version, in their words."""
-    plan = _editable_plan(request, plan_pk, action="careplan.respond.edit")
+    plan = _editable_plan(request, plan_pk, form="careplan.respond")
     if request.method == "POST":
         form = forms.ResponseForm(request.POST)
         if form.is_valid():
@@ -463,7 +487,7 @@ def response_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def comment_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
     """Write down a comment of the client about one version of their plan."""
-    plan = _editable_plan(request, plan_pk, action="plancomment.edit")
+    plan = _editable_plan(request, plan_pk, form="plancomment")
     versions = list(plan.history.order_by("-version").values_list("version", flat=True).distinct())
     form = forms.CommentForm(request.POST or None, versions=versions)
     if request.method == "POST" and form.is_valid():
@@ -491,7 +515,7 @@ def comment_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def review_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
     """Hold the next review: what changed and progress on each goal."""
-    plan = _editable_plan(request, plan_pk, action="planreview.edit")
+    plan = _editable_plan(request, plan_pk, form="planreview")
     goals = list(plan.goals.all())
     today = timezone.localdate()
     nxt = selectors.plan_next_review(plan, today)
@@ -535,7 +559,7 @@ def review_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
 @login_required
 def careplan_history(request: HttpRequest, plan_pk: int) -> HttpResponse:
     """Every version, and the side-by-side difference between any two."""
-    plan = _plan_for_request(request, plan_pk, action="careplan.history")
+    plan = _plan_or_404(request, plan_pk)
     history = list(plan.history.select_related("history_user").order_by("-history_date"))
     by_version = {}
     for h in history:
@@ -548,6 +572,7 @@ def careplan_history(request: HttpRequest, plan_pk: int) -> HttpResponse:
         a = b = versions[-1]
     if a not in by_version or b not in by_version:
         raise Http404
+    _audit_plan_read(request, plan, action="careplan.history")
     comments = list(plan.comments.filter(plan_version__in=[a, b]))
     return render(
         request,
@@ -609,9 +634,10 @@ def easyread_pdf(request: HttpRequest, plan_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def crisis_sheet(request: HttpRequest, plan_pk: int) -> HttpResponse:
     """Share the one-page crisis sheet with someone the client consented to; record it."""
-    plan = _plan_for_request(request, plan_pk, action="crisissheet.view")
+    plan = _plan_or_404(request, plan_pk)
     if not plan_access.can_share_crisis_sheet(request.user, plan):
         raise Http404
+    _audit_plan_read(request, plan, action="crisissheet.view")
     client = plan.client
     form = forms.ShareForm(request.POST or None, client=client)
     if request.method == "POST" and form.is_valid():

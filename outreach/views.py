@@ -222,12 +222,14 @@ def contact_create(request: HttpRequest, client_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def contact_update(request: HttpRequest, client_pk: int, pk: int) -> HttpResponse:
     """Edit one's own contact; every change is audited."""
-    client = access.client_for_request(request, client_pk)
+    client = access.client_or_404(request, client_pk)
     contact = get_object_or_404(
         access.scoped(Contact.objects.filter(client=client), request.user, via="client"), pk=pk
     )
     if not access.can_edit_contact(request.user, contact):
         raise PermissionDenied(_("Only the author of a contact can edit it."))
+    # Opening the form is a read; only a successful save (the service) records a change.
+    access.audit_read(request, contact, action="contact.view", client=client)
     staff_qs = team_staff(client.team_id)
     form = ContactForm(request.POST or None, instance=contact, staff_queryset=staff_qs)
     if request.method == "POST" and form.is_valid():
@@ -321,12 +323,13 @@ def support_person_edit(
     request: HttpRequest, client_pk: int, pk: int | None = None
 ) -> HttpResponse:
     """Add or change a person of the client's support network."""
-    client = access.client_for_request(request, client_pk)
+    client = access.client_or_404(request, client_pk)
     person = (
         get_object_or_404(SupportPerson, client=client, pk=pk)
         if pk
         else SupportPerson(client=client)
     )
+    access.audit_read(request, client, action="client.view")
     form = SupportPersonForm(request.POST or None, instance=person)
     return _client_form_page(
         request,
