@@ -59,9 +59,7 @@ def _plan_for_request(
     return plan
 
 
-def _editable_plan(
-    request: HttpRequest, pk: int, *, form: str, audited: bool = True
-) -> CarePlan:
+def _editable_plan(request: HttpRequest, pk: int, *, form: str, audited: bool = True) -> CarePlan:
     """A plan the user may edit, its form opened: audited as a read once every check passed.
 
     Only a successful save records a change (the service's own audit row); a refused request
@@ -685,10 +683,11 @@ def reviews_overdue(request: HttpRequest) -> HttpResponse:
     rows = selectors.reviews_due(
         user=request.user, today=timezone.localdate(), mine=mine, statuses=statuses
     )
-    audit.record(
+    audit.record_many(
         action="careplan.reviews_due",
+        client_ids=[row.client.pk for row in rows],
         origin=Origin.from_request(request),
-        detail={"count": len(rows), "mine": mine},
+        detail={"mine": mine},
     )
     template = "careplans/_reviews_table.html" if request.htmx else "careplans/reviews_due.html"
     return render(request, template, {"rows": rows, "mine": mine, "has_own": has_own})

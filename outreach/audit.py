@@ -67,14 +67,24 @@ def record_many(
     action: str,
     client_ids: set[int] | list[int],
     actor: User | None = None,
+    target: models.Model | None = None,
     detail: dict[str, Any] | None = None,
 ) -> None:
-    """Append one event per client for a list read, in one INSERT."""
+    """Append one event per client for a list read, in one INSERT (none for an empty list).
+
+    Every page and API list that shows client data calls this with the clients it shows, so
+    each record's own trail has the read; ``target`` names the object the list belongs to
+    (e.g. the referral whose duplicate candidates are shown).
+    """
     actor = actor if actor is not None else origin.actor
     events = []
     for client_id in sorted(set(client_ids)):
         event = _event(origin, actor, action)
         event.client_id = client_id
+        if target is not None:
+            event.object_type = target._meta.label_lower
+            event.object_id = str(target.pk)
         event.detail = detail or {}
         events.append(event)
-    AuditEvent.objects.bulk_create(events)
+    if events:
+        AuditEvent.objects.bulk_create(events)

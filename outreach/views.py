@@ -106,10 +106,11 @@ def caseload(request: HttpRequest) -> HttpResponse:
     mine = request.GET.get("scope", "mine") != "team"
     context = _team_caseload_context(request, mine=mine)
     context["mine"] = mine
-    audit.record(
+    audit.record_many(
         action="caseload.view",
+        client_ids=[c.pk for c, _flag in context["rows"]],
         origin=Origin.from_request(request),
-        detail={"clients": context["counts"]["total"]},
+        detail={"scope": "mine" if mine else "team"},
     )
     template = "outreach/_caseload_table.html" if request.htmx else "outreach/caseload.html"
     return render(request, template, context)
@@ -126,10 +127,11 @@ def team_caseload(request: HttpRequest) -> HttpResponse:
     if not request.htmx:
         # Who changed the roles and teams of the team's members: the supervisor's check on admins.
         context["access_changes"] = account_selectors.team_access_changes(user=request.user)
-    audit.record(
+    audit.record_many(
         action="caseload.view",
+        client_ids=[c.pk for c, _flag in context["rows"]],
         origin=Origin.from_request(request),
-        detail={"scope": "team", "clients": context["counts"]["total"]},
+        detail={"scope": "team"},
     )
     template = "outreach/_caseload_table.html" if request.htmx else "outreach/team_caseload.html"
     return render(request, template, context)
@@ -396,8 +398,9 @@ def client_search(request: HttpRequest) -> HttpResponse:
             )
             .select_related("team")[:50]
         )
-        audit.record(
+        audit.record_many(
             action="client.search",
+            client_ids=[c.pk for c in results],
             origin=Origin.from_request(request),
             detail={"results": len(results)},
         )

@@ -255,10 +255,11 @@ def assessment_due(request: HttpRequest) -> HttpResponse:
             Q(tandem__professional=request.user) | Q(tandem__peer=request.user)
         )
     due = selectors.assessments_due(user=request.user, clients=clients)
-    audit.record(
+    audit.record_many(
         action="assessment.due.view",
+        client_ids=[row.client.pk for row in due],
         origin=Origin.from_request(request),
-        detail={"scope": "mine" if mine else "team", "due": len(due)},
+        detail={"scope": "mine" if mine else "team"},
     )
     return render(
         request,
