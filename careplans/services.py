@@ -153,6 +153,7 @@ def careplan_update(
     """Save a new version of the plan's own text (what matters, strengths, domains...)."""
     _require_editor(author, careplan)
     plan = _lock(careplan, expected_version)
+    before = audit.stored_values(plan)
     changed = [f for f in PLAN_FIELDS if f in fields and getattr(plan, f) != fields[f]]
     for f in changed:
         setattr(plan, f, fields[f])
@@ -163,7 +164,11 @@ def careplan_update(
         target=plan,
         client=plan.client,
         origin=origin,
-        detail={"version": plan.version, "fields": changed},
+        detail={
+            "version": plan.version,
+            "fields": changed,
+            "changes": audit.changes_of(plan, before),
+        },
     )
     return plan
 
@@ -208,6 +213,10 @@ def advance_statement_save(
     statement = AdvanceStatement.objects.filter(careplan=plan).first() or AdvanceStatement(
         careplan=plan
     )
+    before = audit.stored_values(statement)
+    before_contacts = (
+        set(statement.crisis_contacts.values_list("pk", flat=True)) if statement.pk else set()
+    )
     for f in ADVANCE_FIELDS:
         if f in fields:
             setattr(statement, f, fields[f])
@@ -222,7 +231,14 @@ def advance_statement_save(
         target=statement,
         client=plan.client,
         origin=origin,
-        detail={"version": plan.version},
+        detail={
+            "version": plan.version,
+            "changes": audit.changes_of(
+                statement,
+                before,
+                extra={"crisis_contacts": (before_contacts, {p.pk for p in contacts})},
+            ),
+        },
     )
     return statement
 
@@ -246,6 +262,7 @@ def goal_save(
         goal = Goal(careplan=plan)
     elif goal.careplan_id != plan.pk:
         raise ValidationError(_("This goal belongs to another plan."), code="wrong_plan")
+    before = audit.stored_values(goal)
     goal.domain, goal.in_their_words, goal.status = domain, in_their_words, status
     goal.full_clean()
     created = goal.pk is None
@@ -262,7 +279,9 @@ def goal_save(
         target=goal,
         client=plan.client,
         origin=origin,
-        detail={"version": plan.version},
+        detail={"version": plan.version}
+        if created
+        else {"version": plan.version, "changes": audit.changes_of(goal, before)},
     )
     return goal
 

@@ -81,34 +81,37 @@ def contact_update(
     """Change a contact; only its author may, and the change is audited with the fields changed."""
     if not access.can_edit_contact(actor, contact):
         raise ValidationError(_("Only the author of a contact can edit it."), code="not_author")
-    changed = {}
+    before = audit.stored_values(contact)
     for name, value in fields.items():
         if name not in CONTACT_FIELDS:
             raise TypeError(f"unknown contact field {name}")
-        if getattr(contact, name) != value:
-            changed[name] = {"from": str(getattr(contact, name)), "to": str(value)}
-            setattr(contact, name, value)
+        setattr(contact, name, value)
     if contact.mode != Contact.Mode.FACE_TO_FACE:
         contact.location = ""
     if contact.outcome == Contact.Outcome.MET:
         contact.failure_reason = ""
     contact.full_clean()
     contact.save()
+    extra = {}
     if staff is not None:
         staff = check_team_staff(contact.client.team_id, staff)
-        before = {u.pk for u in contact.staff.all()}
-        if before != {u.pk for u in staff}:
-            changed["staff"] = {"from": sorted(before), "to": sorted(u.pk for u in staff)}
+        extra["staff"] = ({u.pk for u in contact.staff.all()}, {u.pk for u in staff})
         contact.staff.set(staff)
     if interventions is not None:
-        contact.interventions.set(list(interventions))
+        interventions = list(interventions)
+        extra["interventions"] = (
+            set(contact.interventions.values_list("pk", flat=True)),
+            {i.pk for i in interventions},
+        )
+        contact.interventions.set(interventions)
+    changes = audit.changes_of(contact, before, extra=extra)
     audit.record(
         actor=actor,
         action="contact.update",
         target=contact,
         client=contact.client,
         origin=origin,
-        detail={"changed": changed},
+        detail={"changed": list(changes), "changes": changes},
     )
     return contact
 
@@ -134,18 +137,17 @@ def client_create(*, actor: User, team, tandem=None, origin: Origin, **fields) -
 @transaction.atomic
 def client_update(*, client: Client, actor: User, origin: Origin, **fields) -> Client:
     """Change a client's identity, contact or situation fields."""
-    changed = []
+    before = audit.stored_values(client)
     for name, value in fields.items():
-        if getattr(client, name) != value:
-            changed.append(name)
-            setattr(client, name, value)
+        setattr(client, name, value)
     if client.tandem_id and client.tandem.team_id != client.team_id:
         raise ValidationError(
             {"tandem": _("That tandem belongs to another team.")}, code="tandem_other_team"
         )
     client.full_clean()
     client.save()
-    if "tandem" in changed:
+    changes = audit.changes_of(client, before)
+    if "tandem" in changes:
         # The open episode follows the client's tandem.
         for episode in client.episodes.filter(ended_on__isnull=True):
             episode.tandem = client.tandem
@@ -155,7 +157,7 @@ def client_update(*, client: Client, actor: User, origin: Origin, **fields) -> C
         action="client.update",
         target=client,
         origin=origin,
-        detail={"changed": changed},
+        detail={"changed": list(changes), "changes": changes},
     )
     return client
 
@@ -166,6 +168,7 @@ def support_person_save(
 ) -> SupportPerson:
     """Add or change a person of the client's support network."""
     creating = person.pk is None
+    before = audit.stored_values(person)
     person.client = client
     person.full_clean()
     person.save()
@@ -175,6 +178,7 @@ def support_person_save(
         target=person,
         client=client,
         origin=origin,
+        detail=None if creating else {"changes": audit.changes_of(person, before)},
     )
     return person
 
