@@ -28,7 +28,7 @@ from careplans.models import (
 )
 from careplans.schedule import next_review
 from outreach import audit
-from outreach.models import Consent, Episode, SupportPerson, User
+from outreach.models import Consent, ConsentScope, Episode, SupportPerson, User
 from outreach.origin import Origin
 
 PLAN_FIELDS = (
@@ -543,11 +543,15 @@ def review_record(
 
 
 def _check_share_consent(careplan: CarePlan, consent: Consent, today: date) -> None:
-    if consent.client_id != careplan.client.pk or not consent.is_active_on(today):
+    if consent.client_id != careplan.client.pk:
         raise ValidationError(
             {"consent": _("The client has not consented to share with this recipient.")},
             code="no_consent",
         )
+    # As of the day of sharing: given by then, in scope, not withdrawn by then, not expired.
+    refusal = consent.refusal_on(today, ConsentScope.CRISIS_SHEET)
+    if refusal is not None:
+        raise ValidationError({"consent": refusal}, code="no_consent")
     if consent.support_person_id and consent.support_person.do_not_contact:
         raise ValidationError(
             {"consent": _("This person must not be contacted.")}, code="do_not_contact"

@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from outreach import access, audit
-from outreach.models import Client, Consent, Contact, Intervention, SupportPerson, Tandem, User
+from outreach.models import (
+    Client,
+    Consent,
+    Contact,
+    Intervention,
+    SupportPerson,
+    Tandem,
+    User,
+    WithdrawalMode,
+)
 from outreach.origin import Origin
 from outreach.staff import check_team_staff
 
@@ -187,9 +197,12 @@ def support_person_save(
 def consent_save(*, client: Client, actor: User, consent: Consent, origin: Origin) -> Consent:
     """Record or change a consent to share with a named agency or person."""
     creating = consent.pk is None
+    before = audit.stored_values(consent)
     consent.client = client
     if consent.support_person_id and consent.support_person.client_id != client.pk:
         raise ValidationError({"support_person": _("That person is not in this client's network.")})
+    if consent.agency_id and consent.agency.client_id != client.pk:
+        raise ValidationError({"agency": _("That agency is not one of this client's case.")})
     if consent.support_person_id and consent.support_person.do_not_contact:
         raise ValidationError(
             {
@@ -207,5 +220,44 @@ def consent_save(*, client: Client, actor: User, consent: Consent, origin: Origi
         target=consent,
         client=client,
         origin=origin,
+        detail=None if creating else {"changes": audit.changes_of(consent, before)},
+    )
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(
+    *, consent: Consent, actor: User, withdrawn_on: date, how: str, origin: Origin
+) -> Consent:
+    """Record that the client withdrew a consent: from which day, how they said it, who noted it."""
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    if consent.withdrawn_on is not None:
+        raise ValidationError(
+            {"withdrawn_on": _("This consent was already withdrawn.")}, code="already_withdrawn"
+        )
+    if withdrawn_on > timezone.localdate():
+        raise ValidationError(
+            {"withdrawn_on": _("The date cannot be in the future.")}, code="future"
+        )
+    if withdrawn_on < consent.given_on:
+        raise ValidationError(
+            {"withdrawn_on": _("Consent cannot be withdrawn before it was given.")},
+            code="withdrawn_before_given",
+        )
+    if how not in WithdrawalMode.values:
+        raise ValidationError({"withdrawn_how": _("Say how the client withdrew it.")})
+    before = audit.stored_values(consent)
+    consent.withdrawn_on = withdrawn_on
+    consent.withdrawn_how = how
+    consent.withdrawn_recorded_by = actor
+    consent.full_clean()
+    consent.save()
+    audit.record(
+        actor=actor,
+        action="consent.withdraw",
+        target=consent,
+        client=consent.client,
+        origin=origin,
+        detail={"changes": audit.changes_of(consent, before)},
     )
     return consent

@@ -22,12 +22,13 @@ from outreach.caserecord import selectors as event_selectors
 from outreach.forms import (
     ClientForm,
     ConsentForm,
+    ConsentWithdrawForm,
     ContactForm,
     EngagementForm,
     SupportPersonForm,
     apply_validation_error,
 )
-from outreach.models import AuditEvent, Client, Contact, SupportPerson, Tandem
+from outreach.models import AuditEvent, Client, Consent, Contact, SupportPerson, Tandem
 from outreach.origin import Origin
 from outreach.staff import team_staff
 
@@ -158,7 +159,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "in_page": True,
         "support_people": support_people,
         "do_not_contact": [p for p in support_people if p.do_not_contact],
-        "consents": list(client.consents.select_related("support_person")),
+        "consents": list(client.consents.select_related("support_person", "agency")),
         "age": client.age_on(timezone.localdate()),
     }
     return render(request, "outreach/client_detail.html", context)
@@ -353,7 +354,9 @@ def support_person_edit(
 def consent_create(request: HttpRequest, client_pk: int) -> HttpResponse:
     """Record a consent to share with a named agency or person."""
     client = access.client_for_request(request, client_pk)
-    form = ConsentForm(request.POST or None, initial={"given_on": timezone.localdate()})
+    form = ConsentForm(
+        request.POST or None, client=client, initial={"given_on": timezone.localdate()}
+    )
     form.instance.client = client
     return _client_form_page(
         request,
@@ -367,6 +370,40 @@ def consent_create(request: HttpRequest, client_pk: int) -> HttpResponse:
         ),
         saved=_("Consent recorded."),
         template="outreach/consent_form.html",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent_withdraw(request: HttpRequest, client_pk: int, pk: int) -> HttpResponse:
+    """Record that the client withdrew a consent, from the client's page."""
+    client = access.client_or_404(request, client_pk)
+    consent = get_object_or_404(
+        Consent.objects.filter(client=client).select_related("support_person", "agency"), pk=pk
+    )
+    access.audit_read(request, consent, action="consent.view", client=client)
+    form = ConsentWithdrawForm(request.POST or None, initial={"withdrawn_on": timezone.localdate()})
+    if consent.withdrawn_on is not None:
+        form.add_error(None, _("This consent was already withdrawn."))
+    elif request.method == "POST" and form.is_valid():
+        try:
+            services.consent_withdraw(
+                consent=consent,
+                actor=request.user,
+                withdrawn_on=form.cleaned_data["withdrawn_on"],
+                how=form.cleaned_data["withdrawn_how"],
+                origin=Origin.from_request(request),
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Consent withdrawn."))
+            return redirect(client)
+    return render(
+        request,
+        "outreach/consent_withdraw.html",
+        {"client": client, "consent": consent, "form": form},
+        status=400 if form.errors else 200,
     )
 
 

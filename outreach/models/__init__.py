@@ -36,6 +36,7 @@ from outreach.models.episodes import DischargeReason, Episode
 from outreach.models.people import (
     Client,
     Consent,
+    ConsentScope,
     DocumentStatus,
     Housing,
     IncomeStatus,
@@ -46,6 +47,7 @@ from outreach.models.people import (
     Tandem,
     Team,
     User,
+    WithdrawalMode,
     new_client_code,
 )
 
@@ -63,6 +65,8 @@ __all__ = [
     "Client",
     "CoerciveMeasure",
     "Consent",
+    "ConsentScope",
+    "WithdrawalMode",
     "Contact",
     "Crisis",
     "Debrief",

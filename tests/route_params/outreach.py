@@ -57,3 +57,10 @@ def route_param_outreach_apitoken_revoke__pk(worker):
     from outreach.accounts.services import api_token_create
 
     return api_token_create(owner=worker, origin=make_origin(), name="worker's script").token.pk
+
+
+@pytest.fixture
+def route_param_outreach_consent_withdraw__pk(team_client):
+    from tests.factories import ConsentFactory
+
+    return ConsentFactory(client=team_client).pk
