@@ -9,7 +9,7 @@ from careplans import access as plan_access
 from careplans import selectors, services
 from careplans.models import CarePlan, Contributor, LifeDomain
 from outreach import audit
-from outreach.api import IsVerifiedStaff
+from outreach.api import AuditedListMixin, IsVerifiedStaff
 from outreach.origin import Origin
 
 
@@ -53,7 +53,8 @@ class CarePlanInSerializer(serializers.Serializer):
         return value
 
 
-class CarePlanViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+class CarePlanViewSet(AuditedListMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    list_action = "careplan.list"
     permission_classes = [IsVerifiedStaff]
     serializer_class = CarePlanOutSerializer
     http_method_names = ["get", "patch", "head", "options"]
@@ -70,15 +71,6 @@ class CarePlanViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
             origin=Origin.from_request(request),
         )
         return Response(CarePlanOutSerializer(plan).data)
-
-    def list(self, request, *args, **kwargs):
-        response = super().list(request, *args, **kwargs)
-        audit.record(
-            action="careplan.list",
-            origin=Origin.from_request(request),
-            detail={"count": response.data.get("count")},
-        )
-        return response
 
     def partial_update(self, request, *args, **kwargs):
         plan = self.get_object()

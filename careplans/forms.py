@@ -20,7 +20,7 @@ from careplans.models import (
 from careplans.services import ADVANCE_FIELDS
 from outreach.dates import not_in_future
 from outreach.forms import DateInput
-from outreach.models import Client, Consent, SupportPerson, User
+from outreach.models import Client, Consent, ConsentScope, SupportPerson, User
 
 TEXTAREA = {"rows": 3}
 
@@ -273,7 +273,7 @@ class ReviewForm(VersionForm):
 
 class ConsentChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Consent) -> str:
-        return f"{obj.recipient} · {obj.scope}"
+        return f"{obj.recipient} · {obj.get_scope_display()}"
 
 
 class ShareForm(forms.Form):
@@ -288,7 +288,8 @@ class ShareForm(forms.Form):
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
         self.fields["consent"].queryset = (
-            client.consents.filter(given_on__lte=today)
+            client.consents.filter(given_on__lte=today, scope=ConsentScope.CRISIS_SHEET)
             .exclude(withdrawn_on__lte=today)
+            .exclude(valid_until__lt=today)
             .exclude(support_person__involvement=SupportPerson.Involvement.DO_NOT_CONTACT)
         )

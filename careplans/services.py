@@ -28,7 +28,7 @@ from careplans.models import (
 )
 from careplans.schedule import next_review
 from outreach import audit
-from outreach.models import Client, Consent, Episode, SupportPerson, User
+from outreach.models import Client, Consent, ConsentScope, Episode, SupportPerson, User
 from outreach.origin import Origin
 
 PLAN_FIELDS = (
@@ -153,6 +153,7 @@ def careplan_update(
     """Save a new version of the plan's own text (what matters, strengths, domains...)."""
     _require_editor(author, careplan)
     plan = _lock(careplan, expected_version)
+    before = audit.stored_values(plan)
     changed = [f for f in PLAN_FIELDS if f in fields and getattr(plan, f) != fields[f]]
     for f in changed:
         setattr(plan, f, fields[f])
@@ -163,7 +164,11 @@ def careplan_update(
         target=plan,
         client=plan.client,
         origin=origin,
-        detail={"version": plan.version, "fields": changed},
+        detail={
+            "version": plan.version,
+            "fields": changed,
+            "changes": audit.changes_of(plan, before),
+        },
     )
     return plan
 
@@ -208,6 +213,10 @@ def advance_statement_save(
     statement = AdvanceStatement.objects.filter(careplan=plan).first() or AdvanceStatement(
         careplan=plan
     )
+    before = audit.stored_values(statement)
+    before_contacts = (
+        set(statement.crisis_contacts.values_list("pk", flat=True)) if statement.pk else set()
+    )
     for f in ADVANCE_FIELDS:
         if f in fields:
             setattr(statement, f, fields[f])
@@ -222,7 +231,14 @@ def advance_statement_save(
         target=statement,
         client=plan.client,
         origin=origin,
-        detail={"version": plan.version},
+        detail={
+            "version": plan.version,
+            "changes": audit.changes_of(
+                statement,
+                before,
+                extra={"crisis_contacts": (before_contacts, {p.pk for p in contacts})},
+            ),
+        },
     )
     return statement
 
@@ -246,6 +262,7 @@ def goal_save(
         goal = Goal(careplan=plan)
     elif goal.careplan_id != plan.pk:
         raise ValidationError(_("This goal belongs to another plan."), code="wrong_plan")
+    before = audit.stored_values(goal)
     goal.domain, goal.in_their_words, goal.status = domain, in_their_words, status
     goal.full_clean()
     created = goal.pk is None
@@ -262,7 +279,9 @@ def goal_save(
         target=goal,
         client=plan.client,
         origin=origin,
-        detail={"version": plan.version},
+        detail={"version": plan.version}
+        if created
+        else {"version": plan.version, "changes": audit.changes_of(goal, before)},
     )
     return goal
 
@@ -336,9 +355,6 @@ def _check_action_dates(plan: CarePlan, **dates: date | None) -> None:
         raise ValidationError(errors, code="before_episode")
 
 
-ACTION_CONTENT = ("what", "who", "staff_id", "support_person_id", "agency", "due_on")
-
-
 @transaction.atomic
 def action_update(
     *,
@@ -363,7 +379,7 @@ def action_update(
     _check_action_people(client, staff, support_person)
     _check_action_dates(plan, due_on=due_on, done_on=done_on)
     action = Action.objects.select_for_update().get(pk=action.pk, goal__careplan=plan)
-    before = {f: getattr(action, f) for f in (*ACTION_CONTENT, "done_on")}
+    before = audit.stored_values(action)
     action.what = what
     action.who = who
     action.staff = staff if who == Action.Who.TANDEM else None
@@ -373,17 +389,13 @@ def action_update(
     if done_on != action.done_on:
         action.done_on = done_on
         action.done_by = author if done_on else None
-    changed = {
-        f.removesuffix("_id"): {"from": str(before[f] or ""), "to": str(getattr(action, f) or "")}
-        for f in before
-        if before[f] != getattr(action, f)
-    }
-    if not changed:
+    changes = audit.changes_of(action, before)
+    if not changes:
         return action
     action.full_clean()
     action._history_user = author
     action.save()
-    if set(changed) - {"done_on"}:
+    if set(changes) - {"done_on", "done_by"}:
         _save_version(plan, author=author, reason=gettext_noop("Action changed"))
     audit.record(
         actor=author,
@@ -391,7 +403,7 @@ def action_update(
         target=action,
         client=client,
         origin=origin,
-        detail={"version": plan.version, "changed": changed},
+        detail={"version": plan.version, "changes": changes},
     )
     return action
 
@@ -629,11 +641,15 @@ def review_record(
 
 
 def _check_share_consent(careplan: CarePlan, consent: Consent, today: date) -> None:
-    if consent.client_id != careplan.client.pk or not consent.is_active_on(today):
+    if consent.client_id != careplan.client.pk:
         raise ValidationError(
             {"consent": _("The client has not consented to share with this recipient.")},
             code="no_consent",
         )
+    # As of the day of sharing: given by then, in scope, not withdrawn by then, not expired.
+    refusal = consent.refusal_on(today, ConsentScope.CRISIS_SHEET)
+    if refusal is not None:
+        raise ValidationError({"consent": refusal}, code="no_consent")
     if consent.support_person_id and consent.support_person.do_not_contact:
         raise ValidationError(
             {"consent": _("This person must not be contacted.")}, code="do_not_contact"

@@ -27,10 +27,10 @@ from outreach.origin import Origin
 from outreach.submissions import idempotent_create
 
 
-def _plan_for_request(
-    request: HttpRequest, pk: int, *, action: str, full: bool = False, reading: bool = False
+def _plan_or_404(
+    request: HttpRequest, pk: int, *, full: bool = False, reading: bool = False
 ) -> CarePlan:
-    """A plan the user may see (404 otherwise), with the read audited.
+    """A plan the user may see, or 404 (no audit: the caller audits once its checks passed).
 
     `reading`: a page that changes nothing, which an emergency grant also opens; the plan then
     carries the grant as `emergency_access` and the read is flagged in the audit log.
@@ -46,22 +46,49 @@ def _plan_for_request(
     if reading and not plan.of_own_team:
         grant = access.active_grant(request.user, plan.client)
     plan.emergency_access = grant
+    return plan
+
+
+def _audit_plan_read(
+    request: HttpRequest, plan: CarePlan, *, action: str, form: str | None = None
+) -> None:
+    detail: dict[str, Any] = {
+        "version": plan.version,
+        **access.emergency_detail(getattr(plan, "emergency_access", None)),
+    }
+    if form is not None:
+        detail["form"] = form
     audit.record(
         action=action,
         target=plan,
         client=plan.client,
         origin=Origin.from_request(request),
-        detail={"version": plan.version, **access.emergency_detail(grant)},
+        detail=detail,
     )
+
+
+def _plan_for_request(
+    request: HttpRequest, pk: int, *, action: str, full: bool = False, reading: bool = False
+) -> CarePlan:
+    """A plan the user may see (404 otherwise), with the read audited."""
+    plan = _plan_or_404(request, pk, full=full, reading=reading)
+    _audit_plan_read(request, plan, action=action)
     return plan
 
 
-def _editable_plan(request: HttpRequest, pk: int, *, action: str) -> CarePlan:
-    plan = _plan_for_request(request, pk, action=action)
+def _editable_plan(request: HttpRequest, pk: int, *, form: str, audited: bool = True) -> CarePlan:
+    """A plan the user may edit, its form opened: audited as a read once every check passed.
+
+    Only a successful save records a change (the service's own audit row); a refused request
+    (404, or 403 for a reader who may not edit) leaves no row at all.
+    """
+    plan = _plan_or_404(request, pk)
     if not plan_access.can_edit_plan(request.user, plan):
         raise PermissionDenied(
             _("Only the client's tandem and the team's supervisor edit the plan.")
         )
+    if audited:
+        _audit_plan_read(request, plan, action="careplan.form_view", form=form)
     return plan
 
 
@@ -155,15 +182,16 @@ def client_summary(request: HttpRequest, client_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def client_plan(request: HttpRequest, client_pk: int) -> HttpResponse:
     """Open the plan of the client's current episode, or start it."""
-    client = access.client_for_request(request, client_pk, action="careplan.open")
+    client = access.client_or_404(request, client_pk)
     plan = selectors.client_plan(user=request.user, client=client)
-    if plan is not None:
-        return redirect(plan)
     episode = client.episodes.filter(ended_on__isnull=True).order_by("-started_on").first()
     can_edit = plan_access.can_start_plan(request.user, client)
+    if plan is None and request.method == "POST" and (episode is None or not can_edit):
+        raise PermissionDenied
+    access.audit_read(request, client, action="careplan.open")
+    if plan is not None:
+        return redirect(plan)
     if request.method == "POST":
-        if episode is None or not can_edit:
-            raise PermissionDenied
         try:
             plan = services.careplan_create(
                 episode=episode, author=request.user, origin=Origin.from_request(request)
@@ -246,7 +274,7 @@ def careplan_detail(request: HttpRequest, plan_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def careplan_update(request: HttpRequest, plan_pk: int) -> HttpResponse:
     """Edit the plan's text; a save is a new version, a stale save is a conflict."""
-    plan = _editable_plan(request, plan_pk, action="careplan.edit")
+    plan = _editable_plan(request, plan_pk, form="careplan")
     if request.method == "POST":
         form = forms.PlanForm(request.POST)
         if form.is_valid():
@@ -284,7 +312,7 @@ def careplan_update(request: HttpRequest, plan_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def advance_update(request: HttpRequest, plan_pk: int) -> HttpResponse:
     """Write the advance statement / crisis plan."""
-    plan = _editable_plan(request, plan_pk, action="advancestatement.edit")
+    plan = _editable_plan(request, plan_pk, form="advancestatement")
     client = plan.client
     statement = getattr(plan, "advance_statement", None)
     if request.method == "POST":
@@ -330,8 +358,9 @@ def advance_update(request: HttpRequest, plan_pk: int) -> HttpResponse:
 @idempotent_create("goal_pk")
 def goal_edit(request: HttpRequest, plan_pk: int, goal_pk: int | None = None) -> HttpResponse:
     """Add a goal in the client's words, or change one."""
-    plan = _editable_plan(request, plan_pk, action="goal.edit")
+    plan = _editable_plan(request, plan_pk, form="goal", audited=False)
     goal = get_object_or_404(Goal, pk=goal_pk, careplan=plan) if goal_pk else None
+    _audit_plan_read(request, plan, action="careplan.form_view", form="goal")
     if request.method == "POST":
         form = forms.GoalForm(request.POST)
         if form.is_valid():
@@ -376,8 +405,9 @@ def goal_edit(request: HttpRequest, plan_pk: int, goal_pk: int | None = None) ->
 @idempotent_create()
 def action_create(request: HttpRequest, plan_pk: int, goal_pk: int) -> HttpResponse:
     """Add who does what by when to a goal."""
-    plan = _editable_plan(request, plan_pk, action="action.edit")
+    plan = _editable_plan(request, plan_pk, form="action", audited=False)
     goal = get_object_or_404(Goal, pk=goal_pk, careplan=plan)
+    _audit_plan_read(request, plan, action="careplan.form_view", form="action")
     client = plan.client
     kwargs = {"client": client, "episode_start": plan.episode.started_on}
     if request.method == "POST":
@@ -415,8 +445,9 @@ def action_create(request: HttpRequest, plan_pk: int, goal_pk: int) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def action_update(request: HttpRequest, plan_pk: int, pk: int) -> HttpResponse:
     """Change who does what by when, or the day it was done."""
-    plan = _editable_plan(request, plan_pk, action="action.edit")
+    plan = _editable_plan(request, plan_pk, form="action", audited=False)
     action = get_object_or_404(Action.objects.select_related("goal"), pk=pk, goal__careplan=plan)
+    _audit_plan_read(request, plan, action="careplan.form_view", form="action")
     client = plan.client
     kwargs = {"client": client, "episode_start": plan.episode.started_on}
     if request.method == "POST":
@@ -460,7 +491,7 @@ def action_update(request: HttpRequest, plan_pk: int, pk: int) -> HttpResponse:
 @require_POST
 def action_done(request: HttpRequest, plan_pk: int, pk: int) -> HttpResponse:
     """Mark an action done (today unless another day is given): one tap on the phone."""
-    plan = _editable_plan(request, plan_pk, action="action.edit")
+    plan = _editable_plan(request, plan_pk, form="action", audited=False)
     action = get_object_or_404(Action, pk=pk, goal__careplan=plan)
     form = forms.DoneForm(request.POST, episode_start=plan.episode.started_on)
     if not form.is_valid():
@@ -515,7 +546,7 @@ def careplan_sign(request: HttpRequest, plan_pk: int) -> HttpResponse:
 @idempotent_create()
 def response_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
     """Record whether the client agrees with this version, in their words."""
-    plan = _editable_plan(request, plan_pk, action="careplan.respond.edit")
+    plan = _editable_plan(request, plan_pk, form="careplan.respond")
     if request.method == "POST":
         form = forms.ResponseForm(request.POST)
         if form.is_valid():
@@ -554,7 +585,7 @@ def response_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
 @idempotent_create()
 def comment_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
     """Write down a comment of the client about one version of their plan."""
-    plan = _editable_plan(request, plan_pk, action="plancomment.edit")
+    plan = _editable_plan(request, plan_pk, form="plancomment")
     versions = list(plan.history.order_by("-version").values_list("version", flat=True).distinct())
     form = forms.CommentForm(request.POST or None, versions=versions)
     if request.method == "POST" and form.is_valid():
@@ -583,7 +614,7 @@ def comment_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
 @idempotent_create()
 def review_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
     """Hold the next review: what changed and progress on each goal."""
-    plan = _editable_plan(request, plan_pk, action="planreview.edit")
+    plan = _editable_plan(request, plan_pk, form="planreview")
     goals = list(plan.goals.all())
     today = timezone.localdate()
     nxt = selectors.plan_next_review(plan, today)
@@ -630,7 +661,7 @@ def review_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
 @login_required
 def careplan_history(request: HttpRequest, plan_pk: int) -> HttpResponse:
     """Every version, and the side-by-side difference between any two."""
-    plan = _plan_for_request(request, plan_pk, action="careplan.history")
+    plan = _plan_or_404(request, plan_pk)
     history = list(plan.history.select_related("history_user").order_by("-history_date"))
     by_version = {}
     for h in history:
@@ -643,6 +674,7 @@ def careplan_history(request: HttpRequest, plan_pk: int) -> HttpResponse:
         a = b = versions[-1]
     if a not in by_version or b not in by_version:
         raise Http404
+    _audit_plan_read(request, plan, action="careplan.history")
     comments = list(plan.comments.filter(plan_version__in=[a, b]))
     return render(
         request,
@@ -704,9 +736,10 @@ def easyread_pdf(request: HttpRequest, plan_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def crisis_sheet(request: HttpRequest, plan_pk: int) -> HttpResponse:
     """Share the one-page crisis sheet with someone the client consented to; record it."""
-    plan = _plan_for_request(request, plan_pk, action="crisissheet.view")
+    plan = _plan_or_404(request, plan_pk)
     if not plan_access.can_share_crisis_sheet(request.user, plan):
         raise Http404
+    _audit_plan_read(request, plan, action="crisissheet.view")
     client = plan.client
     form = forms.ShareForm(request.POST or None, client=client)
     if request.method == "POST" and form.is_valid():
@@ -754,10 +787,11 @@ def reviews_overdue(request: HttpRequest) -> HttpResponse:
     rows = selectors.reviews_due(
         user=request.user, today=timezone.localdate(), mine=mine, statuses=statuses
     )
-    audit.record(
+    audit.record_many(
         action="careplan.reviews_due",
+        client_ids=[row.client.pk for row in rows],
         origin=Origin.from_request(request),
-        detail={"count": len(rows), "mine": mine},
+        detail={"mine": mine},
     )
     template = "careplans/_reviews_table.html" if request.htmx else "careplans/reviews_due.html"
     return render(request, template, {"rows": rows, "mine": mine, "has_own": has_own})

@@ -105,15 +105,43 @@ def scoped(qs: QuerySet[M], user: User, *, via: str) -> QuerySet[M]:
     return qs.filter(**{f"{via}__team__in": Team.objects.filter(members=user).values("pk")})
 
 
-def client_for_request(request: HttpRequest, pk: int, *, action: str = "client.view") -> Client:
-    """Return a client the requester may open, auditing the read; 404 otherwise."""
-    client = get_object_or_404(
+def client_or_404(request: HttpRequest, pk: int) -> Client:
+    """Return a client the requester may open, not yet audited; 404 otherwise.
+
+    For a view that asks more questions (the contact, the author, the form) before it shows
+    anything: it calls `audit_read` once every check has passed, so a refused request leaves
+    no audit row.
+    """
+    return get_object_or_404(
         visible_clients(request.user).select_related(
             "team", "tandem__professional", "tandem__peer"
         ),
         pk=pk,
     )
-    audit.record(action=action, target=client, origin=Origin.from_request(request))
+
+
+def audit_read(
+    request: HttpRequest,
+    target: models.Model,
+    *,
+    action: str,
+    client: Client | None = None,
+    detail: dict | None = None,
+) -> None:
+    """Audit a read that every access check has allowed (call it last, before rendering)."""
+    audit.record(
+        action=action,
+        target=target,
+        client=client,
+        detail=detail,
+        origin=Origin.from_request(request),
+    )
+
+
+def client_for_request(request: HttpRequest, pk: int, *, action: str = "client.view") -> Client:
+    """Return a client the requester may open, auditing the read; 404 otherwise."""
+    client = client_or_404(request, pk)
+    audit_read(request, client, action=action)
     return client
 
 

@@ -18,6 +18,7 @@ from outreach.models import (
     Client,
     CoerciveMeasure,
     Consent,
+    ConsentScope,
     Contact,
     Crisis,
     DocumentStatus,
@@ -336,7 +337,7 @@ def _seed_client(
         Consent.objects.create(
             client=client,
             recipient=rng.choice(AGENCIES),
-            scope="care plan and crisis plan",
+            scope=ConsentScope.CRISIS_SHEET,
             given_on=started,
         )
     # Pre-intake baseline and events during care.

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from outreach.models import (
     CONTACT_MINUTES,
+    CaseAgency,
     Client,
     Consent,
     Contact,
@@ -15,6 +16,7 @@ from outreach.models import (
     SupportPerson,
     Team,
     User,
+    WithdrawalMode,
 )
 
 
@@ -180,15 +182,41 @@ class SupportPersonForm(forms.ModelForm):
 
 
 class ConsentForm(forms.ModelForm):
+    """A consent to share one kind of document with a named agency or person."""
+
+    def __init__(self, *args, client=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scope"].required = True
+        people = client.support_people.all() if client is not None else SupportPerson.objects.none()
+        self.fields["support_person"].queryset = people.exclude(
+            involvement=SupportPerson.Involvement.DO_NOT_CONTACT
+        )
+        agencies = client.agencies.all() if client is not None else CaseAgency.objects.none()
+        self.fields["agency"].queryset = agencies
+
     class Meta:
         model = Consent
-        fields = ["recipient_kind", "recipient", "scope", "given_on", "withdrawn_on"]
-        widgets = {"given_on": DateInput(), "withdrawn_on": DateInput()}
+        fields = [
+            "recipient_kind",
+            "recipient",
+            "support_person",
+            "agency",
+            "scope",
+            "given_on",
+            "valid_until",
+        ]
+        widgets = {"given_on": DateInput(), "valid_until": DateInput()}
 
     def clean(self):
         data = super().clean()
-        # The model's validators refuse dates in the future (in _post_clean).
-        given, withdrawn = data.get("given_on"), data.get("withdrawn_on")
-        if given and withdrawn and withdrawn < given:
-            self.add_error("withdrawn_on", _("Consent cannot be withdrawn before it was given."))
+        given, until = data.get("given_on"), data.get("valid_until")
+        if given and until and until < given:
+            self.add_error("valid_until", _("A consent cannot end before it was given."))
         return data
+
+
+class ConsentWithdrawForm(forms.Form):
+    withdrawn_on = forms.DateField(label=_("Withdrawn on"), widget=DateInput())
+    withdrawn_how = forms.ChoiceField(
+        label=_("How the client said it"), choices=WithdrawalMode.choices, widget=forms.RadioSelect
+    )

@@ -68,5 +68,10 @@ urlpatterns = [
         name="supportperson-update",
     ),
     path("clients/<int:client_pk>/consents/new/", views.consent_create, name="consent-create"),
+    path(
+        "clients/<int:client_pk>/consents/<int:pk>/withdraw/",
+        views.consent_withdraw,
+        name="consent-withdraw",
+    ),
     path("clients/<int:client_pk>/", include(event_routes)),
 ]

@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from outreach import access, audit
-from outreach.models import Client, Consent, Contact, Intervention, SupportPerson, Tandem, User
+from outreach.models import (
+    Client,
+    Consent,
+    Contact,
+    Intervention,
+    SupportPerson,
+    Tandem,
+    User,
+    WithdrawalMode,
+)
 from outreach.origin import Origin
 from outreach.staff import check_team_staff
 
@@ -81,34 +91,37 @@ def contact_update(
     """Change a contact; only its author may, and the change is audited with the fields changed."""
     if not access.can_edit_contact(actor, contact):
         raise ValidationError(_("Only the author of a contact can edit it."), code="not_author")
-    changed = {}
+    before = audit.stored_values(contact)
     for name, value in fields.items():
         if name not in CONTACT_FIELDS:
             raise TypeError(f"unknown contact field {name}")
-        if getattr(contact, name) != value:
-            changed[name] = {"from": str(getattr(contact, name)), "to": str(value)}
-            setattr(contact, name, value)
+        setattr(contact, name, value)
     if contact.mode != Contact.Mode.FACE_TO_FACE:
         contact.location = ""
     if contact.outcome == Contact.Outcome.MET:
         contact.failure_reason = ""
     contact.full_clean()
     contact.save()
+    extra = {}
     if staff is not None:
         staff = check_team_staff(contact.client.team_id, staff)
-        before = {u.pk for u in contact.staff.all()}
-        if before != {u.pk for u in staff}:
-            changed["staff"] = {"from": sorted(before), "to": sorted(u.pk for u in staff)}
+        extra["staff"] = ({u.pk for u in contact.staff.all()}, {u.pk for u in staff})
         contact.staff.set(staff)
     if interventions is not None:
-        contact.interventions.set(list(interventions))
+        interventions = list(interventions)
+        extra["interventions"] = (
+            set(contact.interventions.values_list("pk", flat=True)),
+            {i.pk for i in interventions},
+        )
+        contact.interventions.set(interventions)
+    changes = audit.changes_of(contact, before, extra=extra)
     audit.record(
         actor=actor,
         action="contact.update",
         target=contact,
         client=contact.client,
         origin=origin,
-        detail={"changed": changed},
+        detail={"changed": list(changes), "changes": changes},
     )
     return contact
 
@@ -134,18 +147,17 @@ def client_create(*, actor: User, team, tandem=None, origin: Origin, **fields) -
 @transaction.atomic
 def client_update(*, client: Client, actor: User, origin: Origin, **fields) -> Client:
     """Change a client's identity, contact or situation fields."""
-    changed = []
+    before = audit.stored_values(client)
     for name, value in fields.items():
-        if getattr(client, name) != value:
-            changed.append(name)
-            setattr(client, name, value)
+        setattr(client, name, value)
     if client.tandem_id and client.tandem.team_id != client.team_id:
         raise ValidationError(
             {"tandem": _("That tandem belongs to another team.")}, code="tandem_other_team"
         )
     client.full_clean()
     client.save()
-    if "tandem" in changed:
+    changes = audit.changes_of(client, before)
+    if "tandem" in changes:
         # The open episode follows the client's tandem.
         for episode in client.episodes.filter(ended_on__isnull=True):
             episode.tandem = client.tandem
@@ -155,7 +167,7 @@ def client_update(*, client: Client, actor: User, origin: Origin, **fields) -> C
         action="client.update",
         target=client,
         origin=origin,
-        detail={"changed": changed},
+        detail={"changed": list(changes), "changes": changes},
     )
     return client
 
@@ -166,6 +178,7 @@ def support_person_save(
 ) -> SupportPerson:
     """Add or change a person of the client's support network."""
     creating = person.pk is None
+    before = audit.stored_values(person)
     person.client = client
     person.full_clean()
     person.save()
@@ -175,6 +188,7 @@ def support_person_save(
         target=person,
         client=client,
         origin=origin,
+        detail=None if creating else {"changes": audit.changes_of(person, before)},
     )
     return person
 
@@ -183,9 +197,12 @@ def support_person_save(
 def consent_save(*, client: Client, actor: User, consent: Consent, origin: Origin) -> Consent:
     """Record or change a consent to share with a named agency or person."""
     creating = consent.pk is None
+    before = audit.stored_values(consent)
     consent.client = client
     if consent.support_person_id and consent.support_person.client_id != client.pk:
         raise ValidationError({"support_person": _("That person is not in this client's network.")})
+    if consent.agency_id and consent.agency.client_id != client.pk:
+        raise ValidationError({"agency": _("That agency is not one of this client's case.")})
     if consent.support_person_id and consent.support_person.do_not_contact:
         raise ValidationError(
             {
@@ -203,5 +220,44 @@ def consent_save(*, client: Client, actor: User, consent: Consent, origin: Origi
         target=consent,
         client=client,
         origin=origin,
+        detail=None if creating else {"changes": audit.changes_of(consent, before)},
+    )
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(
+    *, consent: Consent, actor: User, withdrawn_on: date, how: str, origin: Origin
+) -> Consent:
+    """Record that the client withdrew a consent: from which day, how they said it, who noted it."""
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    if consent.withdrawn_on is not None:
+        raise ValidationError(
+            {"withdrawn_on": _("This consent was already withdrawn.")}, code="already_withdrawn"
+        )
+    if withdrawn_on > timezone.localdate():
+        raise ValidationError(
+            {"withdrawn_on": _("The date cannot be in the future.")}, code="future"
+        )
+    if withdrawn_on < consent.given_on:
+        raise ValidationError(
+            {"withdrawn_on": _("Consent cannot be withdrawn before it was given.")},
+            code="withdrawn_before_given",
+        )
+    if how not in WithdrawalMode.values:
+        raise ValidationError({"withdrawn_how": _("Say how the client withdrew it.")})
+    before = audit.stored_values(consent)
+    consent.withdrawn_on = withdrawn_on
+    consent.withdrawn_how = how
+    consent.withdrawn_recorded_by = actor
+    consent.full_clean()
+    consent.save()
+    audit.record(
+        actor=actor,
+        action="consent.withdraw",
+        target=consent,
+        client=consent.client,
+        origin=origin,
+        detail={"changes": audit.changes_of(consent, before)},
     )
     return consent

@@ -21,12 +21,13 @@ from outreach.caserecord import selectors as event_selectors
 from outreach.forms import (
     ClientForm,
     ConsentForm,
+    ConsentWithdrawForm,
     ContactForm,
     EngagementForm,
     SupportPersonForm,
     apply_validation_error,
 )
-from outreach.models import AuditEvent, Client, Contact, SupportPerson, Tandem
+from outreach.models import AuditEvent, Client, Consent, Contact, SupportPerson, Tandem
 from outreach.origin import Origin
 from outreach.search import search_filter
 from outreach.staff import team_staff
@@ -109,10 +110,11 @@ def caseload(request: HttpRequest) -> HttpResponse:
     mine = request.GET.get("scope", "mine") != "team"
     context = _team_caseload_context(request, mine=mine)
     context["mine"] = mine
-    audit.record(
+    audit.record_many(
         action="caseload.view",
+        client_ids=[c.pk for c, _flag in context["rows"]],
         origin=Origin.from_request(request),
-        detail={"clients": context["counts"]["total"]},
+        detail={"scope": "mine" if mine else "team"},
     )
     template = "outreach/_caseload_table.html" if request.htmx else "outreach/caseload.html"
     return render(request, template, context)
@@ -138,10 +140,11 @@ def team_caseload(request: HttpRequest) -> HttpResponse:
                 .order_by("granted_at")
             )
             context["now"] = timezone.now()
-    audit.record(
+    audit.record_many(
         action="caseload.view",
+        client_ids=[c.pk for c, _flag in context["rows"]],
         origin=Origin.from_request(request),
-        detail={"scope": "team", "clients": context["counts"]["total"]},
+        detail={"scope": "team"},
     )
     template = "outreach/_caseload_table.html" if request.htmx else "outreach/team_caseload.html"
     return render(request, template, context)
@@ -171,7 +174,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "in_page": True,
         "support_people": support_people,
         "do_not_contact": [p for p in support_people if p.do_not_contact],
-        "consents": list(client.consents.select_related("support_person")),
+        "consents": list(client.consents.select_related("support_person", "agency")),
         "age": client.age_on(timezone.localdate()),
         "can_erase": access.can_erase_client(request.user, client),
         "can_export": access.can_export_client(request.user, client),
@@ -241,12 +244,14 @@ def contact_create(request: HttpRequest, client_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def contact_update(request: HttpRequest, client_pk: int, pk: int) -> HttpResponse:
     """Edit one's own contact; every change is audited."""
-    client = access.client_for_request(request, client_pk)
+    client = access.client_or_404(request, client_pk)
     contact = get_object_or_404(
         access.scoped(Contact.objects.filter(client=client), request.user, via="client"), pk=pk
     )
     if not access.can_edit_contact(request.user, contact):
         raise PermissionDenied(_("Only the author of a contact can edit it."))
+    # Opening the form is a read; only a successful save (the service) records a change.
+    access.audit_read(request, contact, action="contact.view", client=client)
     staff_qs = team_staff(client.team_id)
     form = ContactForm(request.POST or None, instance=contact, staff_queryset=staff_qs)
     if request.method == "POST" and form.is_valid():
@@ -342,12 +347,13 @@ def support_person_edit(
     request: HttpRequest, client_pk: int, pk: int | None = None
 ) -> HttpResponse:
     """Add or change a person of the client's support network."""
-    client = access.client_for_request(request, client_pk)
+    client = access.client_or_404(request, client_pk)
     person = (
         get_object_or_404(SupportPerson, client=client, pk=pk)
         if pk
         else SupportPerson(client=client)
     )
+    access.audit_read(request, client, action="client.view")
     form = SupportPersonForm(request.POST or None, instance=person)
     return _client_form_page(
         request,
@@ -370,7 +376,9 @@ def support_person_edit(
 def consent_create(request: HttpRequest, client_pk: int) -> HttpResponse:
     """Record a consent to share with a named agency or person."""
     client = access.client_for_request(request, client_pk)
-    form = ConsentForm(request.POST or None, initial={"given_on": timezone.localdate()})
+    form = ConsentForm(
+        request.POST or None, client=client, initial={"given_on": timezone.localdate()}
+    )
     form.instance.client = client
     return _client_form_page(
         request,
@@ -384,6 +392,40 @@ def consent_create(request: HttpRequest, client_pk: int) -> HttpResponse:
         ),
         saved=_("Consent recorded."),
         template="outreach/consent_form.html",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent_withdraw(request: HttpRequest, client_pk: int, pk: int) -> HttpResponse:
+    """Record that the client withdrew a consent, from the client's page."""
+    client = access.client_or_404(request, client_pk)
+    consent = get_object_or_404(
+        Consent.objects.filter(client=client).select_related("support_person", "agency"), pk=pk
+    )
+    access.audit_read(request, consent, action="consent.view", client=client)
+    form = ConsentWithdrawForm(request.POST or None, initial={"withdrawn_on": timezone.localdate()})
+    if consent.withdrawn_on is not None:
+        form.add_error(None, _("This consent was already withdrawn."))
+    elif request.method == "POST" and form.is_valid():
+        try:
+            services.consent_withdraw(
+                consent=consent,
+                actor=request.user,
+                withdrawn_on=form.cleaned_data["withdrawn_on"],
+                how=form.cleaned_data["withdrawn_how"],
+                origin=Origin.from_request(request),
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Consent withdrawn."))
+            return redirect(client)
+    return render(
+        request,
+        "outreach/consent_withdraw.html",
+        {"client": client, "consent": consent, "form": form},
+        status=400 if form.errors else 200,
     )
 
 
@@ -411,8 +453,9 @@ def client_search(request: HttpRequest) -> HttpResponse:
             .order_by("family_key", "given_key", "pk")
             .select_related("team")[:50]
         )
-        audit.record(
+        audit.record_many(
             action="client.search",
+            client_ids=[c.pk for c in results],
             origin=Origin.from_request(request),
             detail={"results": len(results)},
         )

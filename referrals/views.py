@@ -218,24 +218,22 @@ def referral_decide(request: HttpRequest, pk: int) -> HttpResponse:
     services.duplicate_checks_open(referral=referral, actor=request.user, origin=origin)
     matches = selectors.duplicate_matches(user=request.user, referral=referral)
     candidates = matches.candidates
-    for candidate in candidates:
-        # Each client shown as a possible duplicate has this on their own trail.
-        audit.record(
-            action="referral.duplicates_view",
-            target=referral,
-            client=candidate,
-            origin=origin,
-            detail={"shown": True},
-        )
-    for client_id in matches.hidden_ids:
-        # So has each one matched but not shown: a probe leaves a trace on the record it hit.
-        audit.record(
-            action="referral.duplicates_view",
-            target=referral,
-            client_id=client_id,
-            origin=origin,
-            detail={"shown": False},
-        )
+    # Each client shown as a possible duplicate has this on their own trail; so has each one
+    # matched but not shown: a probe leaves a trace on the record it hit.
+    audit.record_many(
+        action="referral.duplicates_view",
+        target=referral,
+        client_ids=[c.pk for c in candidates],
+        origin=origin,
+        detail={"shown": True},
+    )
+    audit.record_many(
+        action="referral.duplicates_view",
+        target=referral,
+        client_ids=list(matches.hidden_ids),
+        origin=origin,
+        detail={"shown": False},
+    )
     form = DecisionForm(
         request.POST or None,
         teams=teams,
@@ -374,14 +372,13 @@ def duplicatecheck_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     referral = check.referral
     origin = Origin.from_request(request)
     candidates = selectors.duplicate_check_candidates(user=request.user, check=check)
-    for candidate in candidates:
-        audit.record(
-            action="referral.duplicates_view",
-            target=referral,
-            client=candidate,
-            origin=origin,
-            detail={"shown": True, "check": check.pk},
-        )
+    audit.record_many(
+        action="referral.duplicates_view",
+        target=referral,
+        client_ids=[c.pk for c in candidates],
+        origin=origin,
+        detail={"shown": True, "check": check.pk},
+    )
     initial = {}
     if check.status == CheckStatus.SAME and check.client_id:
         initial["answer"] = str(check.client_id)

@@ -117,7 +117,7 @@ class ConsentFactory(factory.django.DjangoModelFactory):
 
     client = factory.SubFactory(ClientFactory)
     recipient = "Social Assistance Directorate"
-    scope = "care plan"
+    scope = "crisis_sheet"
     given_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
 
 

@@ -192,6 +192,7 @@ def assessment_update(
         help_wanted=help_wanted,
         exclude_pk=assessment.pk,
     )
+    stored = audit.stored_values(assessment)
     before = {
         "assessed_on": assessment.assessed_on.isoformat(),
         "timepoint": assessment.timepoint,
@@ -220,6 +221,7 @@ def assessment_update(
             "changed": sorted(k for k in before if before[k] != after[k]),
             "before": before,
             "after": after,
+            "changes": audit.changes_of(assessment, stored),
         },
     )
     return assessment

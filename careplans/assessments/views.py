@@ -134,13 +134,15 @@ def _initial_of(assessment: Assessment) -> dict:
 @require_http_methods(["GET", "POST"])
 def assessment_edit(request: HttpRequest, client_pk: int, pk: int) -> HttpResponse:
     """Correct one's own assessment: same checks, score computed again, change audited."""
-    client = access.client_for_request(request, client_pk)
+    client = access.client_or_404(request, client_pk)
     try:
         assessment = selectors.assessment_get(user=request.user, client=client, pk=pk)
     except Assessment.DoesNotExist as exc:
         raise Http404 from exc
     if not plan_access.can_correct_assessment(request.user, assessment):
         raise PermissionDenied(_("Only the worker who recorded an assessment can correct it."))
+    # Opening the form is a read; only a successful save (the service) records a change.
+    access.audit_read(request, assessment, action="assessment.view", client=client)
     instrument = assessment.instrument
     language = _question_language(request, client, instrument)
     form = AssessmentForm(
@@ -255,10 +257,11 @@ def assessment_due(request: HttpRequest) -> HttpResponse:
             Q(tandem__professional=request.user) | Q(tandem__peer=request.user)
         )
     due = selectors.assessments_due(user=request.user, clients=clients)
-    audit.record(
+    audit.record_many(
         action="assessment.due.view",
+        client_ids=[row.client.pk for row in due],
         origin=Origin.from_request(request),
-        detail={"scope": "mine" if mine else "team", "due": len(due)},
+        detail={"scope": "mine" if mine else "team"},
     )
     return render(
         request,

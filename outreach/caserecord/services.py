@@ -78,8 +78,11 @@ def _save(
     detail: dict[str, Any] | None = None,
 ) -> None:
     creating = obj.pk is None
+    before = audit.stored_values(obj)
     obj.full_clean()
     obj.save()
+    if not creating:
+        detail = {**(detail or {}), "changes": audit.changes_of(obj, before)}
     audit.record(
         actor=actor,
         action=f"{entity}.{'create' if creating else 'update'}",

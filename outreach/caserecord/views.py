@@ -86,12 +86,13 @@ def _event_edit(
     initial: dict[str, Any] | None = None,
     extra_kwargs: Callable[[forms.ModelForm], dict[str, Any]] | None = None,
 ) -> HttpResponse:
-    client = access.client_for_request(request, client_pk)
+    client = access.client_or_404(request, client_pk)
     instance = None
     if pk is not None:
         instance = get_object_or_404(
             access.scoped(model.objects.filter(client=client), request.user, via="client"), pk=pk
         )
+    access.audit_read(request, client, action="client.view")
     form = form_class(request.POST or None, client=client, instance=instance, initial=initial or {})
     if request.method == "POST" and form.is_valid():
         kwargs = {param: form.save(commit=False)}
@@ -165,11 +166,12 @@ def coercive_measure_create(request: HttpRequest, client_pk: int) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 def debrief_update(request: HttpRequest, client_pk: int, pk: int) -> HttpResponse:
     """Record the debrief conversation after a coercive measure."""
-    client = access.client_for_request(request, client_pk)
+    client = access.client_or_404(request, client_pk)
     measure = get_object_or_404(
         access.scoped(CoerciveMeasure.objects.filter(client=client), request.user, via="client"),
         pk=pk,
     )
+    access.audit_read(request, client, action="client.view")
     measure.client = client
     debrief = Debrief.objects.filter(measure=measure).first() or Debrief(
         measure=measure, due_on=measure.debrief_due_on
@@ -293,11 +295,12 @@ agency_request_create = _simple_create(
 @require_http_methods(["GET", "POST"])
 def agency_request_respond(request: HttpRequest, client_pk: int, pk: int) -> HttpResponse:
     """Record an agency's response to a request."""
-    client = access.client_for_request(request, client_pk)
+    client = access.client_or_404(request, client_pk)
     agency_request = get_object_or_404(
         access.scoped(AgencyRequest.objects.filter(client=client), request.user, via="client"),
         pk=pk,
     )
+    access.audit_read(request, client, action="client.view")
     form = AgencyResponseForm(
         request.POST or None,
         instance=agency_request,
@@ -480,10 +483,11 @@ def group_session_create(request: HttpRequest, client_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def episode_discharge(request: HttpRequest, client_pk: int, pk: int) -> HttpResponse:
     """Close an episode: reason, handover plan and the optional anonymous exit survey."""
-    client = access.client_for_request(request, client_pk)
+    client = access.client_or_404(request, client_pk)
     episode = get_object_or_404(
         access.scoped(Episode.objects.filter(client=client), request.user, via="client"), pk=pk
     )
+    access.audit_read(request, client, action="client.view")
     form = DischargeForm(
         request.POST or None, episode=episode, initial={"ended_on": timezone.localdate()}
     )

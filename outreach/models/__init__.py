@@ -38,6 +38,7 @@ from outreach.models.episodes import DischargeReason, Episode
 from outreach.models.people import (
     Client,
     Consent,
+    ConsentScope,
     DocumentStatus,
     Housing,
     IncomeStatus,
@@ -48,6 +49,7 @@ from outreach.models.people import (
     Tandem,
     Team,
     User,
+    WithdrawalMode,
     new_client_code,
 )
 from outreach.models.submissions import SubmissionToken  # noqa: E402
@@ -71,6 +73,8 @@ __all__ = [
     "ClientExport",
     "CoerciveMeasure",
     "Consent",
+    "ConsentScope",
+    "WithdrawalMode",
     "Contact",
     "Crisis",
     "Debrief",

@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from outreach.dates import not_in_future
@@ -338,6 +339,28 @@ class SupportPerson(models.Model):
         return self.involvement == self.Involvement.DO_NOT_CONTACT
 
 
+def _day(day: date) -> str:
+    return date_format(day, "SHORT_DATE_FORMAT")
+
+
+class ConsentScope(models.TextChoices):
+    """What a consent allows the team to share."""
+
+    CRISIS_SHEET = "crisis_sheet", _("Crisis sheet")
+    CARE_PLAN = "care_plan", _("Care plan")
+    CASE_CONFERENCE = "case_conference", _("Case conference minutes")
+    RESPONSIBILITY_MATRIX = "responsibility_matrix", _("Responsibility matrix")
+
+
+class WithdrawalMode(models.TextChoices):
+    """How the client said they withdraw a consent."""
+
+    IN_PERSON = "in_person", _("In person")
+    PHONE = "phone", _("By phone")
+    WRITING = "writing", _("In writing")
+    SUPPORT_PERSON = "support_person", _("Through a support person")
+
+
 class Consent(models.Model):
     class RecipientKind(models.TextChoices):
         AGENCY = "agency", _("Agency")
@@ -352,12 +375,47 @@ class Consent(models.Model):
     )
     recipient = models.CharField(_("shared with"), max_length=200)
     support_person = models.ForeignKey(
-        SupportPerson, on_delete=models.SET_NULL, null=True, blank=True, related_name="consents"
+        SupportPerson,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="consents",
+        verbose_name=_("person of the support network"),
     )
-    scope = models.CharField(_("what may be shared"), max_length=300)
+    agency = models.ForeignKey(
+        "outreach.CaseAgency",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="consents",
+        verbose_name=_("agency of the case"),
+    )
+    # Blank only on consents recorded before scopes were a list and not mapped: they allow no
+    # sharing until the team records the consent again with a scope.
+    scope = models.CharField(
+        _("what may be shared"), max_length=30, choices=ConsentScope.choices, blank=True
+    )
+    scope_note = models.CharField(
+        _("scope as first recorded"),
+        max_length=300,
+        blank=True,
+        help_text=_("The scope in words, as recorded before scopes were a list."),
+    )
     given_on = models.DateField(_("given on"), validators=[not_in_future])
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
     withdrawn_on = models.DateField(
         _("withdrawn on"), null=True, blank=True, validators=[not_in_future]
+    )
+    withdrawn_how = models.CharField(
+        _("how the client withdrew it"), max_length=20, choices=WithdrawalMode.choices, blank=True
+    )
+    withdrawn_recorded_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawal recorded by"),
     )
 
     class Meta:
@@ -368,10 +426,14 @@ class Consent(models.Model):
                 condition=Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=models.F("given_on")),
                 name="consent_withdrawn_after_given",
             ),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("given_on")),
+                name="consent_valid_until_after_given",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.recipient}: {self.scope}"
+        return f"{self.recipient}: {self.get_scope_display() or self.scope_note}"
 
     def clean(self) -> None:
         if self.given_on and self.withdrawn_on and self.withdrawn_on < self.given_on:
@@ -379,6 +441,35 @@ class Consent(models.Model):
                 {"withdrawn_on": _("Consent cannot be withdrawn before it was given.")},
                 code="withdrawn_before_given",
             )
+        if self.given_on and self.valid_until and self.valid_until < self.given_on:
+            raise ValidationError(
+                {"valid_until": _("A consent cannot end before it was given.")},
+                code="valid_until_before_given",
+            )
+
+    def is_withdrawn_by(self, day: date) -> bool:
+        return self.withdrawn_on is not None and self.withdrawn_on <= day
+
+    def is_expired_on(self, day: date) -> bool:
+        return self.valid_until is not None and day > self.valid_until
 
     def is_active_on(self, day: date) -> bool:
-        return self.given_on <= day and (self.withdrawn_on is None or day < self.withdrawn_on)
+        return (
+            self.given_on <= day and not self.is_withdrawn_by(day) and not self.is_expired_on(day)
+        )
+
+    def refusal_on(self, day: date, scope: str) -> str | None:
+        """Say why this consent does not allow sharing `scope` on `day`, or None if it does."""
+        if self.given_on > day:
+            return _("The consent starts on %(date)s.") % {"date": _day(self.given_on)}
+        if self.is_withdrawn_by(day):
+            return _("The client withdrew this consent on %(date)s.") % {
+                "date": _day(self.withdrawn_on)
+            }
+        if self.is_expired_on(day):
+            return _("This consent expired on %(date)s.") % {"date": _day(self.valid_until)}
+        if self.scope != scope:
+            return _("This consent does not cover the %(scope)s.") % {
+                "scope": str(ConsentScope(scope).label).lower()
+            }
+        return None

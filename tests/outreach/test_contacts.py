@@ -128,7 +128,8 @@ def test_author_edits_own_contact_and_it_is_audited(client, worker, team_client)
     contact.refresh_from_db()
     assert contact.duration_minutes == 50
     event = AuditEvent.objects.get(action="contact.update", object_id=str(contact.pk))
-    assert event.detail["changed"]["duration_minutes"] == {"from": "20", "to": "50"}
+    assert event.detail["changes"]["duration_minutes"] == {"old": 20, "new": 50}
+    assert "duration_minutes" in event.detail["changed"]
 
 
 def test_colleague_cannot_edit_someone_elses_contact(client, peer, worker, team_client):

@@ -66,3 +66,10 @@ def route_param_export_pk(team_client, supervisor):
     return ClientExport.objects.create(
         client=team_client, requested_by=supervisor, language="bg"
     ).pk
+
+
+@pytest.fixture
+def route_param_outreach_consent_withdraw__pk(team_client):
+    from tests.factories import ConsentFactory
+
+    return ConsentFactory(client=team_client).pk
