@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Prefetch, QuerySet
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -431,7 +431,7 @@ def trend_as_of(entry: dict[str, Any]) -> date | None:
 
 def to_date_text(as_of: date) -> str:
     """The label of figures of a period that had not ended: "to date, as of 2026-12-01"."""
-    return _("to date, as of %(day)s") % {"day": as_of.isoformat()}
+    return _("to date, as of %(day)s") % {"day": formats.date_format(as_of, "SHORT_DATE_FORMAT")}
 
 
 def trend_header(column: dict[str, Any]) -> str:
@@ -645,7 +645,7 @@ def report_publish(*, report: Report, actor: User, origin: Origin) -> Report:
     if report.period_last >= timezone.localdate():
         raise ValidationError(
             _("A period can be published once it has ended (after %(day)s).")
-            % {"day": report.period_last.isoformat()},
+            % {"day": formats.date_format(report.period_last, "SHORT_DATE_FORMAT")},
             code="period_not_ended",
         )
     if report.figures_refreshed_at is None or not report.snapshots.exists():

@@ -304,11 +304,11 @@ def test_trend_labels_a_running_quarter_to_date(
     assert [b["to_date"] for b in content.trend[0]["chart"]] == [False, False, False, True]
     rows = list(csv.reader(io.StringIO(reports.report_csv(report).decode("utf-8-sig"))))
     header = next(r for r in rows if r and r[0] == "Trend")
-    assert header[-2:] == ["2026-Q2", "2026-Q3 (to date, as of 2026-09-15)"]
+    assert header[-2:] == ["2026-Q2", "2026-Q3 (to date, as of 15.09.2026)"]
     client.force_login(coordinator)
     body = client.get(reverse("indicators:report-detail", args=[report.pk])).content.decode()
     header = body.split('data-period="2026-Q3">')[1].split("</th>")[0]
-    assert "to date, as of 2026-09-15" in header
+    assert "to date, as of 15.09.2026" in header
     assert "to date, as of" not in body.split('data-period="2026-Q2">')[1].split("</th>")[0]
 
 
@@ -329,7 +329,7 @@ def test_team_figures_label_the_running_month_to_date(client, supervisor, team):
     body = client.get(url, {"period": str(running)}).content.decode()
     header = body.split(f'data-period="{running}">')[1].split("</th>")[0]
     if today < running.last:
-        assert f"to date, as of {today.isoformat()}" in header
+        assert f"to date, as of {today:%d.%m.%Y}" in header
     before = body.split(f'data-period="{running.previous()}">')[1].split("</th>")[0]
     assert "to date" not in before and "not computed yet" in before
 
@@ -389,11 +389,11 @@ def test_a_report_of_the_running_month_says_to_date(client, coordinator, report_
     client.force_login(coordinator)
     body = client.get(reverse("indicators:report-detail", args=[report.pk])).content.decode()
     assert body.count("data-to-date") == report.snapshots.count() == 3
-    assert f"to date, as of {today.isoformat()}" in body
+    assert f"to date, as of {today:%d.%m.%Y}" in body
     rows = list(csv.reader(io.StringIO(reports.report_csv(report).decode("utf-8-sig"))))
     snapshots = [r for r in rows if r and r[0] == "Snapshot"]
     assert len(snapshots) == 3
-    assert all(r[-1] == f"to date, as of {today.isoformat()}" for r in snapshots)
+    assert all(r[-1] == f"to date, as of {today:%d.%m.%Y}" for r in snapshots)
 
 
 def test_drilldown_of_clients_lists_a_client_no_longer_counted_and_counts_deleted_records(
