@@ -14,7 +14,7 @@ from outreach import services
 from outreach.models import AuditEvent, CaseAgency, Consent
 from tests.factories import ConsentFactory, SupportPersonFactory, make_origin
 
-migration = importlib.import_module("outreach.migrations.0009_consent_scope_withdrawal")
+migration = importlib.import_module("outreach.migrations.0014_consent_scope_withdrawal")
 
 
 def _url(c, consent):

@@ -141,7 +141,7 @@ def test_search_finds_only_clients_of_ones_teams(client, outsider, people):
 def test_the_migration_backfills_the_keys(people):
     Client.objects.update(given_key="", family_key="", search_key="")
     migration = importlib.import_module(
-        "outreach.migrations.0009_search_keys_and_submission_tokens"
+        "outreach.migrations.0013_search_keys_and_submission_tokens"
     )
     from django.apps import apps
 
