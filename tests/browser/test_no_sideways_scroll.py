@@ -91,7 +91,7 @@ def _walk(page, base: str, depth: int = 2) -> dict[str, int]:
     return widths
 
 
-@pytest.mark.parametrize("role", ["worker", "supervisor", "coordinator", "partner"])
+@pytest.mark.parametrize("role", ["worker", "supervisor", "coordinator", "partner", "dpo"])
 def test_no_page_is_wider_than_the_phone(
     request, role, phone_page, browser_login, live_server, long_texts
 ):

@@ -255,10 +255,18 @@ def team_files(draw, period: Period) -> dict[str, list[dict[str, str]]]:
                     "informal_support_present": draw(st.sampled_from(["true", "false", ""])),
                 }
             )
+        stays: list[tuple[date, date]] = []
         for _ in range(draw(st.integers(0, 2))):
             admitted = draw(days)
             length = draw(st.one_of(st.none(), st.integers(0, 60)))
             discharged = None if length is None else admitted + timedelta(days=length)
+            # The importer refuses overlapping stays of one person (a transfer on the day of a
+            # discharge is fine): draw only plausible ones.
+            kept = discharged if discharged and discharged <= END else None
+            end = kept or date.max
+            if any(admitted < other_end and other_start < end for other_start, other_end in stays):
+                continue
+            stays.append((admitted, end))
             rows["hospital_stays.csv"].append(
                 {
                     "stay_ref": ref("H"),

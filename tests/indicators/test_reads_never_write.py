@@ -45,6 +45,8 @@ ROLES = [
 MAY_OPEN = {
     "public:report-summary": {"anonymous", "supervisor", "coordinator", "worker", "partner"},
     "indicators:caseload-review": {"supervisor"},
+    "indicators:my-work": {"worker", "supervisor"},
+    "indicators:my-work-count": {"worker", "supervisor"},
     # Its GET asks for confirmation; only the POST publishes.
     "indicators:report-publish": {"coordinator"},
 }

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from outreach.models import AuditEvent, Contact, Intervention
-from tests.factories import ContactFactory, UserFactory, make_origin
+from tests.factories import ConsentFactory, ContactFactory, UserFactory, make_origin
 
 
 def _post(client, team_client, **overrides):
@@ -152,19 +152,15 @@ def test_client_page_offers_edit_only_on_the_viewers_own_contacts(
 def test_consent_cannot_be_withdrawn_before_given(client, worker, team_client):
     client.force_login(worker)
     today = timezone.localdate()
+    consent = ConsentFactory(client=team_client, given_on=today)
     response = client.post(
-        f"/clients/{team_client.pk}/consents/new/",
-        {
-            "recipient_kind": "agency",
-            "recipient": "GP",
-            "scope": "plan",
-            "given_on": today,
-            "withdrawn_on": today - timedelta(days=3),
-        },
+        f"/clients/{team_client.pk}/consents/{consent.pk}/withdraw/",
+        {"withdrawn_on": today - timedelta(days=3), "withdrawn_how": "in_person"},
     )
     assert response.status_code == 400
     assert "withdrawn before it was given" in response.content.decode()
-    assert not team_client.consents.exists()
+    consent.refresh_from_db()
+    assert consent.withdrawn_on is None
 
 
 def test_support_person_do_not_contact_is_shown_as_alert(client, worker, team_client):

@@ -65,7 +65,7 @@ FORMS = {
         lambda c: {
             "recipient_kind": "agency",
             "recipient": "Social assistance office",
-            "scope": "care plan",
+            "scope": "care_plan",
             "given_on": _ago(0),
         },
     ),
