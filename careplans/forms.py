@@ -186,20 +186,6 @@ class ActionForm(VersionForm):
         return data
 
 
-class DoneForm(forms.Form):
-    done_on = forms.DateField(label=_("Done on"), widget=DateInput(), validators=[not_in_future])
-
-    def __init__(self, *args: Any, episode_start, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.episode_start = episode_start
-
-    def clean_done_on(self):
-        done_on = self.cleaned_data["done_on"]
-        if done_on < self.episode_start:
-            raise forms.ValidationError(_("This date is before the episode started."))
-        return done_on
-
-
 class ResponseForm(VersionForm):
     answer = forms.ChoiceField(
         label=_("The client's answer"),

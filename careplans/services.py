@@ -28,6 +28,7 @@ from careplans.models import (
 )
 from careplans.schedule import next_review
 from outreach import audit
+from outreach.dates import check_not_before
 from outreach.models import Client, Consent, ConsentScope, Episode, SupportPerson, User
 from outreach.origin import Origin
 
@@ -345,14 +346,13 @@ def _check_action_people(
         )
 
 
-def _check_action_dates(plan: CarePlan, **dates: date | None) -> None:
-    errors = {
-        name: _("This date is before the episode started.")
-        for name, day in dates.items()
-        if day is not None and day < plan.episode.started_on
-    }
-    if errors:
-        raise ValidationError(errors, code="before_episode")
+def _not_before_episode(plan: CarePlan, **dates: date | None) -> None:
+    check_not_before(
+        plan.episode.started_on,
+        _("This date is before the episode started."),
+        "before_episode",
+        **dates,
+    )
 
 
 @transaction.atomic
@@ -377,7 +377,7 @@ def action_update(
     plan = _lock(plan, expected_version)
     client = plan.client
     _check_action_people(client, staff, support_person)
-    _check_action_dates(plan, due_on=due_on, done_on=done_on)
+    _not_before_episode(plan, due_on=due_on, done_on=done_on)
     action = Action.objects.select_for_update().get(pk=action.pk, goal__careplan=plan)
     before = audit.stored_values(action)
     action.what = what
@@ -420,7 +420,7 @@ def action_mark_done(*, action: Action, author: User, done_on: date, origin: Ori
     )
     if action.done_on is not None:
         raise ValidationError(_("This action is already marked done."), code="already_done")
-    _check_action_dates(action.goal.careplan, done_on=done_on)
+    _not_before_episode(action.goal.careplan, done_on=done_on)
     action.done_on = done_on
     action.done_by = author
     action.full_clean()
@@ -524,10 +524,7 @@ def careplan_respond(
     """Record the client's agreement or disagreement (with their reasons) with one version."""
     _require_editor(author, careplan)
     plan = _lock(careplan, plan_version)
-    if plan.episode.started_on and responded_on and responded_on < plan.episode.started_on:
-        raise ValidationError(
-            {"responded_on": _("This date is before the episode started.")}, code="before_episode"
-        )
+    _not_before_episode(plan, responded_on=responded_on)
     response = ClientResponse(
         careplan=plan,
         plan_version=plan.version,
@@ -590,10 +587,7 @@ def review_record(
     _require_editor(author, careplan)
     plan = _lock(careplan, expected_version)
     episode = plan.episode
-    if held_on and held_on < episode.started_on:
-        raise ValidationError(
-            {"held_on": _("This date is before the episode started.")}, code="before_episode"
-        )
+    _not_before_episode(plan, held_on=held_on)
     nxt = next_review(
         started_on=episode.started_on,
         first_agreed=plan.agreements.exists(),

@@ -21,7 +21,7 @@ from careplans.models import Action, CarePlan, Contributor, Goal, LifeDomain
 from careplans.pdf import render_pdf
 from careplans.schedule import next_review, review_dates
 from outreach import access, audit
-from outreach.forms import apply_validation_error
+from outreach.forms import DoneForm, apply_validation_error, errors_text
 from outreach.models import SupportPerson
 from outreach.origin import Origin
 from outreach.submissions import idempotent_create
@@ -493,9 +493,9 @@ def action_done(request: HttpRequest, plan_pk: int, pk: int) -> HttpResponse:
     """Mark an action done (today unless another day is given): one tap on the phone."""
     plan = _editable_plan(request, plan_pk, form="action", audited=False)
     action = get_object_or_404(Action, pk=pk, goal__careplan=plan)
-    form = forms.DoneForm(request.POST, episode_start=plan.episode.started_on)
+    form = DoneForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, errors_text(form))
         return redirect(plan)
     try:
         services.action_mark_done(

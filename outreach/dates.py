@@ -67,3 +67,14 @@ def stays_overlap(start: date, end: date | None, other_start: date, other_end: d
     its discharge (as bed days count them, INDICATORS.md); no discharge = still running. A
     discharge and an admission on the same day (a transfer) do not overlap."""
     return (other_end is None or start < other_end) and (end is None or other_start < end)
+
+
+def check_not_before(start: date | None, message: str, code: str, **dates: date | None) -> None:
+    """Raise a ValidationError naming each of `dates` (field=day) that lies before `start`."""
+    errors = {
+        name: message
+        for name, day in dates.items()
+        if day is not None and start is not None and day < start
+    }
+    if errors:
+        raise ValidationError(errors, code=code)

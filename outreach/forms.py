@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from outreach.dates import not_in_future
 from outreach.models import (
     CONTACT_MINUTES,
     CaseAgency,
@@ -27,6 +28,11 @@ def apply_validation_error(form: forms.BaseForm, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+def errors_text(form: forms.BaseForm) -> str:
+    """A form's errors as one sentence, for a message after a one-button form (no page)."""
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
 class DateInput(forms.DateInput):
@@ -220,3 +226,9 @@ class ConsentWithdrawForm(forms.Form):
     withdrawn_how = forms.ChoiceField(
         label=_("How the client said it"), choices=WithdrawalMode.choices, widget=forms.RadioSelect
     )
+
+
+class DoneForm(forms.Form):
+    """The day something was done (a plan action, a follow-up): one tap from a list."""
+
+    done_on = forms.DateField(label=_("Done on"), widget=DateInput(), validators=[not_in_future])

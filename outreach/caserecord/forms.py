@@ -382,10 +382,6 @@ class FollowUpEditForm(forms.Form):
     )
 
 
-class FollowUpDoneForm(forms.Form):
-    done_on = forms.DateField(label=_("Done on"), widget=DateInput(), validators=[not_in_future])
-
-
 class GroupSessionForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     started_at = forms.DateTimeField(

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from outreach import access, audit
+from outreach.dates import check_not_before
 from outreach.models import (
     AdverseEvent,
     AgencyRequest,
@@ -376,13 +377,12 @@ def case_conference_record(
 
 
 def _check_followup_dates(conference: CaseConference, **dates: date | None) -> None:
-    errors = {
-        name: _("This date is before the case conference.")
-        for name, day in dates.items()
-        if day is not None and conference.held_on and day < conference.held_on
-    }
-    if errors:
-        raise ValidationError(errors, code="before_conference")
+    check_not_before(
+        conference.held_on,
+        _("This date is before the case conference."),
+        "before_conference",
+        **dates,
+    )
 
 
 @transaction.atomic

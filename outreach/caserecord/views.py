@@ -32,7 +32,6 @@ from outreach.caserecord.forms import (
     DischargeForm,
     ExitSurveyForm,
     FollowUpActionFormSet,
-    FollowUpDoneForm,
     FollowUpEditForm,
     GroupSessionForm,
     HospitalStayForm,
@@ -40,7 +39,7 @@ from outreach.caserecord.forms import (
     RelapseForm,
     ResponsibilityForm,
 )
-from outreach.forms import apply_validation_error
+from outreach.forms import DoneForm, apply_validation_error, errors_text
 from outreach.models import (
     AgencyRequest,
     Client,
@@ -371,9 +370,9 @@ def followup_done(request: HttpRequest, client_pk: int, pk: int) -> HttpResponse
     """Mark a follow-up action done (today unless another day is given)."""
     client = access.client_for_request(request, client_pk)
     followup = _followup_for_request(request, client, pk)
-    form = FollowUpDoneForm(request.POST)
+    form = DoneForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, errors_text(form))
         return redirect(client)
     try:
         event_services.followup_mark_done(
