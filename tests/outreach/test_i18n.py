@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gettext
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -150,9 +150,15 @@ def test_every_bulgarian_catalogue_is_complete_and_compiled():
                     got = [p for p in got if p not in COUNTS]
                 if got != wanted:
                     problems.append(f"{where}: placeholders {got} instead of {wanted}")
-            if e["msgid_plural"]:
+            context = e.get("msgctxt")
+            if e["msgid_plural"] and context is not None:
+                compiled = [mo.npgettext(context, e["msgid"], e["msgid_plural"], n) for n in (1, 2)]
+                expected = [e["msgstr"].get(0), e["msgstr"].get(1)]
+            elif e["msgid_plural"]:
                 compiled = [mo.ngettext(e["msgid"], e["msgid_plural"], n) for n in (1, 2)]
                 expected = [e["msgstr"].get(0), e["msgstr"].get(1)]
+            elif context is not None:
+                compiled, expected = [mo.pgettext(context, e["msgid"])], [e["msgstr"].get(0)]
             else:
                 compiled, expected = [mo.gettext(e["msgid"])], [e["msgstr"].get(0)]
             if compiled != expected:
@@ -188,3 +194,14 @@ def test_signed_out_visitors_choose_by_cookie_only(client):
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "bg"
     page = client.get(reverse("outreach:login"))
     assert '<html lang="bg">' in page.content.decode()
+
+
+def test_a_bulgarian_date_writes_its_month_in_lower_case():
+    from django.utils import formats, translation
+
+    day = date(2026, 12, 2)
+    with translation.override("bg"):
+        assert formats.date_format(day) == "2 декември 2026"
+        assert formats.date_format(day, "MONTH_DAY_FORMAT") == "2 декември"
+    with translation.override("en"):
+        assert formats.date_format(day) == "2 Dec 2026"

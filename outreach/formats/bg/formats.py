@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-DATE_FORMAT = "j F Y"
+DATE_FORMAT = "j E Y"  # E: the month in lower case, see outreach/formats/months.py
 SHORT_DATE_FORMAT = "d.m.Y"
-DATETIME_FORMAT = "j F Y, H:i"
+DATETIME_FORMAT = "j E Y, H:i"
 SHORT_DATETIME_FORMAT = "d.m.Y H:i"
 TIME_FORMAT = "H:i"
-MONTH_DAY_FORMAT = "j F"
+MONTH_DAY_FORMAT = "j E"
 YEAR_MONTH_FORMAT = "F Y"
 FIRST_DAY_OF_WEEK = 1
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y"]
