@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from outreach.models import AuditEvent, Contact
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import PHONE
 from tests.factories import ClientFactory, EpisodeFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
