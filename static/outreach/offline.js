@@ -303,7 +303,8 @@
     try {
       const results = await Outbox.sendAll({ csrf: await csrfToken(), userId });
       const sent = results.filter((r) => r.state === "sent").map((r) => r.item.label);
-      if (sent.length) statusText = `${S.sent} ${sent.join("; ")}`;
+      // The note that a form was kept for later is done with once the outbox was tried.
+      if (results.length) statusText = sent.length ? `${S.sent} ${sent.join("; ")}` : "";
     } catch (e) {
       // no signal for the token: the items wait
     } finally {

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from outreach.models import AuditEvent, Contact
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import DESKTOP, PHONE
 from tests.factories import ClientFactory, EpisodeFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -96,3 +96,116 @@ def test_two_contacts_offline_are_saved_once_when_the_signal_returns(
     recorded = datetime.fromisoformat(event.detail["recorded_at"])
     assert recorded < event.at  # recorded offline, arrived later
     assert event.at - recorded < timedelta(minutes=5)
+
+
+def test_a_resend_after_a_lost_answer_saves_once(
+    phone_page, browser_login, worker, team_client, second_client
+):
+    """The first send reaches the server but its answer is lost; the outbox sends it again."""
+    page = phone_page
+    _go_offline_ready(page, browser_login, worker)
+    page.context.set_offline(True)
+    page.goto("/caseload/")
+    _log_offline(page, team_client, "Met at the station.")
+    lost = []
+
+    def lose_the_first_answer(route):
+        if not lost:
+            lost.append(route.fetch())  # the server gets it and saves it
+            route.abort("connectionreset")  # but the phone never hears back
+        else:
+            route.continue_()
+
+    page.route("**/contacts/new/", lose_the_first_answer)
+    page.context.set_offline(False)
+    for _ in range(100):
+        if lost:
+            break
+        page.wait_for_timeout(100)
+    page.wait_for_function("() => !document.querySelector('[data-outbox-send]').disabled")
+    assert lost and Contact.objects.count() == 1
+    # Still waiting on the phone: it never heard that the server saved it.
+    assert page.evaluate(OUTBOX) == [
+        {"status": "waiting", "kind": "", "label": "Contact with Maria Ivanova"}
+    ]
+    page.get_by_role("button", name="Send now").click()
+    page.get_by_text("Sent and saved:").wait_for()
+    assert page.evaluate(OUTBOX) == []
+    assert Contact.objects.count() == 1
+    assert AuditEvent.objects.filter(action="contact.create").count() == 1
+
+    # Two senders at once (a page and the worker's Background Sync) with the same item.
+    page.context.set_offline(True)
+    page.goto("/caseload/")
+    _log_offline(page, second_client, "Second visit.")
+    page.context.set_offline(False)
+    sent = page.evaluate(
+        """async () => {
+          const [item] = await self.OutreachOutbox.all();
+          const csrf = document.querySelector("input[name=csrfmiddlewaretoken]").value;
+          return Promise.all([self.OutreachOutbox.sendOne(item, csrf), self.OutreachOutbox.sendOne(item, csrf)]);
+        }"""
+    )
+    assert [s["state"] for s in sent] == ["sent", "sent"]
+    assert Contact.objects.filter(client=second_client).count() == 1
+
+
+def test_refused_items_wait_for_the_worker_who_fixes_or_discards_them(
+    phone_page, browser_login, worker, team_client, second_client, other_team
+):
+    page = phone_page
+    _go_offline_ready(page, browser_login, worker)
+    page.context.set_offline(True)
+    page.goto("/caseload/")
+    _log_offline(page, team_client, "Long talk about housing.")
+    _log_offline(page, second_client, "Brief hello.")
+    # Meanwhile one item became invalid (minutes the server refuses) and one client moved away.
+    page.evaluate(
+        """async () => {
+          const items = await self.OutreachOutbox.all();
+          const item = items.find((i) => i.label.includes("Maria"));
+          item.fields = item.fields.map(([k, v]) => [k, k === "duration_minutes" ? "2000" : v]);
+          await self.OutreachOutbox.put(item);
+        }"""
+    )
+    second_client.team = other_team
+    second_client.save(update_fields=["team"])
+
+    page.context.set_offline(False)
+    page.get_by_text("Needs attention (2)").wait_for()
+    assert not Contact.objects.exists()
+    assert page.get_by_text("did not find this client among your team").is_visible()
+    assert page.get_by_text("Minutes").first.is_visible()
+    assert page.locator(".outbox-item.attention .errorlist").get_by_text("1440").is_visible()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SHOTS / "outbox-attention-390.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.set_viewport_size(DESKTOP)
+    page.screenshot(path=SHOTS / "outbox-attention-1280.png", full_page=True)
+    page.set_viewport_size(PHONE)
+
+    # Nothing goes without the worker's say: a discard asks first.
+    moved = page.locator(".outbox-item", has_text="Petar Georgiev")
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    moved.get_by_role("button", name="Discard").click()
+    assert moved.is_visible()
+    page.once("dialog", lambda dialog: dialog.accept())
+    moved.get_by_role("button", name="Discard").click()
+    page.get_by_text("Needs attention (1)").wait_for()
+
+    # The invalid one opens in its own form, filled in; corrected, it is saved once.
+    page.locator(".outbox-item", has_text="Maria Ivanova").get_by_role(
+        "button", name="Open the form"
+    ).click()
+    page.wait_for_url(f"**/clients/{team_client.pk}/contacts/new/")
+    assert page.get_by_text("was restored").is_visible()
+    assert page.get_by_label("Note").input_value() == "Long talk about housing."
+    assert page.get_by_label("Minutes").input_value() == "2000"
+    page.get_by_label("Minutes").fill("45")
+    page.get_by_role("button", name="Save contact").click()
+    page.wait_for_url(f"**{team_client.get_absolute_url()}")
+    assert page.get_by_text("Contact saved.").is_visible()
+    assert page.evaluate(OUTBOX) == []
+    assert Contact.objects.get().note == "Long talk about housing."
+    assert not Contact.objects.filter(client=second_client).exists()
+    assert page.evaluate(STORAGE)["local"] == ["outreach.lastServerContact"]
