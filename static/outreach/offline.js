@@ -204,7 +204,9 @@
     document.body.addEventListener("htmx:afterRequest", touch);
     const check = () => {
       const last = Number(localStorage.getItem(CONTACT) || Date.now());
-      const left = last + seconds * 1000 - Date.now();
+      // A little late rather than early: the browser's own requests (the worker's update check)
+      // may have kept the session a moment longer than this page knows.
+      const left = last + seconds * 1000 + 2000 - Date.now();
       if (left > 0) {
         setTimeout(check, Math.min(left + 250, 60000));
         return;
@@ -219,7 +221,7 @@
       document.body.append(dialog);
       dialog.showModal();
     };
-    setTimeout(check, seconds * 1000);
+    setTimeout(check, seconds * 1000 + 2000);
   }
 
   // --- The outbox on the page ------------------------------------------------------------------

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from django.contrib.sessions.models import Session
 
 from outreach.models import AuditEvent, Contact
 from tests.browser.conftest import DESKTOP, PHONE
@@ -209,3 +210,81 @@ def test_refused_items_wait_for_the_worker_who_fixes_or_discards_them(
     assert Contact.objects.get().note == "Long talk about housing."
     assert not Contact.objects.filter(client=second_client).exists()
     assert page.evaluate(STORAGE)["local"] == ["outreach.lastServerContact"]
+
+
+def test_a_form_typed_across_the_idle_timeout_comes_back_after_sign_in(
+    phone_page, browser_login, worker, team_client, settings
+):
+    page = phone_page
+    browser_login(page, worker)
+    settings.SESSION_COOKIE_AGE = 5  # the idle timeout, shortened
+    page.goto(f"/clients/{team_client.pk}/contacts/new/")
+    page.get_by_label("Minutes").fill("50")
+    page.get_by_label("Note").fill("She talked about her sister in Plovdiv.")
+    # The worker keeps talking with the client; the session ends meanwhile.
+    page.get_by_text("Your session has ended").wait_for(timeout=15_000)
+    page.get_by_role("link", name="Sign in again").click()
+    page.wait_for_url("**/accounts/login/**")
+    settings.SESSION_COOKIE_AGE = 600
+    page.get_by_label("Username").fill(worker.username)
+    page.get_by_label("Password").fill("correct-horse-battery")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"**/clients/{team_client.pk}/contacts/new/")
+    assert page.get_by_text("was restored").is_visible()
+    assert page.get_by_label("Note").input_value() == "She talked about her sister in Plovdiv."
+    assert page.get_by_label("Minutes").input_value() == "50"
+    page.get_by_role("button", name="Save contact").click()
+    page.wait_for_url(f"**{team_client.get_absolute_url()}")
+    assert Contact.objects.get().note == "She talked about her sister in Plovdiv."
+    # Saved: the draft is gone.
+    assert not [k for k in page.evaluate(STORAGE)["local"] if k.startswith("outreach.draft")]
+
+
+def test_a_form_sent_after_the_session_ended_is_kept_and_restored(
+    phone_page, browser_login, worker, team_client, settings
+):
+    """No script timer this time: the form is sent, the server asks for a sign-in first."""
+    page = phone_page
+    browser_login(page, worker)
+    page.goto(f"/clients/{team_client.pk}/contacts/new/")
+    page.get_by_label("Note").fill("Typed before the session ended.")
+    Session.objects.all().delete()  # the session ended on the server
+    page.get_by_role("button", name="Save contact").click()
+    page.wait_for_url("**/accounts/login/**")
+    page.get_by_label("Username").fill(worker.username)
+    page.get_by_label("Password").fill("correct-horse-battery")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"**/clients/{team_client.pk}/contacts/new/")
+    assert page.get_by_label("Note").input_value() == "Typed before the session ended."
+    assert not Contact.objects.exists()
+
+
+def test_sign_out_clears_the_phone(phone_page, browser_login, worker, team_client):
+    page = phone_page
+    _go_offline_ready(page, browser_login, worker)
+    page.context.set_offline(True)
+    page.goto("/caseload/")
+    _log_offline(page, team_client, "Waiting when signing out.")
+    page.context.set_offline(False)
+    page.route("**/contacts/new/", lambda route: route.abort())  # keep it waiting
+    page.goto(f"/clients/{team_client.pk}/contacts/new/")
+    page.get_by_label("Note").fill("A draft.")
+    page.wait_for_timeout(400)
+    before = page.evaluate(STORAGE)
+    assert "outreach-data" in before["caches"] and "outreach" in before["dbs"]
+    assert any(k.startswith("outreach.draft") for k in before["local"])
+    assert before["workers"] == 1
+    # Forms still waiting: the worker is asked first; saying no keeps everything.
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_timeout(300)
+    assert page.evaluate(OUTBOX) != []
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/accounts/login/")
+    after = page.evaluate(STORAGE)
+    assert after == {"caches": [], "dbs": [], "local": [], "workers": 0}
+    # Signed out, the kept copy is not served any more: without signal there is nothing.
+    page.context.set_offline(True)
+    with pytest.raises(Exception, match="ERR_INTERNET_DISCONNECTED"):
+        page.goto("/caseload/")
