@@ -56,7 +56,8 @@ def _go_offline_ready(page, browser_login, worker):
 
 
 def _log_offline(page, client, note):
-    page.get_by_role("link", name=f"Log a contact ({client.full_name})").click()
+    row = page.locator(f'tr[data-client-id="{client.pk}"]')
+    row.get_by_role("link", name="Log a contact").click()
     page.wait_for_load_state()
     assert page.get_by_text(f"Contact with {client.full_name}").first.is_visible()
     page.get_by_label("Minutes").fill("40")
@@ -83,6 +84,9 @@ def test_two_contacts_offline_are_saved_once_when_the_signal_returns(
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SHOTS / "outbox-waiting-390.png", full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.set_viewport_size(DESKTOP)
+    page.screenshot(path=SHOTS / "outbox-waiting-1280.png", full_page=True)
+    page.set_viewport_size(PHONE)
 
     page.context.set_offline(False)
     page.get_by_text("Sent and saved:").wait_for()
@@ -288,3 +292,28 @@ def test_sign_out_clears_the_phone(phone_page, browser_login, worker, team_clien
     page.context.set_offline(True)
     with pytest.raises(Exception, match="ERR_INTERNET_DISCONNECTED"):
         page.goto("/caseload/")
+
+
+def test_copies_older_than_72_hours_are_not_shown(phone_page, browser_login, worker, team_client):
+    page = phone_page
+    _go_offline_ready(page, browser_login, worker)
+    # Make the kept copies 73 hours old, as if the phone had been offline for three days.
+    page.evaluate(
+        """async () => {
+          const cache = await caches.open("outreach-data");
+          for (const request of await cache.keys()) {
+            const old = await cache.match(request);
+            const headers = new Headers(old.headers);
+            headers.set("x-outreach-kept-at", String(Date.now() - 73 * 3600 * 1000));
+            await cache.put(request, new Response(await old.blob(), { headers }));
+          }
+        }"""
+    )
+    page.context.set_offline(True)
+    page.goto("/caseload/")
+    assert page.get_by_text("No signal.").is_visible()
+    assert team_client.family_name not in page.content()
+    assert (
+        page.evaluate("caches.open('outreach-data').then((c) => c.keys()).then((k) => k.length)")
+        == 0
+    )

@@ -66,6 +66,16 @@ async function kept(path) {
   return { at, response };
 }
 
+// Copies older than KEEP_MS go whenever the worker wakes (a page, a message, a sync).
+async function dropExpired() {
+  const cache = await caches.open(DATA);
+  for (const request of await cache.keys()) {
+    const response = await cache.match(request);
+    const at = Number((response && response.headers.get(STAMP)) || 0);
+    if (!at || Date.now() - at > KEEP_MS) await cache.delete(request);
+  }
+}
+
 // A kept page is marked, so that the page says it is a copy and how old it is.
 async function asCopy(found) {
   const html = await found.response.text();
@@ -119,7 +129,7 @@ self.addEventListener("fetch", (event) => {
   if (url.pathname.startsWith(STATIC_PREFIX)) {
     event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));
   } else if (request.mode === "navigate") {
-    event.respondWith(navigate(request, url));
+    event.respondWith(dropExpired().then(() => navigate(request, url)));
   }
 });
 
@@ -129,7 +139,7 @@ self.addEventListener("message", (event) => {
   if (data.type === "refresh") {
     const paths = (data.paths || []).filter((p) => KEPT_PAGES.has(p));
     event.waitUntil(
-      Promise.all(
+      dropExpired().then(() => Promise.all(
         paths.map(async (path) => {
           const found = await kept(path);
           if (found && Date.now() - found.at < FRESH_MS) return;
@@ -139,7 +149,7 @@ self.addEventListener("message", (event) => {
             // no signal: keep what is kept
           }
         })
-      ).then(() => reply("refreshed"))
+      )).then(() => reply("refreshed"))
     );
   } else if (data.type === "clear") {
     event.waitUntil(caches.delete(DATA).then(() => reply("cleared")));
@@ -163,5 +173,5 @@ async function syncOutbox() {
 }
 
 self.addEventListener("sync", (event) => {
-  if (event.tag === "outreach-outbox") event.waitUntil(syncOutbox());
+  if (event.tag === "outreach-outbox") event.waitUntil(dropExpired().then(syncOutbox));
 });
