@@ -61,7 +61,11 @@
     if (isCopy() || !navigator.onLine) return;
     navigator.serviceWorker.ready.then((reg) => {
       const paths = [...offline.content.split(" "), offline.dataset.offline, offline.dataset.contactForm];
-      if (reg.active) reg.active.postMessage({ type: "refresh", paths });
+      if (!reg.active) return;
+      // The worker's fetches keep the session alive too: the idle clock restarts when they end.
+      const channel = new MessageChannel();
+      channel.port1.onmessage = touch;
+      reg.active.postMessage({ type: "refresh", paths }, [channel.port2]);
     });
     navigator.serviceWorker.addEventListener("message", (event) => {
       if (event.data && event.data.type === "flush") flush();
@@ -85,7 +89,9 @@
   function formValues(form) {
     const values = [];
     for (const field of form.elements) {
-      if (!kept(field.name) || field.disabled || ["hidden", "submit", "button", "file", "password"].includes(field.type)) continue;
+      // Hidden fields too: a plan's draft keeps the version it was typed against, so that saving
+      // it over a newer version is a conflict (both shown), never a silent overwrite.
+      if (!kept(field.name) || field.disabled || ["submit", "button", "file", "password"].includes(field.type)) continue;
       if ((field.type === "checkbox" || field.type === "radio") && !field.checked) continue;
       if (field.tagName === "SELECT" && field.multiple) {
         for (const option of field.selectedOptions) values.push([field.name, option.value]);
@@ -98,7 +104,7 @@
     const names = new Set(values.map(([name]) => name));
     for (const field of form.elements) {
       if (!names.has(field.name) && !(field.type === "checkbox" || field.type === "radio")) continue;
-      if (!kept(field.name) || field.type === "hidden") continue;
+      if (!kept(field.name)) continue;
       const mine = values.filter(([name]) => name === field.name).map(([, value]) => value);
       if (field.type === "checkbox" || field.type === "radio") field.checked = mine.includes(field.value);
       else if (field.tagName === "SELECT" && field.multiple) {
@@ -350,8 +356,9 @@
     if (form.dataset.outboxReplaces && form.dataset.outboxReplaces !== key) await Outbox.remove(form.dataset.outboxReplaces);
     dropDraft(location.pathname);
     try {
-      const reg = await navigator.serviceWorker.ready;
-      if (reg.sync) await reg.sync.register("outreach-outbox");
+      const wait = new Promise((resolve) => setTimeout(resolve, 1000, null));
+      const reg = await Promise.race([navigator.serviceWorker.ready, wait]);
+      if (reg && reg.sync) await reg.sync.register("outreach-outbox");
     } catch (e) {
       // no Background Sync: sent on the next page load, when the signal returns, or by "Send now"
     }

@@ -220,7 +220,7 @@ def test_a_form_typed_across_the_idle_timeout_comes_back_after_sign_in(
     phone_page, browser_login, worker, team_client, settings
 ):
     page = phone_page
-    browser_login(page, worker)
+    _go_offline_ready(page, browser_login, worker)
     settings.SESSION_COOKIE_AGE = 5  # the idle timeout, shortened
     page.goto(f"/clients/{team_client.pk}/contacts/new/")
     page.get_by_label("Minutes").fill("50")
@@ -317,3 +317,29 @@ def test_copies_older_than_72_hours_are_not_shown(phone_page, browser_login, wor
         page.evaluate("caches.open('outreach-data').then((c) => c.keys()).then((k) => k.length)")
         == 0
     )
+
+
+def test_a_plan_typed_before_a_reload_is_offered_back(
+    phone_page, browser_login, worker, team_client
+):
+    page = phone_page
+    browser_login(page, worker)
+    page.goto(f"/clients/{team_client.pk}/")
+    page.get_by_role("link", name="Start the plan").click()
+    page.get_by_role("button", name="Start the plan with the client").click()
+    page.get_by_label("What matters to me").fill("A key to my own door.")
+    page.get_by_label("Housing").fill("Sleeps at the shelter.")
+    page.wait_for_timeout(400)
+    version = page.locator("input[name=version]").input_value()
+    page.reload()  # or the phone's browser was closed, or crashed
+    assert page.get_by_label("What matters to me").input_value() == ""
+    page.get_by_text("A draft of this form from").wait_for()
+    page.get_by_role("button", name="Restore the draft").click()
+    assert page.get_by_label("What matters to me").input_value() == "A key to my own door."
+    assert page.get_by_label("Housing").input_value() == "Sleeps at the shelter."
+    # The draft keeps the version it was typed against (a newer one would be a conflict).
+    assert page.locator("input[name=version]").input_value() == version
+    page.get_by_label("The client", exact=True).check()
+    page.get_by_role("button", name="Save the plan").click()
+    assert page.get_by_text("Plan saved as a new version.").is_visible()
+    assert not [k for k in page.evaluate(STORAGE)["local"] if k.startswith("outreach.draft")]
