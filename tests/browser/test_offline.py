@@ -59,7 +59,7 @@ def _log_offline(page, client, note):
     row = page.locator(f'tr[data-client-id="{client.pk}"]')
     row.get_by_role("link", name="Log a contact").click()
     page.wait_for_load_state()
-    assert page.get_by_text(f"Contact with {client.full_name}").first.is_visible()
+    page.get_by_text(f"Contact with {client.full_name}").first.wait_for()
     page.get_by_label("Minutes").fill("40")
     page.get_by_label("Note").fill(note)
     page.get_by_role("button", name="Save contact").click()
@@ -249,12 +249,14 @@ def test_a_form_sent_after_the_session_ended_is_kept_and_restored(
 ):
     """No script timer this time: the form is sent, the server asks for a sign-in first."""
     page = phone_page
-    browser_login(page, worker)
+    _go_offline_ready(page, browser_login, worker)
     page.goto(f"/clients/{team_client.pk}/contacts/new/")
     page.get_by_label("Note").fill("Typed before the session ended.")
     Session.objects.all().delete()  # the session ended on the server
     page.get_by_role("button", name="Save contact").click()
     page.wait_for_url("**/accounts/login/**")
+    # The session ended: the copies of the caseload and My work go (the draft stays).
+    page.wait_for_function("async () => !(await caches.has('outreach-data'))")
     page.get_by_label("Username").fill(worker.username)
     page.get_by_label("Password").fill("correct-horse-battery")
     page.get_by_role("button", name="Sign in").click()
