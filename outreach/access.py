@@ -335,6 +335,14 @@ def sees_team_caseload(user: User) -> bool:
     return works_in_team(user)
 
 
+def works_offline(user: User) -> bool:
+    """Tell whether the user's phone keeps their caseload and My work for work without signal.
+
+    The team's workers and supervisors: their own caseload only, never another team's.
+    """
+    return works_in_team(user)
+
+
 def can_open_record(user: User) -> bool:
     """Tell whether the user may open a new record for a person their team starts to engage."""
     return works_in_team(user)

@@ -46,11 +46,19 @@ def record(
     event.object_type = target._meta.label_lower if target is not None else ""
     event.object_id = str(target.pk) if target is not None and target.pk is not None else ""
     event.client = client
-    event.detail = detail or {}
+    event.detail = _with_recorded_at(detail, origin)
     if client is None and client_id is not None:
         event.client_id = client_id
     event.save(force_insert=True)
     return event
+
+
+def _with_recorded_at(detail: dict[str, Any] | None, origin: Origin) -> dict[str, Any]:
+    """Add when the worker recorded it to the detail of a write the phone's outbox sent later."""
+    detail = dict(detail or {})
+    if origin.recorded_at is not None:
+        detail["recorded_at"] = origin.recorded_at.isoformat()
+    return detail
 
 
 def _event(origin: Origin, actor: User | None, action: str) -> AuditEvent:
@@ -89,7 +97,7 @@ def record_many(
         if target is not None:
             event.object_type = target._meta.label_lower
             event.object_id = str(target.pk)
-        event.detail = detail or {}
+        event.detail = _with_recorded_at(detail, origin)
         events.append(event)
     if events:
         AuditEvent.objects.bulk_create(events)

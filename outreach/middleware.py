@@ -1,12 +1,13 @@
-"""Request guards: the second factor for every staff account, and no caching of what they see."""
+"""Request guards: the second factor for every staff account, no caching of what they see, and
+the answers to the phone's outbox."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
@@ -94,3 +95,36 @@ class UserLanguageMiddleware:
                 samesite=settings.LANGUAGE_COOKIE_SAMESITE,
             )
         return response
+
+
+OUTBOX_HEADER = "HTTP_X_OUTREACH_OUTBOX"
+
+
+class OutboxAnswerMiddleware:
+    """Tell the phone's outbox where a queued form's POST led (static/outreach/outbox.js).
+
+    A form sent by `fetch` cannot see where a redirect points (an opaque redirect), so it
+    cannot tell "saved, here is the record" from "your session ended, sign in". For a POST
+    marked `X-Outreach-Outbox`, a redirect is answered as JSON instead: the location, and
+    whether it is the sign-in (or second-factor) page. Everything else passes unchanged.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            request.method != "POST"
+            or not request.META.get(OUTBOX_HEADER)
+            or not 300 <= response.status_code < 400
+            or not response.has_header("Location")
+        ):
+            return response
+        location = response["Location"]
+        path = urlsplit(location).path
+        signin = path in (reverse(settings.LOGIN_URL), reverse("outreach:2fa-verify"))
+        answer = JsonResponse({"location": location, "signin": signin})
+        answer["X-Outbox-Answer"] = "redirect"
+        answer.cookies = response.cookies
+        return answer

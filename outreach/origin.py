@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -50,6 +53,9 @@ class Origin:
     user_agent: str
     path: str
     token_name: str = ""
+    # When the worker recorded a write that the phone's outbox sent later (static/outreach/
+    # outbox.js sends it as `X-Recorded-At`); the audit event's own time is when it arrived.
+    recorded_at: datetime | None = None
 
     @classmethod
     def from_request(cls, request: HttpRequest | Request) -> Origin:
@@ -61,6 +67,7 @@ class Origin:
             user_agent=request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_MAX],
             path=audited_path(request)[:PATH_MAX],
             token_name=_token_name(getattr(request, "auth", None)),
+            recorded_at=recorded_at(request),
         )
 
     @classmethod
@@ -88,6 +95,21 @@ def client_ip(request: HttpRequest | Request) -> str | None:
     if proxies and len(forwarded) >= proxies:
         return forwarded[-proxies] or None
     return request.META.get("REMOTE_ADDR") or None
+
+
+def recorded_at(request: HttpRequest | Request) -> datetime | None:
+    """The time the worker recorded a queued write (`X-Recorded-At`, ISO 8601 with an offset).
+
+    A missing, malformed or naive value is left out: the audit event still has its arrival time.
+    """
+    raw = request.META.get("HTTP_X_RECORDED_AT", "")[:40]
+    try:
+        value = parse_datetime(raw) if raw else None
+    except ValueError:
+        return None
+    if value is None or timezone.is_naive(value):
+        return None
+    return value
 
 
 def _token_name(auth: Any) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from outreach import account_views, dataprotection_views, views
+from outreach import account_views, dataprotection_views, offline_views, views
 from outreach.accounts import views as accounts_views
 from outreach.caserecord import urls as event_routes
 from outreach.emergency import views as emergency_views
@@ -19,7 +19,7 @@ urlpatterns = [
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
         name="login",
     ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", offline_views.SignOutView.as_view(), name="logout"),
     path("account/language/", account_views.set_language, name="set-language"),
     path("account/2fa/verify/", account_views.verify, name="2fa-verify"),
     path("account/2fa/setup/", account_views.setup, name="2fa-setup"),
@@ -32,6 +32,11 @@ urlpatterns = [
     path("emergency/reviews/", emergency_views.emergency_review_list, name="emergency-reviews"),
     path("emergency/reviews/<int:pk>/", emergency_views.emergency_review, name="emergency-review"),
     path("access-report/", emergency_views.access_report, name="access-report"),
+    # Work without signal (issue 17): served from the root so the worker controls every page.
+    path("sw.js", offline_views.service_worker, name="service-worker"),
+    path("manifest.webmanifest", offline_views.manifest, name="manifest"),
+    path("offline/", offline_views.offline_page, name="offline"),
+    path("offline/contact/", offline_views.offline_contact_form, name="offline-contact"),
     path("caseload/", views.caseload, name="caseload"),
     path("team/", views.team_caseload, name="team-caseload"),
     path("clients/search/", views.client_search, name="client-search"),

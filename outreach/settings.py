@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "outreach.middleware.UserLanguageMiddleware",
     "outreach.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Where a form sent by the phone's outbox led, as JSON (offline work, issue 17).
+    "outreach.middleware.OutboxAnswerMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Writes make My work's cached menu counts stale (indicators/mywork/menu.py).

@@ -32,8 +32,10 @@ ALREADY_SAVED = _("Already saved: this form was sent before, nothing new was rec
 
 
 def token_of(request: HttpRequest) -> uuid.UUID | None:
+    """The form's token, or else the `Idempotency-Key` header the phone's outbox sends."""
+    raw = request.POST.get(FIELD, "") or request.META.get("HTTP_IDEMPOTENCY_KEY", "")
     try:
-        return uuid.UUID(request.POST.get(FIELD, ""))
+        return uuid.UUID(raw[:64])
     except ValueError:
         return None
 
