@@ -5,7 +5,7 @@ Period 2026-Q3 (1 July to 30 September), computed on a fixed day after it unless
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -244,3 +244,25 @@ def test_running_period_uses_today_for_windows(team, make_client):
     assert v["post_discharge_followup_72h_share_n"] == 0  # window ends on 4 December
     # During: 1 November .. 3 December (33 days), nights 20 November .. 30 November (11).
     assert v["bed_days_per_client_year_during"] == 11 / (33 / 365)
+
+
+def test_a_snapshot_of_a_past_period_judges_the_waiting_list_on_the_day_it_is_computed(
+    team, make_client, municipality
+):
+    from django.utils import timezone
+
+    from indicators import services
+
+    received = timezone.localdate() - timedelta(days=40)
+    Referral.objects.create(
+        municipality=municipality,
+        team=team,
+        received_at=local(received.year, received.month, received.day),
+        source="gp",
+        status="waitlisted",
+    )
+    snapshot = services.snapshot_compute(
+        period=Period.parse("2026-03"), scope=Scope.team(team.slug)
+    )
+    assert snapshot.values["waiting_list_when_computed"] == 1
+    assert snapshot.values["waiting_days_median_when_computed"] == 40
