@@ -58,6 +58,7 @@ BREAKDOWN_TOTALS: list[tuple[str, str]] = [
     ("referrals_received", "referrals_by_source"),
     ("episodes_ended", "episodes_ended_by_reason"),
     ("coercive_measures", "coercive_measures_by_kind"),
+    ("agency_requests_sent", "agency_requests_by_kind"),
     *(
         (key, f"{key}_by_{part}")
         for key in (
@@ -101,6 +102,8 @@ class Source:
     breakdowns: list[tuple[str, list[str]]] = field(default_factory=list)
     part: str = "other"
     same_as: str | None = None
+    # More (total row, breakdown) pairs that add up, for this source only (the exit survey).
+    sums: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -150,7 +153,7 @@ def _add_source(p: Problem, s: Source) -> None:
         for name in names:
             p.cells[(s.id, f"{key}.{name}")] = Cell(got.get(name, 0), fmt.COUNT)
     shown_breakdowns = dict(s.breakdowns)
-    for total, key in BREAKDOWN_TOTALS:
+    for total, key in [*BREAKDOWN_TOTALS, *s.sums]:
         if total in kinds and key in shown_breakdowns:
             p.groups.append(((s.id, total), [(s.id, f"{key}.{n}") for n in shown_breakdowns[key]]))
     for total, parts in ROW_SUMS.items():
