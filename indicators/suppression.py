@@ -15,7 +15,9 @@ until none of these relations lets a hidden cell be worked out:
 - **Additive groups** (a total and its cells, every cell shown):
   - `referrals_received` = Σ `referrals_by_source`; `episodes_ended` = Σ
     `episodes_ended_by_reason`; `coercive_measures` = Σ `coercive_measures_by_kind`;
-    `milestones_by_kind` has no total shown (its cells still add up across teams);
+    `agency_requests_sent` = Σ `agency_requests_by_kind`; `milestones_by_kind` and
+    `adverse_events_by_kind` have no total shown (their cells still add up across teams);
+  - a source's own `sums` (the exit survey: an item's answers = Σ its answers by kind);
   - `clients_served`, `clients_with_involuntary_admission`, `clients_with_coercive_measure` =
     Σ of their `_by_sex` cells, and = Σ of their `_by_age` cells;
   - `admissions` = `admissions_voluntary` + `admissions_involuntary`;
