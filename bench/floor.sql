@@ -249,8 +249,123 @@ plans AS (
         )) AS covered
     FROM outreach_episode e CROSS JOIN bounds b
     WHERE e.started_on <= b.last - 30 AND (e.ended_on IS NULL OR e.ended_on >= b.last)
+),
+discharges AS (
+    -- Stays discharged in the period while the client was in care, each with the days to the
+    -- first seen contact on or after the discharge date; the 72-hour and 7-day windows leave out
+    -- a discharge whose window has not ended by today and that has no such contact yet.
+    SELECT
+        count(*) AS hospital_discharges,
+        count(*) FILTER (WHERE d <= 3) AS followed_72h,
+        count(*) FILTER (WHERE d <= 3 OR x.discharged_on + 3 <= t.today) AS judged_72h,
+        count(*) FILTER (WHERE d <= 7) AS followed_7d,
+        count(*) FILTER (WHERE d <= 7 OR x.discharged_on + 7 <= t.today) AS judged_7d,
+        count(d) AS first_n,
+        percentile_cont(0.5) WITHIN GROUP (ORDER BY d) AS first_days_median
+    FROM (
+        SELECT h.discharged_on, (f.started_at AT TIME ZONE %(tz)s)::date - h.discharged_on AS d
+        FROM outreach_hospitalstay h CROSS JOIN bounds b
+        LEFT JOIN LATERAL (
+            SELECT c.started_at FROM outreach_contact c
+            WHERE c.client_id = h.client_id AND c.mode = 'face_to_face' AND c.outcome = 'met'
+              AND c.started_at >= (h.discharged_on::timestamp AT TIME ZONE %(tz)s)
+            ORDER BY c.started_at
+            LIMIT 1
+        ) f ON true
+        WHERE h.discharged_on BETWEEN b.first AND b.last
+          AND EXISTS (
+              SELECT 1 FROM outreach_episode e
+              WHERE e.client_id = h.client_id AND e.started_on <= h.discharged_on
+                AND (e.ended_on IS NULL OR e.ended_on >= h.discharged_on)
+          )
+    ) x CROSS JOIN (SELECT (now() AT TIME ZONE %(tz)s)::date AS today) t
+),
+upheld AS (
+    SELECT
+        count(*) AS n,
+        count(*) FILTER (WHERE h.advance_statement_upheld = 'yes') AS yes
+    FROM outreach_hospitalstay h CROSS JOIN bounds b
+    WHERE h.admitted_on BETWEEN b.first AND b.last
+      AND h.advance_statement_upheld IN ('yes', 'partly', 'no')
+),
+bed_cohort AS (
+    -- Nights in hospital in the year before each episode of the cohort and during it.
+    SELECT sum(before) AS sum_before, sum(during) AS sum_during
+    FROM (
+        SELECT
+            (SELECT coalesce(sum(least(coalesce(h.discharged_on, e.started_on), e.started_on)
+                                 - greatest(h.admitted_on, e.started_on - 365)), 0)
+             FROM outreach_hospitalstay h
+             WHERE h.client_id = e.client_id AND h.admitted_on <= e.started_on - 1
+               AND (h.discharged_on IS NULL OR h.discharged_on > e.started_on - 365)) AS before,
+            (SELECT coalesce(sum(least(coalesce(h.discharged_on, w.until + 1), w.until + 1)
+                                 - greatest(h.admitted_on, e.started_on)), 0)
+             FROM outreach_hospitalstay h
+             WHERE h.client_id = e.client_id AND h.admitted_on <= w.until
+               AND (h.discharged_on IS NULL OR h.discharged_on > e.started_on)) AS during
+        FROM outreach_episode e CROSS JOIN bounds b
+        CROSS JOIN LATERAL (SELECT least(coalesce(e.ended_on, b.last), b.last) AS until) w
+        WHERE e.started_on <= b.last AND (e.ended_on IS NULL OR e.ended_on >= b.first)
+    ) x
+),
+adverse AS (
+    SELECT json_object_agg(k.kind, coalesce(n.n, 0)) AS adverse_events_by_kind
+    FROM (VALUES ('self_harm'), ('suicide_attempt'), ('death'), ('police_involvement'),
+                 ('arrest'), ('eviction')) k(kind)
+    LEFT JOIN (
+        SELECT a.kind, count(*) AS n FROM outreach_adverseevent a CROSS JOIN bounds b
+        WHERE a.occurred_on BETWEEN b.first AND b.last GROUP BY 1
+    ) n ON n.kind = k.kind
+),
+agency_kinds AS (
+    SELECT
+        json_object_agg(k.kind, coalesce(g.sent, 0)) AS agency_requests_by_kind,
+        json_object_agg(k.kind, g.median) AS agency_response_days_median_by_kind,
+        json_object_agg(k.kind, coalesce(g.n, 0)) AS agency_response_days_median_by_kind_n
+    FROM (VALUES ('housing'), ('social_assistance'), ('health'), ('mental_health'), ('employment'),
+                 ('benefits_and_documents'), ('police_and_justice'), ('education'), ('other')) k(kind)
+    LEFT JOIN (
+        SELECT
+            coalesce(d.kind, 'other') AS kind,
+            count(*) FILTER (WHERE a.sent_on BETWEEN b.first AND b.last) AS sent,
+            count(*) FILTER (WHERE a.responded_on BETWEEN b.first AND b.last) AS n,
+            percentile_cont(0.5) WITHIN GROUP (ORDER BY a.responded_on - a.sent_on)
+                FILTER (WHERE a.responded_on BETWEEN b.first AND b.last) AS median
+        FROM outreach_agencyrequest a CROSS JOIN bounds b
+        LEFT JOIN outreach_agency d ON d.id = a.listed_agency_id
+        GROUP BY 1
+    ) g ON g.kind = k.kind
+),
+waiting AS (
+    SELECT
+        count(*) AS waiting_list_when_computed,
+        percentile_cont(0.5) WITHIN GROUP (
+            ORDER BY (now() AT TIME ZONE %(tz)s)::date - (r.received_at AT TIME ZONE %(tz)s)::date
+        ) AS waiting_days_median_when_computed
+    FROM referrals_referral r
+    WHERE r.status = 'waitlisted'
 )
-SELECT json_build_object(
+-- Two objects joined: a function takes at most 100 arguments.
+SELECT jsonb_build_object(
+    'hospital_discharges', discharges.hospital_discharges,
+    'post_discharge_followup_72h_share', discharges.followed_72h::numeric / nullif(discharges.judged_72h, 0),
+    'post_discharge_followup_72h_share_n', discharges.judged_72h,
+    'post_discharge_followup_7d_share', discharges.followed_7d::numeric / nullif(discharges.judged_7d, 0),
+    'post_discharge_followup_7d_share_n', discharges.judged_7d,
+    'post_discharge_first_contact_days_median', discharges.first_days_median,
+    'post_discharge_first_contact_days_median_n', discharges.first_n,
+    'advance_statement_upheld_share', upheld.yes::numeric / nullif(upheld.n, 0),
+    'advance_statement_upheld_share_n', upheld.n,
+    'bed_days_per_client_year_before', bed_cohort.sum_before::numeric / nullif(cohort.n, 0),
+    'bed_days_per_client_year_during', bed_cohort.sum_during / nullif(cohort.sum_days / 365.0, 0),
+    'adverse_events_by_kind', adverse.adverse_events_by_kind,
+    'agency_requests_by_kind', agency_kinds.agency_requests_by_kind,
+    'agency_response_days_median_by_kind', agency_kinds.agency_response_days_median_by_kind,
+    'agency_response_days_median_by_kind_n', agency_kinds.agency_response_days_median_by_kind_n,
+    'waiting_list_when_computed', waiting.waiting_list_when_computed,
+    'waiting_days_median_when_computed', waiting.waiting_days_median_when_computed,
+    'waiting_days_median_when_computed_n', waiting.waiting_list_when_computed
+) || jsonb_build_object(
     'caseload_start', ep.caseload_start,
     'caseload_end', ep.caseload_end,
     'episodes_started', ep.episodes_started,
@@ -301,4 +416,5 @@ SELECT json_build_object(
     'by_sex_age', by_sex_age.by_sex_age
 )
 FROM ep, co, not_seen, team_approach, hs, rl, cr, rf, cm, ag, ms, plans,
-    by_reason, by_source, by_kind, first_contact, qol, cohort, by_sex_age;
+    by_reason, by_source, by_kind, first_contact, qol, cohort, by_sex_age,
+    discharges, upheld, bed_cohort, adverse, agency_kinds, waiting;

@@ -53,6 +53,9 @@ from careplans.models import Assessment, Instrument, PlanAgreement
 from outreach.ages import AGE_BANDS, age_band
 from outreach.models import (
     SEEN_CONTACT,
+    AdvanceStatementUpheld,
+    AdverseEvent,
+    AgencyKind,
     AgencyRequest,
     Client,
     CoerciveMeasure,
@@ -70,7 +73,7 @@ from referrals.models import Referral, Status
 
 from .periods import Period, Scope
 
-DEFINITIONS_VERSION = "1"
+DEFINITIONS_VERSION = "2"  # 2: continuity of care and safety
 
 SEXES = ("female", "male", "other", "unknown")
 DISAGGREGATED = (
@@ -131,6 +134,19 @@ INDICATOR_KEYS = (
     "agency_response_days_median",
     "agency_requests_open_30d",
     "milestones_by_kind",
+    # continuity of care and safety
+    "hospital_discharges",
+    "post_discharge_followup_72h_share",
+    "post_discharge_followup_7d_share",
+    "post_discharge_first_contact_days_median",
+    "advance_statement_upheld_share",
+    "bed_days_per_client_year_before",
+    "bed_days_per_client_year_during",
+    "adverse_events_by_kind",
+    "agency_requests_by_kind",
+    "agency_response_days_median_by_kind",
+    "waiting_list_when_computed",
+    "waiting_days_median_when_computed",
 )
 
 # Keys that are a median, percentile, share or mean: each also stores its n under `<key>_n`.
@@ -146,7 +162,16 @@ N_KEYS = (
     "qol_change_mean",
     "coercion_debrief_share",
     "agency_response_days_median",
+    "post_discharge_followup_72h_share",
+    "post_discharge_followup_7d_share",
+    "post_discharge_first_contact_days_median",
+    "advance_statement_upheld_share",
+    "agency_response_days_median_by_kind",
+    "waiting_days_median_when_computed",
 )
+
+ADVERSE_EVENT_KINDS = tuple(AdverseEvent.Kind.values)
+AGENCY_KINDS = tuple(AgencyKind.values)
 
 
 class ScopeNotFound(LookupError):
@@ -265,6 +290,29 @@ class OnOrAfterLocalDayOf(Func):
         return f"(({a}) >= ({b}))", [*pa, *pb]
 
 
+class OnOrAfterLocalDate(Func):
+    """True when datetime `moment` falls on or after the date expression `day` (local dates).
+
+    On PostgreSQL `moment >= local midnight of day`, a range an index on `moment` can serve; on
+    SQLite the local date of `moment` is compared with `day` (the same result).
+    """
+
+    output_field = BooleanField()
+
+    def __init__(self, moment: Any, day: Any, tz: ZoneInfo) -> None:
+        local = TruncDate(ExpressionWrapper(moment, DateTimeField()), tzinfo=tz)
+        super().__init__(moment, ExpressionWrapper(day, DateField()), local)
+        self.tzname = str(tz)
+
+    def as_sql(self, compiler, connection, **extra_context):  # PostgreSQL
+        (a, pa), (b, pb) = (compiler.compile(e) for e in self.source_expressions[:2])
+        return f"(({a}) >= ((({b})::timestamp) AT TIME ZONE %s))", [*pa, *pb, self.tzname]
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        (b, pb), (a, pa) = (compiler.compile(e) for e in self.source_expressions[1:])
+        return f"(({a}) >= ({b}))", [*pa, *pb]
+
+
 # --- Small statistics over one pulled column ---------------------------------------------------
 
 
@@ -294,13 +342,18 @@ def share(part: int, whole: int) -> float | None:
 
 
 class _Context:
-    def __init__(self, period: Period, target: ResolvedScope, as_of: date) -> None:
+    def __init__(
+        self, period: Period, target: ResolvedScope, as_of: date, today: date | None = None
+    ) -> None:
         self.period = period
         self.target = target
         self.tz = ZoneInfo(settings.TIME_ZONE)
         self.first = period.first
         # A running period is computed to date: every rule reads `P.last` as `as_of`.
         self.last = as_of
+        # The day of computation: the figures "when computed" and the follow-up windows that
+        # have not ended yet are judged on it.
+        self.today = today or timezone.localdate()
         # A municipality's teams, looked up once: filtering rows on their client's team id saves
         # joining every row to the client's team (-25 % at L, where one municipality has all).
         self.municipality_teams: list[int] | None = None
@@ -700,6 +753,156 @@ def _rights(c: _Context) -> dict[str, Any]:
     return out
 
 
+def _continuity(c: _Context) -> dict[str, Any]:
+    """Follow-up after discharge, advance statements upheld, bed days before and during care."""
+    stays = HospitalStay.objects.filter(c.cq()).order_by()
+    in_care = Episode.objects.filter(
+        client_id=OuterRef("client_id"),
+        started_on__lte=OuterRef("discharged_on"),
+    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=OuterRef("discharged_on")))
+    first_seen = (
+        Contact.objects.filter(
+            SEEN_CONTACT,
+            OnOrAfterLocalDate(F("started_at"), OuterRef("discharged_on"), c.tz),
+            client_id=OuterRef("client_id"),
+        )
+        .order_by("started_at")
+        .annotate(on=c.local_date("started_at"))
+        .values("on")[:1]
+    )
+    discharges = list(
+        stays.filter(discharged_on__range=(c.first, c.last))
+        .filter(Exists(in_care))
+        .annotate(first_on=Subquery(first_seen, output_field=DateField()))
+        .values_list("discharged_on", "first_on")
+    )
+    out: dict[str, Any] = {"hospital_discharges": len(discharges)}
+    for key, days in (
+        ("post_discharge_followup_72h_share", 3),
+        ("post_discharge_followup_7d_share", 7),
+    ):
+        n = k = 0
+        for discharged_on, first_on in discharges:
+            followed = first_on is not None and (first_on - discharged_on).days <= days
+            if not followed and discharged_on + timedelta(days=days) > c.today:
+                continue  # the window is still open and nothing yet: not judged
+            n += 1
+            k += followed
+        out[key] = share(k, n)
+        out[f"{key}_n"] = n
+    first_days = [(f - d).days for d, f in discharges if f is not None]
+    out["post_discharge_first_contact_days_median"] = median(first_days)
+    out["post_discharge_first_contact_days_median_n"] = len(first_days)
+
+    upheld = (
+        stays.filter(admitted_on__range=(c.first, c.last))
+        .filter(
+            advance_statement_upheld__in=(
+                AdvanceStatementUpheld.YES,
+                AdvanceStatementUpheld.PARTLY,
+                AdvanceStatementUpheld.NO,
+            )
+        )
+        .aggregate(
+            n=Count("pk"),
+            k=Count("pk", filter=Q(advance_statement_upheld=AdvanceStatementUpheld.YES)),
+        )
+    )
+    out["advance_statement_upheld_share"] = share(upheld["k"], upheld["n"])
+    out["advance_statement_upheld_share_n"] = upheld["n"]
+
+    def bed_days(window_first: Any, window_last: Any) -> Coalesce:
+        """Nights of the episode's client in hospital from window_first to window_last."""
+        after = AddDays(window_last, 1)
+        nights = (
+            HospitalStay.objects.filter(
+                client_id=OuterRef("client_id"),
+                admitted_on__lte=window_last,
+            )
+            .filter(Q(discharged_on__isnull=True) | Q(discharged_on__gt=window_first))
+            .order_by()
+            .values("client_id")
+            .annotate(
+                n=Sum(
+                    DaysBetween(
+                        Least(Coalesce("discharged_on", after), after),
+                        Greatest("admitted_on", window_first),
+                    )
+                )
+            )
+            .values("n")
+        )
+        return Coalesce(Subquery(nights, output_field=IntegerField()), 0)
+
+    cohort = (
+        c.episodes()
+        .filter(c.overlapping())
+        .annotate(ep_to=Least(Coalesce("ended_on", Value(c.last)), Value(c.last)))
+        .annotate(
+            before=bed_days(
+                AddDays(OuterRef("started_on"), -365), AddDays(OuterRef("started_on"), -1)
+            ),
+            during=bed_days(OuterRef("started_on"), OuterRef("ep_to")),
+            days=DaysBetween(F("ep_to"), F("started_on")) + 1,
+        )
+        .aggregate(
+            n=Count("pk"), sum_before=Sum("before"), sum_during=Sum("during"), sum_days=Sum("days")
+        )
+    )
+    out["bed_days_per_client_year_before"] = (
+        cohort["sum_before"] / cohort["n"] if cohort["n"] else None
+    )
+    out["bed_days_per_client_year_during"] = (
+        cohort["sum_during"] / (cohort["sum_days"] / 365) if cohort["sum_days"] else None
+    )
+    return out
+
+
+def _safety_and_coordination(c: _Context) -> dict[str, Any]:
+    """Adverse events, agency requests by kind of agency, the waiting list when computed."""
+    adverse = dict.fromkeys(ADVERSE_EVENT_KINDS, 0)
+    adverse.update(
+        _count_by(AdverseEvent.objects.filter(c.cq(), occurred_on__range=(c.first, c.last)), "kind")
+    )
+    requests = (
+        AgencyRequest.objects.filter(c.cq())
+        .order_by()
+        .annotate(kind=Coalesce("listed_agency__kind", Value(AgencyKind.OTHER)))
+    )
+    sent = dict.fromkeys(AGENCY_KINDS, 0)
+    for kind, n in (
+        requests.filter(sent_on__range=(c.first, c.last))
+        .values("kind")
+        .annotate(n=Count("pk"))
+        .values_list("kind", "n")
+    ):
+        sent[kind] += n
+    days_by_kind: dict[str, list[int]] = {kind: [] for kind in AGENCY_KINDS}
+    for kind, days in (
+        requests.filter(responded_on__range=(c.first, c.last))
+        .annotate(days=DaysBetween(F("responded_on"), F("sent_on")))
+        .values_list("kind", "days")
+    ):
+        days_by_kind[kind].append(days)
+
+    waiting = [
+        (c.today - received_on).days
+        for received_on in Referral.objects.filter(c.target.referrals(), status=Status.WAITLISTED)
+        .order_by()
+        .annotate(on=c.local_date("received_at"))
+        .values_list("on", flat=True)
+    ]
+    return {
+        "adverse_events_by_kind": adverse,
+        "agency_requests_by_kind": sent,
+        "agency_response_days_median_by_kind": {k: median(v) for k, v in days_by_kind.items()},
+        "agency_response_days_median_by_kind_n": {k: len(v) for k, v in days_by_kind.items()},
+        "waiting_list_when_computed": len(waiting),
+        "waiting_days_median_when_computed": median(waiting),
+        "waiting_days_median_when_computed_n": len(waiting),
+    }
+
+
 def as_of(period: Period, today: date | None = None) -> date:
     """Return the day a computation of `period` made today stops at (see Period.as_of)."""
     return period.as_of(today or timezone.localdate())
@@ -710,7 +913,8 @@ def compute(period: Period, scope: Scope, *, today: date | None = None) -> dict[
 
     A period that has not ended is computed to date (`today`, by default the local date).
     """
-    c = _Context(period, resolve_scope(scope), as_of(period, today))
+    today = today or timezone.localdate()
+    c = _Context(period, resolve_scope(scope), as_of(period, today), today)
     values: dict[str, Any] = {}
     with transaction.atomic():
         if connection.vendor == "postgresql":
@@ -724,6 +928,8 @@ def compute(period: Period, scope: Scope, *, today: date | None = None) -> dict[
         values.update(_hospital(c))
         values.update(_care(c))
         values.update(_rights(c))
+        values.update(_continuity(c))
+        values.update(_safety_and_coordination(c))
     ordered: dict[str, Any] = {}
     for key in INDICATOR_KEYS:
         ordered[key] = values[key]

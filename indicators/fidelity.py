@@ -52,7 +52,12 @@ def active_workers(team: Team, snapshot: IndicatorSnapshot) -> int:
 
 
 def fidelity(
-    team: Team, snapshot: IndicatorSnapshot, target: FidelityTarget, *, suppress: bool = False
+    team: Team,
+    snapshot: IndicatorSnapshot,
+    target: FidelityTarget,
+    *,
+    suppress: bool = False,
+    workers: int | None = None,
 ) -> list[Fidelity]:
     """Return each fidelity figure with its target and whether it is met.
 
@@ -60,7 +65,8 @@ def fidelity(
     5 items shows `n<5` and is not judged against its target.
     """
     v = snapshot.values
-    workers = active_workers(team, snapshot)
+    if workers is None:
+        workers = active_workers(team, snapshot)
     per_worker = v.get("caseload_end", 0) / workers if workers else None
     rows = [
         (

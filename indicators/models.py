@@ -243,6 +243,9 @@ class Report(models.Model):
     # The municipality's figures of the last four quarters, copied when the figures were
     # refreshed: a published report keeps the trend it showed.
     trend = models.JSONField(_("trend"), default=list, blank=True)
+    # Copied when the figures are refreshed, like the trend: the exit survey's answers of the
+    # municipality and period, and each team's fidelity targets and workers on the last day.
+    extras = models.JSONField(_("exit survey and fidelity"), default=dict, blank=True)
     went_well = models.TextField(_("what went well"), blank=True)
     problems_with_services = models.TextField(_("problems with other services"), blank=True)
     requests_to_municipality = models.TextField(_("requests to the municipality"), blank=True)

@@ -12,11 +12,12 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Prefetch, QuerySet
+from django.db.models import Count, Max, Prefetch, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,13 +26,23 @@ from outreach import audit
 from outreach.access import visible_municipalities
 from outreach.ages import AGE_BAND_LABELS
 from outreach.csv_export import csv_writer
-from outreach.models import CoerciveMeasure, DischargeReason, Milestone, Municipality, Team
+from outreach.models import (
+    AdverseEvent,
+    AgencyKind,
+    CoerciveMeasure,
+    DischargeReason,
+    ExitSurvey,
+    Milestone,
+    Municipality,
+    Team,
+)
 from outreach.origin import Origin
 from referrals.models import Source
 
+from . import fidelity as fidelity_figures
 from . import formatting as fmt
 from . import services, suppression
-from .models import IndicatorSnapshot, Report, ReportFrozen
+from .models import FidelityTarget, IndicatorSnapshot, Report, ReportFrozen
 from .periods import Period, Scope
 
 if TYPE_CHECKING:
@@ -61,6 +72,42 @@ SECTIONS: list[tuple[Any, list[tuple[str, Any, str]]]] = [
             (
                 "first_contact_days_p90",
                 gettext_lazy("Days to first contact (90th percentile)"),
+                fmt.DAYS,
+            ),
+        ],
+    ),
+    (
+        gettext_lazy("Continuity of care after hospital"),
+        [
+            ("hospital_discharges", gettext_lazy("Discharges from hospital in care"), fmt.COUNT),
+            (
+                "post_discharge_followup_72h_share",
+                gettext_lazy("Seen within 72 hours of discharge"),
+                fmt.SHARE,
+            ),
+            (
+                "post_discharge_followup_7d_share",
+                gettext_lazy("Seen within 7 days of discharge"),
+                fmt.SHARE,
+            ),
+            (
+                "post_discharge_first_contact_days_median",
+                gettext_lazy("Days from discharge to first contact (median)"),
+                fmt.DAYS,
+            ),
+        ],
+    ),
+    (
+        gettext_lazy("Access"),
+        [
+            (
+                "waiting_list_when_computed",
+                gettext_lazy("Referrals on the waiting list when computed"),
+                fmt.COUNT,
+            ),
+            (
+                "waiting_days_median_when_computed",
+                gettext_lazy("Days waiting so far (median)"),
                 fmt.DAYS,
             ),
         ],
@@ -138,6 +185,11 @@ SECTIONS: list[tuple[Any, list[tuple[str, Any, str]]]] = [
                 gettext_lazy("Clients admitted involuntarily"),
                 fmt.COUNT,
             ),
+            (
+                "advance_statement_upheld_share",
+                gettext_lazy("Admissions with the advance statement upheld"),
+                fmt.SHARE,
+            ),
             ("agency_requests_sent", gettext_lazy("Requests to agencies"), fmt.COUNT),
             (
                 "agency_response_days_median",
@@ -160,14 +212,48 @@ SECTIONS: list[tuple[Any, list[tuple[str, Any, str]]]] = [
                 fmt.SHARE,
             ),
             ("qol_change_mean", gettext_lazy("Quality of life change (MANSA, mean)"), fmt.MEAN),
+            (
+                "bed_days_per_client_year_before",
+                gettext_lazy("Bed days per client-year before intake"),
+                fmt.RATE,
+            ),
+            (
+                "bed_days_per_client_year_during",
+                gettext_lazy("Bed days per client-year during care"),
+                fmt.RATE,
+            ),
+        ],
+    ),
+    (
+        gettext_lazy("Days to an agency's answer by kind of agency (median)"),
+        [
+            (f"agency_response_days_median_by_kind.{kind}", label, fmt.DAYS)
+            for kind, label in AgencyKind.choices
         ],
     ),
 ]
+
+# Objects of medians (kind → median, with an `_n` object): flattened into rows `<key>.<kind>`.
+MEDIAN_OBJECTS = ("agency_response_days_median_by_kind",)
+
+
+def report_values(values: dict[str, Any]) -> dict[str, Any]:
+    """A snapshot's values with each object of medians as rows `<key>.<name>` (and `_n`)."""
+    out = dict(values)
+    for key in MEDIAN_OBJECTS:
+        ns = values.get(f"{key}_n") or {}
+        for name, value in (values.get(key) or {}).items():
+            out[f"{key}.{name}"] = value
+            out[f"{key}.{name}_n"] = ns.get(name)
+    return out
+
 
 KINDS = {key: kind for _title, rows in SECTIONS for key, _label, kind in rows}
 
 # Objects of counts: (key, title).
 BREAKDOWNS: list[tuple[str, Any]] = [
+    ("adverse_events_by_kind", gettext_lazy("Safety: adverse events by kind")),
+    ("agency_requests_by_kind", gettext_lazy("Requests to agencies by kind of agency")),
     ("referrals_by_source", gettext_lazy("Referrals by source")),
     ("episodes_ended_by_reason", gettext_lazy("Episodes ended by reason")),
     ("coercive_measures_by_kind", gettext_lazy("Coercive measures by kind")),
@@ -204,7 +290,20 @@ BREAKDOWN_LABELS: dict[str, dict[str, Any]] = {
     "episodes_ended_by_reason": dict(DischargeReason.choices),
     "coercive_measures_by_kind": dict(CoerciveMeasure.Kind.choices),
     "milestones_by_kind": dict(Milestone.Kind.choices),
+    "adverse_events_by_kind": dict(AdverseEvent.Kind.choices),
+    "agency_requests_by_kind": dict(AgencyKind.choices),
 }
+
+# The exit survey: its items (ExitSurvey fields) and answers, shown only from 5 answers.
+EXIT_SURVEY_ITEMS = (
+    "felt_respected",
+    "coercion_experienced",
+    "advance_statement_upheld",
+    "peer_support_offered",
+    "community_inclusion",
+)
+EXIT_SURVEY_ANSWERS = tuple(ExitSurvey.Answer.values)
+EXIT_SURVEY_MIN = 5
 
 # The trend: municipality figures of the last four quarters.
 TREND_KEYS = [
@@ -216,6 +315,12 @@ TREND_KEYS = [
     ("admissions_involuntary", gettext_lazy("Involuntary admissions"), fmt.COUNT),
     ("coercive_measures", gettext_lazy("Coercive measures"), fmt.COUNT),
     ("care_plan_coverage", gettext_lazy("Care plans agreed in the last 3 months"), fmt.SHARE),
+    (
+        "post_discharge_followup_7d_share",
+        gettext_lazy("Seen within 7 days of discharge"),
+        fmt.SHARE,
+    ),
+    ("agency_requests_open_30d", gettext_lazy("Agency requests open over 30 days"), fmt.COUNT),
 ]
 
 
@@ -249,6 +354,10 @@ class Column:
     snapshot: IndicatorSnapshot
     team: Team | None = None
 
+    @property
+    def values(self) -> dict[str, Any]:
+        return report_values(self.snapshot.values)
+
 
 @dataclass
 class Content:
@@ -264,6 +373,10 @@ class Content:
     # Per trend period: {"period", "as_of"}; `as_of` is a date when the period's figures stop
     # before its end (computed while it ran, "to date"), else None.
     trend_columns: list[dict[str, Any]] = field(default_factory=list)
+    # The exit survey: {"answers": [labels], "rows": [{"label", "cells", "enough"}]}.
+    exit_survey: dict[str, Any] = field(default_factory=dict)
+    # Fidelity: {"teams": [names], "rows": [{"label", "target", "cells": [{"text", "band"}]}]}.
+    fidelity: dict[str, Any] = field(default_factory=dict)
 
 
 def with_snapshots(qs: QuerySet[Report]) -> QuerySet[Report]:
@@ -307,13 +420,16 @@ def report_decision(report: Report, columns: list[Column]) -> suppression.Decisi
     sources = [
         suppression.Source(
             f"c{i}",
-            c.snapshot.values,
+            c.values,
             rows,
             breakdowns,
             part="team" if c.team is not None else "municipality",
         )
         for i, c in enumerate(columns)
     ]
+    survey = exit_survey_source(report)
+    if survey is not None:
+        sources.append(survey)
     trend_rows = [(key, kind) for key, _label, kind in TREND_KEYS]
     sources += [
         suppression.Source(
@@ -362,8 +478,7 @@ def report_content(report: Report, *, suppress: bool) -> Content:
                         "label": label,
                         "kind": kind,
                         "cells": [
-                            cell(f"c{i}", c.snapshot.values, key, kind)
-                            for i, c in enumerate(columns)
+                            cell(f"c{i}", c.values, key, kind) for i, c in enumerate(columns)
                         ],
                     }
                     for key, label, kind in rows
@@ -396,6 +511,8 @@ def report_content(report: Report, *, suppress: bool) -> Content:
                 ],
             }
         )
+    content.exit_survey = _exit_survey_content(report, decision)
+    content.fidelity = _fidelity_content(report, columns, decision)
     content.trend_periods = [t["period"] for t in report.trend]
     content.trend_columns = [{"period": t["period"], "as_of": trend_as_of(t)} for t in report.trend]
     for key, label, kind in TREND_KEYS:
@@ -411,6 +528,102 @@ def report_content(report: Report, *, suppress: bool) -> Content:
             }
         )
     return content
+
+
+def exit_survey_counts(report: Report) -> dict[str, dict[str, int]]:
+    """Item → answer → count of the exit survey stored with the report's figures."""
+    return (getattr(report, "extras", None) or {}).get("exit_survey") or {}
+
+
+def _survey_answers(counts: dict[str, int]) -> int:
+    return sum(counts.get(a, 0) for a in EXIT_SURVEY_ANSWERS)
+
+
+def exit_survey_source(report: Report) -> suppression.Source | None:
+    """The exit survey's items with 5 answers or more, for suppression: each item's answers add
+    up to its number of answers (both shown)."""
+    values: dict[str, Any] = {}
+    rows, breakdowns, sums = [], [], []
+    for item, counts in exit_survey_counts(report).items():
+        total = _survey_answers(counts)
+        if total < EXIT_SURVEY_MIN:
+            continue
+        values[f"exit.{item}"] = total
+        values[f"exit.{item}.by_answer"] = {a: counts.get(a, 0) for a in EXIT_SURVEY_ANSWERS}
+        rows.append((f"exit.{item}", fmt.COUNT))
+        breakdowns.append((f"exit.{item}.by_answer", list(EXIT_SURVEY_ANSWERS)))
+        sums.append((f"exit.{item}", f"exit.{item}.by_answer"))
+    if not rows:
+        return None
+    return suppression.Source("s", values, rows, breakdowns, sums=sums)
+
+
+def _exit_survey_content(report: Report, decision: suppression.Decision | None) -> dict[str, Any]:
+    counts_by_item = exit_survey_counts(report)
+    rows = []
+    for item in EXIT_SURVEY_ITEMS:
+        counts = counts_by_item.get(item) or {}
+        total = _survey_answers(counts)
+        label = ExitSurvey._meta.get_field(item).verbose_name
+        if total < EXIT_SURVEY_MIN:
+            rows.append({"key": item, "label": label, "enough": False, "cells": []})
+            continue
+        cells = []
+        for answer in EXIT_SURVEY_ANSWERS:
+            key = f"exit.{item}.by_answer.{answer}"
+            value = counts.get(answer, 0)
+            cells.append(
+                decision.text("s", key, fmt.COUNT)
+                if decision is not None
+                else fmt.show(value, fmt.COUNT, suppress=False)
+            )
+        cells.append(
+            decision.text("s", f"exit.{item}", fmt.COUNT)
+            if decision is not None
+            else fmt.show(total, fmt.COUNT, suppress=False)
+        )
+        rows.append({"key": item, "label": label, "enough": True, "cells": cells})
+    return {
+        "answers": [*(str(label) for label in ExitSurvey.Answer.labels), _("Answers")],
+        "rows": rows,
+        "stored": bool(counts_by_item),
+    }
+
+
+def _fidelity_content(
+    report: Report, columns: list[Column], decision: suppression.Decision | None
+) -> dict[str, Any]:
+    """Each team's fidelity figures against its targets, as stored with the report's figures.
+
+    Outside the team a figure that is a row of the report shows what the report shows there;
+    clients per worker is withheld when the caseload it divides is.
+    """
+    stored = (getattr(report, "extras", None) or {}).get("fidelity") or {}
+    teams = [
+        (i, c) for i, c in enumerate(columns) if c.team is not None and str(c.team.pk) in stored
+    ]
+    rows: dict[str, dict[str, Any]] = {}
+    for i, c in teams:
+        entry = stored[str(c.team.pk)]
+        target = FidelityTarget(
+            team=c.team, **{k: Decimal(v) for k, v in entry.get("targets", {}).items()}
+        )
+        figures = fidelity_figures.fidelity(
+            c.team, c.snapshot, target, suppress=False, workers=entry.get("workers")
+        )
+        for f in figures:
+            text, met = f.text, f.met
+            if decision is not None:
+                if f.key in KINDS:
+                    text = decision.text(f"c{i}", f.key, KINDS[f.key])
+                elif suppression.is_hidden(decision.text(f"c{i}", "caseload_end", fmt.COUNT)):
+                    text = suppression.SECONDARY
+                if suppression.is_hidden(text) or fmt.is_suppressed(text):
+                    met = None
+            row = rows.setdefault(f.key, {"label": f.label, "target": f.target_text, "cells": []})
+            band = _("no figure") if met is None else (_("met") if met else _("not met"))
+            row["cells"].append({"text": text, "band": band, "met": met})
+    return {"teams": [c.label for _i, c in teams], "rows": list(rows.values())}
 
 
 def trend_as_of(entry: dict[str, Any]) -> date | None:
@@ -493,6 +706,26 @@ def report_csv(report: Report) -> bytes:
     for b in content.breakdowns:
         for row in b["rows"]:
             writer.writerow([b["title"], row["label"], f"{b['key']}.{row['name']}", *row["cells"]])
+    if content.exit_survey["rows"]:
+        writer.writerow([])
+        writer.writerow(
+            [_("Exit survey"), _("Question"), _("Key"), *content.exit_survey["answers"]]
+        )
+        for row in content.exit_survey["rows"]:
+            cells = row["cells"] if row["enough"] else [_("fewer than 5 answers")]
+            writer.writerow([str(report.municipality), row["label"], f"exit.{row['key']}", *cells])
+    if content.fidelity["rows"]:
+        writer.writerow([])
+        writer.writerow([_("Fidelity"), _("Figure"), _("Target"), *content.fidelity["teams"]])
+        for row in content.fidelity["rows"]:
+            writer.writerow(
+                [
+                    _("Fidelity"),
+                    row["label"],
+                    row["target"],
+                    *(f"{c['text']} ({c['band']})" for c in row["cells"]),
+                ]
+            )
     writer.writerow([])
     writer.writerow(
         [_("Trend"), _("Indicator"), _("Key"), *(trend_header(c) for c in content.trend_columns)]
@@ -542,10 +775,41 @@ def _refresh_figures(report: Report) -> None:
             }
         )
     report.trend = trend
+    report.extras = {
+        "exit_survey": _exit_survey_counts_now(municipality, period),
+        "fidelity": {str(snap.team_id): _fidelity_inputs(snap) for snap in snaps if snap.team_id},
+    }
     report.figures_refreshed_at = timezone.now()
-    report.save(update_fields=["trend", "figures_refreshed_at"])
+    report.save(update_fields=["trend", "extras", "figures_refreshed_at"])
     report.snapshots.set(snaps)
     report.documents.all().delete()
+
+
+def _exit_survey_counts_now(municipality: Municipality, period: Period) -> dict[str, Any]:
+    """Item → answer → count over the municipality's exit surveys of the period's months."""
+    surveys = ExitSurvey.objects.filter(
+        municipality=municipality, month__gte=period.first, month__lte=period.last
+    )
+    counts: dict[str, dict[str, int]] = {item: {} for item in EXIT_SURVEY_ITEMS}
+    for item in EXIT_SURVEY_ITEMS:
+        for answer, n in (
+            surveys.exclude(**{item: ""}).values_list(item).annotate(n=Count("pk")).order_by()
+        ):
+            counts[item][answer] = n
+    return counts
+
+
+def _fidelity_inputs(snapshot: IndicatorSnapshot) -> dict[str, Any]:
+    """What a team's fidelity figures need besides the snapshot: its targets and workers."""
+    target = fidelity_figures.target_for(snapshot.team)
+    return {
+        "workers": fidelity_figures.active_workers(snapshot.team, snapshot),
+        "targets": {
+            f.name: str(getattr(target, f.name))
+            for f in FidelityTarget._meta.concrete_fields
+            if f.name not in ("id", "team")
+        },
+    }
 
 
 @transaction.atomic

@@ -233,8 +233,11 @@ def snapshot_compute(*, period: Period, scope: Scope, task_id: str = "") -> Indi
     """
     target = engine.resolve_scope(scope)
     now = timezone.now()
-    as_of = engine.as_of(period, timezone.localdate(now))
-    values = engine.compute(period, scope, today=as_of)
+    today = timezone.localdate(now)
+    as_of = engine.as_of(period, today)
+    # The day of computation, not as_of: the waiting list and the follow-up windows still open
+    # are judged on the day the figures are computed, whatever the period.
+    values = engine.compute(period, scope, today=today)
     # A team's drill-downs compare their records now with those the snapshot counted.
     records = drilldown.counted(period, scope, as_of) if target.team is not None else {}
     key = _natural_key(period, target)

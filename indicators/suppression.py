@@ -15,7 +15,9 @@ until none of these relations lets a hidden cell be worked out:
 - **Additive groups** (a total and its cells, every cell shown):
   - `referrals_received` = Σ `referrals_by_source`; `episodes_ended` = Σ
     `episodes_ended_by_reason`; `coercive_measures` = Σ `coercive_measures_by_kind`;
-    `milestones_by_kind` has no total shown (its cells still add up across teams);
+    `agency_requests_sent` = Σ `agency_requests_by_kind`; `milestones_by_kind` and
+    `adverse_events_by_kind` have no total shown (their cells still add up across teams);
+  - a source's own `sums` (the exit survey: an item's answers = Σ its answers by kind);
   - `clients_served`, `clients_with_involuntary_admission`, `clients_with_coercive_measure` =
     Σ of their `_by_sex` cells, and = Σ of their `_by_age` cells;
   - `admissions` = `admissions_voluntary` + `admissions_involuntary`;
@@ -58,6 +60,7 @@ BREAKDOWN_TOTALS: list[tuple[str, str]] = [
     ("referrals_received", "referrals_by_source"),
     ("episodes_ended", "episodes_ended_by_reason"),
     ("coercive_measures", "coercive_measures_by_kind"),
+    ("agency_requests_sent", "agency_requests_by_kind"),
     *(
         (key, f"{key}_by_{part}")
         for key in (
@@ -101,6 +104,8 @@ class Source:
     breakdowns: list[tuple[str, list[str]]] = field(default_factory=list)
     part: str = "other"
     same_as: str | None = None
+    # More (total row, breakdown) pairs that add up, for this source only (the exit survey).
+    sums: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -150,7 +155,7 @@ def _add_source(p: Problem, s: Source) -> None:
         for name in names:
             p.cells[(s.id, f"{key}.{name}")] = Cell(got.get(name, 0), fmt.COUNT)
     shown_breakdowns = dict(s.breakdowns)
-    for total, key in BREAKDOWN_TOTALS:
+    for total, key in [*BREAKDOWN_TOTALS, *s.sums]:
         if total in kinds and key in shown_breakdowns:
             p.groups.append(((s.id, total), [(s.id, f"{key}.{n}") for n in shown_breakdowns[key]]))
     for total, parts in ROW_SUMS.items():

@@ -18,6 +18,7 @@ from outreach import access, audit, erasure
 from outreach.accounts import services as account_services
 from outreach.dataprotection_forms import AdminErasureForm
 from outreach.models import (
+    Agency,
     ApiToken,
     Client,
     ClientErasure,
@@ -224,6 +225,16 @@ class TandemAdmin(admin.ModelAdmin):
 class InterventionAdmin(admin.ModelAdmin):
     list_display = ("name", "name_bg", "code", "active", "order")
     list_editable = ("active", "order")
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    """Each municipality's directory of agencies; the kind counts their requests in reports."""
+
+    list_display = ("name", "kind", "municipality", "active")
+    list_filter = ("municipality", "kind", "active")
+    list_editable = ("kind", "active")
+    search_fields = ("name",)
 
 
 @admin.register(LegalBasis)

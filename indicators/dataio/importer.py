@@ -42,6 +42,10 @@ from outreach.dates import (
 )
 from outreach.models import (
     CONTACT_MINUTES,
+    AdvanceStatementUpheld,
+    AdverseEvent,
+    Agency,
+    AgencyKind,
     AgencyRequest,
     Client,
     CoerciveMeasure,
@@ -105,7 +109,14 @@ FILES: dict[str, tuple[str, ...]] = {
     "assessments.csv": ("assessment_ref", "person_ref", "instrument", "assessed_on", "score"),
     "coercive_measures.csv": ("measure_ref", "person_ref", "started_at", "kind", "debriefed_on"),
     "agency_requests.csv": ("request_ref", "person_ref", "agency", "sent_on", "responded_on"),
+    "adverse_events.csv": ("event_ref", "person_ref", "kind", "occurred_on"),
     "milestones.csv": ("milestone_ref", "person_ref", "kind", "achieved_on"),
+}
+# Columns a file may have or leave out. A column left out leaves that field of the records an
+# earlier import wrote as it is (an import without it never wipes what was recorded in the app).
+OPTIONAL: dict[str, tuple[str, ...]] = {
+    "hospital_stays.csv": ("advance_statement_upheld",),
+    "agency_requests.csv": ("agency_kind",),
 }
 REQUIRED_FILES = ("people.csv",)
 STAFF_ROLES = tuple(
@@ -121,6 +132,9 @@ CONTACT_OUTCOMES = tuple(Contact.Outcome.values)
 LEGAL_STATUSES = tuple(LegalStatus.values)
 COERCION_KINDS = tuple(CoerciveMeasure.Kind.values)
 MILESTONE_KINDS = tuple(Milestone.Kind.values)
+ADVANCE_STATEMENT_ANSWERS = tuple(AdvanceStatementUpheld.values)
+ADVERSE_EVENT_KINDS = tuple(AdverseEvent.Kind.values)
+AGENCY_KINDS = tuple(AgencyKind.values)
 
 # Kept unformatted (fmt: skip at its end): one item of the instrument per line, as printed.
 MANSA_ITEMS = [
@@ -393,6 +407,7 @@ class Parser:
             self.errors.append(RowError(name, line, "-", _("the file is not UTF-8")))
             return None
         columns = FILES[name]
+        optional = OPTIONAL.get(name, ())
         reader = csv.reader(io.StringIO(text, newline=""), strict=True)
         records: list[Record] = []
         try:
@@ -402,7 +417,7 @@ class Parser:
                 return None
             header_ok = True
             for column in header:
-                if column not in columns:
+                if column not in columns and column not in optional:
                     self.errors.append(RowError(name, 1, column, _("unknown column")))
                     header_ok = False
                 elif header.count(column) > 1:
@@ -535,6 +550,10 @@ class Parser:
             "discharged_on": row.date("discharged_on", required=False),
             "legal_status": row.enum("legal_status", LEGAL_STATUSES),
         }
+        if "advance_statement_upheld" in row.cells:
+            values["advance_statement_upheld"] = row.enum(
+                "advance_statement_upheld", ADVANCE_STATEMENT_ANSWERS, required=False
+            )
         if values["admitted_on"] and values["discharged_on"]:
             if values["discharged_on"] < values["admitted_on"]:
                 row.error("discharged_on", _("the discharge is before the admission"))
@@ -584,10 +603,19 @@ class Parser:
             "sent_on": row.date("sent_on"),
             "responded_on": row.date("responded_on", required=False),
         }
+        if "agency_kind" in row.cells:
+            values["agency_kind"] = row.enum("agency_kind", AGENCY_KINDS, required=False)
         if values["sent_on"] and values["responded_on"]:
             if values["responded_on"] < values["sent_on"]:
                 row.error("responded_on", _("the response is before the request was sent"))
         return values
+
+    def row_adverse_events(self, row: _Row) -> dict[str, Any]:
+        return {
+            "person_ref": row.text("person_ref"),
+            "kind": row.enum("kind", ADVERSE_EVENT_KINDS),
+            "occurred_on": row.date("occurred_on"),
+        }
 
     def row_milestones(self, row: _Row) -> dict[str, Any]:
         return {
@@ -921,6 +949,7 @@ class _Importer:
         )
         self.check_assessments(assessments, instruments, ref_of_pk)
         self.check_stays(ref_of_pk)
+        directory = self.check_agency_kinds()
         if self.errors:
             raise ImportFailed(_sorted(self.errors))
 
@@ -951,6 +980,11 @@ class _Importer:
                 "discharged_on": v["discharged_on"],
                 "legal_status": v["legal_status"],
                 "pre_intake": cid in first_episode and v["admitted_on"] < first_episode[cid],
+                **(
+                    {"advance_statement_upheld": v["advance_statement_upheld"]}
+                    if "advance_statement_upheld" in v
+                    else {}
+                ),
             },
         )
         self.write_simple(
@@ -1017,7 +1051,18 @@ class _Importer:
                 "agency": v["agency"],
                 "sent_on": v["sent_on"],
                 "responded_on": v["responded_on"],
+                **(
+                    {"listed_agency_id": self.listed_agency(directory, v)}
+                    if "agency_kind" in v
+                    else {}
+                ),
             },
+        )
+        self.write_simple(
+            "adverse_events.csv",
+            AdverseEvent,
+            AdverseEvent.objects.filter(client__team=team),
+            lambda v, cid: {"client_id": cid, "kind": v["kind"], "occurred_on": v["occurred_on"]},
         )
         self.write_simple(
             "milestones.csv",
@@ -1027,6 +1072,47 @@ class _Importer:
         )
 
     # --- cross-row checks ---
+
+    def check_agency_kinds(self) -> dict[str, Agency]:
+        """Match the named agencies that have a kind to the municipality's directory.
+
+        A row with an `agency_kind` names an agency of the directory (matched by its exact
+        name; a new name is added to the directory with that kind). A name already in the
+        directory with another kind, or given two kinds in the file, is an error: the kind of an
+        agency is changed in the directory, never by an import. Returns name → directory agency,
+        unsaved for the names to be added.
+        """
+        municipality_id = self.team.municipality_id
+        directory = {a.name: a for a in Agency.objects.filter(municipality_id=municipality_id)}
+        for record in self.rows("agency_requests.csv"):
+            kind, name = record.values.get("agency_kind"), record.values["agency"]
+            if not kind:
+                continue
+            entry = directory.get(name)
+            if entry is None:
+                directory[name] = Agency(municipality_id=municipality_id, name=name, kind=kind)
+            elif entry.kind != kind:
+                self.error(
+                    "agency_requests.csv",
+                    record,
+                    "agency_kind",
+                    _(
+                        "“%(agency)s” is in the directory as %(kind)s: change the kind in the "
+                        "directory, not in the file"
+                    )
+                    % {"agency": name, "kind": entry.kind},
+                )
+        return directory
+
+    def listed_agency(self, directory: dict[str, Agency], values: dict[str, Any]) -> int | None:
+        """The directory agency of a row with a kind (added on first use); None for a one-off."""
+        if not values.get("agency_kind"):
+            return None
+        entry = directory[values["agency"]]
+        if entry.pk is None:
+            entry.save()
+            self.result.tables.add(Agency._meta.db_table)
+        return entry.pk
 
     def check_episodes(
         self,

@@ -27,9 +27,11 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from careplans.models import Assessment, Instrument, PlanAgreement
-from indicators.dataio.importer import FILES, MANSA_ITEMS, MANSA_SCORING, copy_rows
+from indicators.dataio.importer import FILES, MANSA_ITEMS, MANSA_SCORING, OPTIONAL, copy_rows
 from outreach import audit
 from outreach.models import (
+    AdverseEvent,
+    Agency,
     AgencyRequest,
     Client,
     CoerciveMeasure,
@@ -52,13 +54,24 @@ CHUNK = 500  # clients per chunk
 STAFF_PER_TEAM = 12
 ANCHOR = date(2026, 11, 1)  # the newest date generated (or today, if earlier)
 
+# Agency → its kind in the municipality's directory ("" for a one-off agency, counted as other).
 AGENCIES = (
-    "Social assistance directorate",
-    "Labour office",
-    "Civil registry",
-    "Housing department",
-    "Health insurance fund",
-    "Municipal shelter",
+    ("Social assistance directorate", "social_assistance"),
+    ("Labour office", "employment"),
+    ("Civil registry", "benefits_and_documents"),
+    ("Housing department", "housing"),
+    ("Health insurance fund", "health"),
+    ("Municipal shelter", "housing"),
+    ("Neighbourhood parish", ""),
+)
+ADVANCE_STATEMENT = (("", 40), ("none", 25), ("yes", 15), ("partly", 8), ("no", 7), ("unknown", 5))
+ADVERSE_EVENTS = (
+    ("self_harm", 30),
+    ("suicide_attempt", 10),
+    ("death", 3),
+    ("police_involvement", 30),
+    ("arrest", 10),
+    ("eviction", 17),
 )
 SOURCES = (
     ("hospital", 25),
@@ -305,6 +318,7 @@ class Generator:
                     "admitted_on": adm,
                     "discharged_on": dis,
                     "legal_status": legal,
+                    "advance_statement_upheld": _pick(rng, ADVANCE_STATEMENT),
                 }
             )
             if legal == "involuntary" and rng.random() < 0.4:
@@ -348,14 +362,25 @@ class Generator:
                     "first_response_at": response,
                 }
             )
+        for _ in range(self._poisson(rng, 0.4 * years)):
+            rows["adverse_events.csv"].append(
+                {
+                    "event_ref": nref("a"),
+                    "person_ref": p.ref,
+                    "kind": _pick(rng, ADVERSE_EVENTS),
+                    "occurred_on": span_start + timedelta(days=rng.randint(0, span)),
+                }
+            )
         for _ in range(self._poisson(rng, 2.0 * years)):
             sent = span_start + timedelta(days=rng.randint(0, span))
             responded = sent + timedelta(days=rng.randint(1, 60))
+            agency, agency_kind = rng.choice(AGENCIES)
             rows["agency_requests.csv"].append(
                 {
                     "request_ref": nref("g"),
                     "person_ref": p.ref,
-                    "agency": rng.choice(AGENCIES),
+                    "agency": agency,
+                    "agency_kind": agency_kind,
                     "sent_on": sent,
                     "responded_on": responded
                     if rng.random() < 0.7 and responded <= last_day
@@ -415,7 +440,7 @@ def write_csv(directory: str | Path, *, clients: int, seed: int, teams: int = 1)
     try:
         writers = {name: csv.writer(h) for name, h in handles.items()}
         for name, columns in FILES.items():
-            writers[name].writerow(columns)
+            writers[name].writerow([*columns, *OPTIONAL.get(name, ())])
         for t in range(teams):
             for ref, role in gen.staff_refs(t):
                 writers["staff.csv"].writerow([ref, "Staff", ref.upper(), role, ""])
@@ -429,7 +454,7 @@ def write_csv(directory: str | Path, *, clients: int, seed: int, teams: int = 1)
                 for name, rows in p.rows.items():
                     if name == "people.csv":
                         continue
-                    columns = FILES[name]
+                    columns = [*FILES[name], *OPTIONAL.get(name, ())]
                     w = writers[name]
                     for row in rows:
                         w.writerow([_cell(row[c]) for c in columns])
@@ -601,6 +626,13 @@ def _write_db(*, clients: int, seed: int, teams: int, log: Any, origin: Origin) 
             )
             staff_pk.update({u.source_ref: u.pk for u in users})
         mansa = _mansa()
+        directory = {
+            name: Agency.objects.get_or_create(
+                municipality=municipality, name=name, defaults={"kind": kind}
+            )[0].pk
+            for name, kind in AGENCIES
+            if kind
+        }
     tables = {
         m: _Table(m)
         for m in (
@@ -617,6 +649,7 @@ def _write_db(*, clients: int, seed: int, teams: int, log: Any, origin: Origin) 
             CoerciveMeasure,
             AgencyRequest,
             Milestone,
+            AdverseEvent,
         )
     }
     code_mult = 0x5BD1E995 | 1
@@ -654,7 +687,9 @@ def _write_db(*, clients: int, seed: int, teams: int, log: Any, origin: Origin) 
                 )
             client_rows = tables[Client].flush(ids)
             for p, row in zip(chunk, client_rows, strict=True):
-                _add_person(tables, p, row, team_objs[p.team], staff_pk, mansa.pk, tz, ids)
+                _add_person(
+                    tables, p, row, team_objs[p.team], staff_pk, mansa.pk, tz, ids, directory
+                )
             for row in tables[Contact].flush(ids):
                 for uid in row.get("_staff", ()):
                     tables[Contact.staff.through].add(contact_id=row["id"], user_id=uid)
@@ -686,6 +721,7 @@ def _add_person(
     mansa_pk: int,
     tz: ZoneInfo,
     ids: _Ids,
+    directory: dict[str, int],
 ) -> None:
     cid = client_row["id"]
     r = p.rows
@@ -738,6 +774,7 @@ def _add_person(
             discharged_on=row["discharged_on"],
             legal_status=row["legal_status"],
             pre_intake=row["admitted_on"] < first_start,
+            advance_statement_upheld=row["advance_statement_upheld"],
         )
     for row in r["relapses.csv"]:
         tables[Relapse].add(client_id=cid, onset_on=row["onset_on"])
@@ -774,8 +811,11 @@ def _add_person(
         tables[AgencyRequest].add(
             client_id=cid,
             agency=row["agency"],
+            listed_agency_id=directory.get(row["agency"]) if row["agency_kind"] else None,
             sent_on=row["sent_on"],
             responded_on=row["responded_on"],
         )
+    for row in r["adverse_events.csv"]:
+        tables[AdverseEvent].add(client_id=cid, kind=row["kind"], occurred_on=row["occurred_on"])
     for row in r["milestones.csv"]:
         tables[Milestone].add(client_id=cid, kind=row["kind"], achieved_on=row["achieved_on"])

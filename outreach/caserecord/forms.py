@@ -12,6 +12,7 @@ from outreach.forms import DateInput, DateTimeLocalInput
 from outreach.models import (
     CONTACT_MINUTES,
     AdverseEvent,
+    Agency,
     AgencyRequest,
     CaseAgency,
     CaseConference,
@@ -273,7 +274,15 @@ class ResponsibilityForm(ClientEventForm):
 class AgencyRequestForm(ClientEventForm):
     class Meta:
         model = AgencyRequest
-        fields = ["case_agency", "agency", "request", "sent_on", "responded_on", "outcome"]
+        fields = [
+            "listed_agency",
+            "case_agency",
+            "agency",
+            "request",
+            "sent_on",
+            "responded_on",
+            "outcome",
+        ]
         widgets = {
             "sent_on": DateInput(),
             "responded_on": DateInput(),
@@ -285,15 +294,24 @@ class AgencyRequestForm(ClientEventForm):
     def __init__(self, *args, client: Client, **kwargs):
         super().__init__(*args, client=client, **kwargs)
         self.fields["case_agency"].queryset = CaseAgency.objects.filter(client=client)
+        # The municipality's directory: its kind counts the request in the report.
+        self.fields["listed_agency"].queryset = Agency.objects.filter(
+            municipality_id=client.team.municipality_id, active=True
+        )
         self.fields["agency"].required = False
         self.fields["request"].required = True
 
     def clean(self):
         data = super().clean()
-        if data.get("case_agency"):
+        if data.get("listed_agency"):
+            data["agency"] = data["listed_agency"].name
+        elif data.get("case_agency"):
             data["agency"] = data["case_agency"].name
         elif not data.get("agency"):
-            self.add_error("agency", _("Choose an agency of the case or name another one."))
+            self.add_error(
+                "agency",
+                _("Choose an agency of the directory or of the case, or name another one."),
+            )
         return data
 
 

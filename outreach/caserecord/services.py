@@ -16,6 +16,7 @@ from outreach import access, audit
 from outreach.dates import check_not_before
 from outreach.models import (
     AdverseEvent,
+    Agency,
     AgencyRequest,
     CaseAgency,
     CaseConference,
@@ -297,12 +298,26 @@ def agency_request_save(
     _check_same_client(
         client, "case_agency", case_agency, _("That agency is not involved in this case.")
     )
-    if case_agency is not None:
+    listed = agency_request.listed_agency
+    municipality_id = client.team.municipality_id
+    if listed is not None and listed.municipality_id != municipality_id:
+        raise ValidationError(
+            {"listed_agency": _("That agency is not in the directory of this municipality.")},
+            code="agency_other_municipality",
+        )
+    if listed is not None:
+        agency_request.agency = listed.name
+    elif case_agency is not None:
         agency_request.agency = case_agency.name
     if not agency_request.agency:
         raise ValidationError(
             {"agency": _("Name the agency or choose one of the case.")}, code="agency_required"
         )
+    if listed is None:
+        # A name that is in the directory is that agency, not a one-off: it takes its kind.
+        agency_request.listed_agency = Agency.objects.filter(
+            municipality_id=municipality_id, name=agency_request.agency, active=True
+        ).first()
     _save(agency_request, actor=actor, client=client, entity="agencyrequest", origin=origin)
     return agency_request
 

@@ -6,6 +6,8 @@ from outreach.models.audit import AuditEvent, AuditEventQuerySet
 from outreach.models.caserecord import (
     AdvanceStatementUpheld,
     AdverseEvent,
+    Agency,
+    AgencyKind,
     AgencyRequest,
     CaseAgency,
     CaseConference,
@@ -60,6 +62,8 @@ __all__ = [
     "SEEN_CONTACT",
     "AdvanceStatementUpheld",
     "AdverseEvent",
+    "Agency",
+    "AgencyKind",
     "AgencyRequest",
     "ApiToken",
     "AuditEvent",

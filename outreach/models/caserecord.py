@@ -315,9 +315,61 @@ class CoerciveMeasure(models.Model):
                 )
 
 
+class AgencyKind(models.TextChoices):
+    """The kinds of agency of INDICATORS.md (`agency_requests_by_kind`)."""
+
+    HOUSING = "housing", _("Housing")
+    SOCIAL_ASSISTANCE = "social_assistance", _("Social assistance")
+    HEALTH = "health", _("Health")
+    MENTAL_HEALTH = "mental_health", _("Mental health")
+    EMPLOYMENT = "employment", _("Employment")
+    BENEFITS_AND_DOCUMENTS = "benefits_and_documents", _("Benefits and documents")
+    POLICE_AND_JUSTICE = "police_and_justice", _("Police and justice")
+    EDUCATION = "education", _("Education")
+    OTHER = "other", _("Other")
+
+
+class Agency(models.Model):
+    """An agency of a municipality's directory: the teams choose it when they send a request."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="agencies"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=30, choices=AgencyKind.choices)
+    active = models.BooleanField(
+        _("offered for new requests"),
+        default=True,
+        help_text=_("An agency no longer offered keeps its past requests and their kind."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("agency in the directory")
+        verbose_name_plural = _("agency directory")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "name"], name="agency_directory_unique_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class AgencyRequest(models.Model):
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="agency_requests")
     agency = models.CharField(_("agency"), max_length=200)
+    listed_agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requests",
+        verbose_name=_("agency from the directory"),
+        help_text=_("Leave empty for a one-off agency: its requests count as “other”."),
+    )
     case_agency = models.ForeignKey(
         "CaseAgency",
         on_delete=models.SET_NULL,

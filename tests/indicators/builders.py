@@ -7,6 +7,8 @@ from typing import Any
 
 from careplans.models import Assessment, Instrument, PlanAgreement
 from outreach.models import (
+    AdverseEvent,
+    Agency,
     AgencyRequest,
     Client,
     CoerciveMeasure,
@@ -58,6 +60,7 @@ def write_caseload(data: Caseload, teams: dict[str, Team], staff: dict[int, User
             admitted_on=s.admitted_on,
             discharged_on=s.discharged_on,
             legal_status=s.legal_status,
+            advance_statement_upheld=s.advance_statement_upheld,
         )
         for s in data.stays
     )
@@ -76,11 +79,32 @@ def write_caseload(data: Caseload, teams: dict[str, Team], staff: dict[int, User
         )
         for m in data.measures
     )
+    directory: dict[tuple[int, str], Agency] = {}
+
+    def listed(client: Client, kind: str) -> Agency | None:
+        """A directory agency of the client's municipality with that kind (None: one-off)."""
+        if not kind:
+            return None
+        key = (client.team.municipality_id, kind)
+        if key not in directory:
+            directory[key] = Agency.objects.create(
+                municipality_id=key[0], name=f"Agency {kind}", kind=kind
+            )
+        return directory[key]
+
     AgencyRequest.objects.bulk_create(
         AgencyRequest(
-            client=ids[r.client], agency="Agency", sent_on=r.sent_on, responded_on=r.responded_on
+            client=ids[r.client],
+            agency=f"Agency {r.kind or 'one-off'}",
+            listed_agency=listed(ids[r.client], r.kind),
+            sent_on=r.sent_on,
+            responded_on=r.responded_on,
         )
         for r in data.agency_requests
+    )
+    AdverseEvent.objects.bulk_create(
+        AdverseEvent(client=ids[a.client], kind=a.kind, occurred_on=a.occurred_on)
+        for a in data.adverse_events
     )
     Milestone.objects.bulk_create(
         Milestone(client=ids[m.client], kind=m.kind, achieved_on=m.achieved_on)

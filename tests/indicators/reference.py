@@ -55,6 +55,7 @@ class RStay:
     admitted_on: date
     discharged_on: date | None
     legal_status: str
+    advance_statement_upheld: str = ""
 
 
 @dataclass
@@ -83,6 +84,14 @@ class RAgencyRequest:
     client: Key
     sent_on: date
     responded_on: date | None
+    kind: str = ""  # the kind of its directory agency; "" for a one-off agency
+
+
+@dataclass
+class RAdverseEvent:
+    client: Key
+    kind: str
+    occurred_on: date
 
 
 @dataclass
@@ -130,6 +139,7 @@ class Caseload:
     referrals: list[RReferral] = field(default_factory=list)
     agreements: list[RAgreement] = field(default_factory=list)
     assessments: list[RAssessment] = field(default_factory=list)
+    adverse_events: list[RAdverseEvent] = field(default_factory=list)
 
 
 def _median(xs: list[float]) -> float | None:
@@ -157,8 +167,41 @@ def _age_band(birth: date | None, on: date) -> str:
     return "65_plus"
 
 
-def reference(data: Caseload, first: date, last: date, teams: set[str] | None, tz: str) -> dict:
-    """Every indicator for the days first..last and the clients of `teams` (None: everything)."""
+ADVERSE_KINDS = (
+    "self_harm",
+    "suicide_attempt",
+    "death",
+    "police_involvement",
+    "arrest",
+    "eviction",
+)
+AGENCY_KINDS = (
+    "housing",
+    "social_assistance",
+    "health",
+    "mental_health",
+    "employment",
+    "benefits_and_documents",
+    "police_and_justice",
+    "education",
+    "other",
+)
+
+
+def reference(
+    data: Caseload,
+    first: date,
+    last: date,
+    teams: set[str] | None,
+    tz: str,
+    today: date | None = None,
+) -> dict:
+    """Every indicator for the days first..last and the clients of `teams` (None: everything).
+
+    `today` is the day of computation (by default `last`): the figures "when computed" and the
+    follow-up windows still open are judged on it.
+    """
+    today = today or last
     zone = ZoneInfo(tz)
 
     def local(dt: datetime) -> date:
@@ -397,6 +440,93 @@ def reference(data: Caseload, first: date, last: date, teams: set[str] | None, t
     out["milestones_by_kind"] = dict(
         Counter(m.kind for m in mine(data.milestones) if in_p(m.achieved_on))
     )
+
+    # Continuity of care and safety
+    all_seen = [ct for ct in contacts if seen(ct)]
+    discharges = [
+        s
+        for s in stays
+        if in_p(s.discharged_on)
+        and any(e.client == s.client and active(e, s.discharged_on) for e in episodes)
+    ]
+    out["hospital_discharges"] = len(discharges)
+    for key, window in (
+        ("post_discharge_followup_72h_share", 3),
+        ("post_discharge_followup_7d_share", 7),
+    ):
+        counted = followed = 0
+        for s in discharges:
+            end = s.discharged_on + timedelta(days=window)
+            has = any(
+                ct.client == s.client and s.discharged_on <= local(ct.started_at) <= end
+                for ct in all_seen
+            )
+            if end > today and not has:
+                continue
+            counted += 1
+            followed += has
+        out[key] = _share(followed, counted)
+        out[f"{key}_n"] = counted
+    gaps = []
+    for s in discharges:
+        later = [
+            local(ct.started_at)
+            for ct in all_seen
+            if ct.client == s.client and local(ct.started_at) >= s.discharged_on
+        ]
+        if later:
+            gaps.append((min(later) - s.discharged_on).days)
+    out["post_discharge_first_contact_days_median"] = _median(gaps)
+    out["post_discharge_first_contact_days_median_n"] = len(gaps)
+    stated = [s for s in admissions if s.advance_statement_upheld in ("yes", "partly", "no")]
+    out["advance_statement_upheld_share"] = _share(
+        sum(s.advance_statement_upheld == "yes" for s in stated), len(stated)
+    )
+    out["advance_statement_upheld_share_n"] = len(stated)
+
+    def nights(client: Key, a: date, b: date) -> int:
+        total = 0
+        for s in stays:
+            if s.client != client:
+                continue
+            d = a
+            while d <= b:
+                if s.admitted_on <= d and (s.discharged_on is None or d < s.discharged_on):
+                    total += 1
+                d += timedelta(days=1)
+        return total
+
+    before_nights = during_nights = 0
+    for e in cohort:
+        until = min(e.ended_on or last, last)
+        before_nights += nights(
+            e.client, e.started_on - timedelta(days=365), e.started_on - timedelta(days=1)
+        )
+        during_nights += nights(e.client, e.started_on, until)
+    out["bed_days_per_client_year_before"] = before_nights / len(cohort) if cohort else None
+    out["bed_days_per_client_year_during"] = (
+        during_nights / (exposure_days / 365) if exposure_days else None
+    )
+    adverse = dict.fromkeys(ADVERSE_KINDS, 0)
+    for a in mine(data.adverse_events):
+        if in_p(a.occurred_on):
+            adverse[a.kind] += 1
+    out["adverse_events_by_kind"] = adverse
+    by_kind = dict.fromkeys(AGENCY_KINDS, 0)
+    days_by_kind: dict[str, list[int]] = {k: [] for k in AGENCY_KINDS}
+    for r in requests:
+        kind = r.kind or "other"
+        if in_p(r.sent_on):
+            by_kind[kind] += 1
+        if in_p(r.responded_on):
+            days_by_kind[kind].append((r.responded_on - r.sent_on).days)
+    out["agency_requests_by_kind"] = by_kind
+    out["agency_response_days_median_by_kind"] = {k: _median(v) for k, v in days_by_kind.items()}
+    out["agency_response_days_median_by_kind_n"] = {k: len(v) for k, v in days_by_kind.items()}
+    waiting = [(today - local(r.received_at)).days for r in refs if r.status == "waitlisted"]
+    out["waiting_list_when_computed"] = len(waiting)
+    out["waiting_days_median_when_computed"] = _median(waiting)
+    out["waiting_days_median_when_computed_n"] = len(waiting)
     return out
 
 
@@ -470,6 +600,7 @@ def caseload_from_rows(files: dict[str, dict[str, list[dict[str, str]]]], tz: st
                     _day(r["admitted_on"]),
                     _day(r["discharged_on"]),
                     r["legal_status"],
+                    r.get("advance_statement_upheld", ""),
                 )
             )
         for r in rows.get("relapses.csv", []):
@@ -504,7 +635,16 @@ def caseload_from_rows(files: dict[str, dict[str, list[dict[str, str]]]], tz: st
             )
         for r in rows.get("agency_requests.csv", []):
             data.agency_requests.append(
-                RAgencyRequest(person(r["person_ref"]), _day(r["sent_on"]), _day(r["responded_on"]))
+                RAgencyRequest(
+                    person(r["person_ref"]),
+                    _day(r["sent_on"]),
+                    _day(r["responded_on"]),
+                    r.get("agency_kind", ""),
+                )
+            )
+        for r in rows.get("adverse_events.csv", []):
+            data.adverse_events.append(
+                RAdverseEvent(person(r["person_ref"]), r["kind"], _day(r["occurred_on"]))
             )
         for r in rows.get("milestones.csv", []):
             data.milestones.append(

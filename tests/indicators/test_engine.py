@@ -78,7 +78,21 @@ SPEC_KEYS = {
     "agency_response_days_median",
     "agency_requests_open_30d",
     "milestones_by_kind",
+    "hospital_discharges",
+    "post_discharge_followup_72h_share",
+    "post_discharge_followup_7d_share",
+    "post_discharge_first_contact_days_median",
+    "advance_statement_upheld_share",
+    "bed_days_per_client_year_before",
+    "bed_days_per_client_year_during",
+    "adverse_events_by_kind",
+    "agency_requests_by_kind",
+    "agency_response_days_median_by_kind",
+    "waiting_list_when_computed",
+    "waiting_days_median_when_computed",
 }
+# Keys whose `_n` is an object with the same keys (INDICATORS.md, Conventions).
+N_OF_OBJECT = {"agency_response_days_median_by_kind"}
 N_OF = {
     "referral_decision_days_median",
     "first_contact_days_median",
@@ -91,6 +105,11 @@ N_OF = {
     "qol_change_mean",
     "coercion_debrief_share",
     "agency_response_days_median",
+    "post_discharge_followup_72h_share",
+    "post_discharge_followup_7d_share",
+    "post_discharge_first_contact_days_median",
+    "advance_statement_upheld_share",
+    "waiting_days_median_when_computed",
 }
 DISAGGREGATED = {
     "clients_served",
@@ -150,7 +169,7 @@ def test_median_and_nearest_rank_p90():
 def test_empty_period_has_every_key_with_zero_or_null(compute, team):
     values = compute("2026-Q3")
     expected = set(SPEC_KEYS)
-    expected |= {f"{k}_n" for k in N_OF}
+    expected |= {f"{k}_n" for k in N_OF | N_OF_OBJECT}
     expected |= {f"{k}_by_sex" for k in DISAGGREGATED} | {f"{k}_by_age" for k in DISAGGREGATED}
     assert set(values) == expected
     for key in N_OF:
@@ -685,7 +704,7 @@ def test_query_count_does_not_grow_with_the_caseload(make_client, team, django_a
     # admissions, bed days, crisis counts, crisis hours, by sex and age); 3 care (coverage, MANSA
     # ids, qol); 7 rights (debrief, by kind, by sex and age, cohort, agency counts, agency days,
     # milestones)
-    expected = 29 + (connection.vendor == "postgresql")
+    expected = 36 + (connection.vendor == "postgresql")
     with django_assert_num_queries(expected) as small:
         engine.compute(q3, scope)
     add(20)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -19,7 +20,9 @@ from tests.factories import MunicipalityFactory, TeamFactory, UserFactory
 
 from .builders import differences, write_caseload
 from .reference import (
+    AGENCY_KINDS,
     Caseload,
+    RAdverseEvent,
     RAgencyRequest,
     RAgreement,
     RAssessment,
@@ -111,8 +114,23 @@ def caseloads(draw, period: Period) -> Caseload:
                     admitted,
                     None if length is None else admitted + timedelta(days=length),
                     draw(st.sampled_from(["voluntary", "involuntary"])),
+                    draw(st.sampled_from(["", "yes", "partly", "no", "none", "unknown"])),
                 )
             )
+        for stay in [s for s in data.stays if s.client == cid and s.discharged_on]:
+            # Follow-up contacts around the edges of the 72-hour and 7-day windows.
+            for _ in range(draw(st.integers(0, 1))):
+                data.contacts.append(
+                    RContact(
+                        cid,
+                        datetime.combine(
+                            stay.discharged_on + timedelta(days=draw(st.integers(-1, 9))),
+                            time(draw(st.sampled_from([0, 10, 21, 22, 23]))),
+                            tzinfo=UTC,
+                        ),
+                        outcome=draw(st.sampled_from(["met", "met", "not_met"])),
+                    )
+                )
         for _ in range(draw(st.integers(0, 1))):
             data.relapses.append(RRelapse(cid, draw(days)))
         for _ in range(draw(st.integers(0, 2))):
@@ -138,7 +156,20 @@ def caseloads(draw, period: Period) -> Caseload:
             sent = draw(days)
             wait = draw(st.one_of(st.none(), st.integers(0, 60)))
             data.agency_requests.append(
-                RAgencyRequest(cid, sent, None if wait is None else sent + timedelta(days=wait))
+                RAgencyRequest(
+                    cid,
+                    sent,
+                    None if wait is None else sent + timedelta(days=wait),
+                    draw(st.sampled_from(["", "housing", "health", "other", AGENCY_KINDS[1]])),
+                )
+            )
+        for _ in range(draw(st.integers(0, 2))):
+            data.adverse_events.append(
+                RAdverseEvent(
+                    cid,
+                    draw(st.sampled_from(["self_harm", "death", "arrest"])),
+                    draw(days),
+                )
             )
         for _ in range(draw(st.integers(0, 1))):
             data.milestones.append(
@@ -146,7 +177,9 @@ def caseloads(draw, period: Period) -> Caseload:
             )
         for _ in range(draw(st.integers(0, 3))):
             received = draw(moments)
-            status = draw(st.sampled_from(["received", "accepted", "declined", "withdrawn"]))
+            status = draw(
+                st.sampled_from(["received", "accepted", "declined", "withdrawn", "waitlisted"])
+            )
             wait = draw(st.integers(0, 20 * 24 * 60))
             with_client = draw(st.booleans())
             data.referrals.append(
@@ -156,7 +189,9 @@ def caseloads(draw, period: Period) -> Caseload:
                     received,
                     draw(st.sampled_from(["gp", "hospital", "self"])),
                     status,
-                    None if status == "received" else received + timedelta(minutes=wait),
+                    None
+                    if status in ("received", "waitlisted")
+                    else received + timedelta(minutes=wait),
                 )
             )
         for _ in range(draw(st.integers(0, 2))):
@@ -172,7 +207,7 @@ def caseloads(draw, period: Period) -> Caseload:
 
 @pytest.mark.django_db(transaction=False)
 @hsettings(
-    max_examples=60,
+    max_examples=int(os.environ.get("PROPERTY_EXAMPLES", "60")),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -197,6 +232,9 @@ def test_engine_matches_reference(drawn):
             (Scope.municipality("north"), {"a", "b"}),
         ):
             got = engine.compute(p, scope)
-            want = reference(data, p.first, p.as_of(localdate()), team_set, settings.TIME_ZONE)
+            today = localdate()
+            want = reference(
+                data, p.first, p.as_of(today), team_set, settings.TIME_ZONE, today=today
+            )
             assert differences(got, want) == [], (str(scope), period)
         transaction.set_rollback(True)

@@ -43,7 +43,13 @@ PLAIN_COUNTS = (
     "relapses",
     "bed_days",
     "agency_requests_open_30d",
+    "hospital_discharges",
+    "waiting_list_when_computed",
 )
+AGENCY_KINDS = ("housing", "health", "other")
+ADVERSE = ("self_harm", "death", "arrest")
+ANSWERS = ("yes", "partly", "no", "not_say")
+SURVEY_ITEMS = ("felt_respected", "coercion_experienced")
 
 
 TREND_COUNTS = ("clients_served", "caseload_end", "crises", "admissions_involuntary",
@@ -71,6 +77,9 @@ def team_values(rng: random.Random) -> dict:
     v["coercive_measures_by_kind"] = {k: small() for k in KINDS}
     v["coercive_measures"] = sum(v["coercive_measures_by_kind"].values())
     v["milestones_by_kind"] = {m: small() for m in MILESTONES}
+    v["agency_requests_by_kind"] = {k: small() for k in AGENCY_KINDS}
+    v["agency_requests_sent"] = sum(v["agency_requests_by_kind"].values())
+    v["adverse_events_by_kind"] = {k: small() for k in ADVERSE}
     v["admissions_voluntary"], v["admissions_involuntary"] = small(), small()
     v["contacts_seen"] = rng.choice([0, 2, 5, 8, 20, 40])
     v["_community"] = rng.randint(0, v["contacts_seen"])
@@ -125,7 +134,11 @@ def make_report(seed: int, n_teams: int, trend_is_period: bool):
         {"period": "2026-Q2", "values": other},
         {"period": "2026-Q3" if trend_is_period else "2026-Q1", "values": muni},
     ]
-    return SimpleNamespace(period="2026-Q3", trend=trend), columns
+    survey = {
+        item: {a: rng.choice([0, 0, 1, 2, 3, 4, 5, 6, 9]) for a in ANSWERS} for item in SURVEY_ITEMS
+    }
+    extras = {"exit_survey": survey}
+    return SimpleNamespace(period="2026-Q3", trend=trend, extras=extras), columns
 
 
 # --- The attacker ----------------------------------------------------------------------------
@@ -141,6 +154,7 @@ def equations(report, columns) -> list[dict[tuple[str, str], int]]:
             ("referrals_received", "referrals_by_source"),
             ("episodes_ended", "episodes_ended_by_reason"),
             ("coercive_measures", "coercive_measures_by_kind"),
+            ("agency_requests_sent", "agency_requests_by_kind"),
             *((k, f"{k}_by_sex") for k in PERSON_KEYS),
             *((k, f"{k}_by_age") for k in PERSON_KEYS),
         ):
@@ -160,7 +174,7 @@ def equations(report, columns) -> list[dict[tuple[str, str], int]]:
         "client_days", "referrals_received", "episodes_ended", "coercive_measures", "admissions",
         "admissions_voluntary", "admissions_involuntary", "contacts_seen",
         "informal_support_contacts", "contacts_not_met",
-        "community#k", "debriefed#k",
+        "community#k", "debriefed#k", "agency_requests_sent",
     }  # fmt: skip
     for bd, _t in reports.BREAKDOWNS:
         keys |= {f"{bd}.{n}" for n in reports._breakdown_names(bd, columns)}
@@ -173,6 +187,11 @@ def equations(report, columns) -> list[dict[tuple[str, str], int]]:
         if t["period"] == report.period:
             for key in TREND_COUNTS:
                 eqs.append({(f"t{i}", key): 1, (cols[0], key): -1})
+    for item, counts in report.extras["exit_survey"].items():
+        if sum(counts.values()) >= reports.EXIT_SURVEY_MIN:  # an item is shown from 5 answers
+            eq = {("s", f"exit.{item}"): 1}
+            eq.update({("s", f"exit.{item}.by_answer.{a}"): -1 for a in ANSWERS})
+            eqs.append(eq)
     return eqs
 
 
@@ -198,7 +217,8 @@ def attack(report, columns, decision) -> dict:
         for key in {*PLAIN_COUNTS, *PERSON_KEYS, "referrals_received", "episodes_ended",
                     "coercive_measures", "admissions", "admissions_voluntary",
                     "admissions_involuntary", "contacts_seen", "client_days",
-                    "informal_support_contacts", "contacts_not_met"}:  # fmt: skip
+                    "informal_support_contacts", "contacts_not_met",
+                    "agency_requests_sent"}:  # fmt: skip
             know((sid, key), v.get(key) or 0, hidden.get((sid, key)))
         for bd, _t in reports.BREAKDOWNS:
             for n in reports._breakdown_names(bd, columns):
@@ -208,6 +228,13 @@ def attack(report, columns, decision) -> dict:
         for mine, _share in (("community#k", "community_contact_share"),
                             ("debriefed#k", "coercion_debrief_share")):  # fmt: skip
             b[(sid, mine)] = [0, math.inf]
+    for item, counts in report.extras["exit_survey"].items():
+        if sum(counts.values()) >= reports.EXIT_SURVEY_MIN:
+            total = ("s", f"exit.{item}")
+            know(total, sum(counts.values()), hidden.get(total))
+            for a in ANSWERS:
+                cid = ("s", f"exit.{item}.by_answer.{a}")
+                know(cid, counts[a], hidden.get(cid))
     for i, t in enumerate(report.trend):
         for key in trend_keys:
             know((f"t{i}", key), t["values"].get(key) or 0, hidden.get((f"t{i}", key)))
