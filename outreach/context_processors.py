@@ -66,6 +66,7 @@ class CoreQuestions(Questions):
     can_request_emergency_access = ask(access.can_request_emergency_access)
     sees_emergency_reviews = ask(access.sees_emergency_reviews)
     sees_access_report = ask(access.sees_access_report)
+    plans_visits = ask(access.plans_visits)
 
 
 class PendingReviews:

@@ -9,7 +9,16 @@ from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from outreach.access import scoped_readable, visible_clients, visible_teams
-from outreach.models import SEEN_CONTACT, Client, Contact, Episode, Tandem, Team, User
+from outreach.models import (
+    SEEN_CONTACT,
+    Client,
+    Contact,
+    Episode,
+    PlannedVisit,
+    Tandem,
+    Team,
+    User,
+)
 
 SORTS = {
     "name": ("family_name", "given_name"),
@@ -26,7 +35,13 @@ def _with_caseload_figures(qs: QuerySet[Client]) -> QuerySet[Client]:
     open_episode = Episode.objects.filter(client=OuterRef("pk"), ended_on__isnull=True).order_by(
         "-started_on"
     )
+    next_visit = PlannedVisit.objects.filter(
+        client=OuterRef("pk"),
+        status=PlannedVisit.Status.PLANNED,
+        planned_on__gte=timezone.localdate(),
+    ).order_by("planned_on", "planned_time")
     return qs.annotate(
+        next_visit_on=Subquery(next_visit.values("planned_on")[:1]),
         last_seen_at=Subquery(seen.values("started_at")[:1]),
         last_contact_at=Subquery(last.values("started_at")[:1]),
         open_episode_started_on=Subquery(open_episode.values("started_on")[:1]),

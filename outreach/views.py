@@ -183,7 +183,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "outreach/client_detail.html", context)
 
 
-def _contact_form_initial(request: HttpRequest, client) -> dict:
+def contact_form_initial(request: HttpRequest, client) -> dict:
     last = (
         client.contacts.filter(mode=Contact.Mode.FACE_TO_FACE)
         .exclude(location="")
@@ -212,7 +212,7 @@ def contact_create(request: HttpRequest, client_pk: int) -> HttpResponse:
     form = ContactForm(
         request.POST or None,
         staff_queryset=staff_qs,
-        initial=_contact_form_initial(request, client),
+        initial=contact_form_initial(request, client),
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
