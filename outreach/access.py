@@ -23,6 +23,7 @@ from outreach.models import (
     Contact,
     EmergencyAccess,
     Municipality,
+    PlannedVisit,
     Role,
     Team,
     User,
@@ -412,3 +413,29 @@ def can_change_access(actor: User, user: User) -> bool:
 def sees_team_access_changes(user: User) -> bool:
     """Tell whether the user sees who changed the roles and teams of their teams' members."""
     return _supervises(user)
+
+
+# --- Planned visits: the tandem's week --------------------------------------------------------
+
+
+def plans_visits(user: User) -> bool:
+    """Tell whether the user has the week's plan of visits (workers and supervisors)."""
+    return works_in_team(user)
+
+
+def colleagues(user: User) -> QuerySet[User]:
+    """Active workers and supervisors of the user's teams (who may go on a visit)."""
+    return User.objects.filter(
+        teams__in=visible_teams(user), is_active=True, role__in=TEAM_ROLES
+    ).distinct()
+
+
+def visible_visits(user: User) -> QuerySet[PlannedVisit]:
+    """Planned visits to clients of the user's teams; any other visit is a 404."""
+    return scoped(PlannedVisit.objects.all(), user, via="client")
+
+
+def can_close_visit(user: User, visit: PlannedVisit) -> bool:
+    """Tell whether the user may log the visit's contact or mark it missed: it is still planned
+    and the user writes the client's record."""
+    return visit.is_open and can_write_record(user, visit.client)

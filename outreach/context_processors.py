@@ -67,6 +67,7 @@ class CoreQuestions(Questions):
     sees_emergency_reviews = ask(access.sees_emergency_reviews)
     sees_access_report = ask(access.sees_access_report)
     works_offline = ask(access.works_offline)
+    plans_visits = ask(access.plans_visits)
 
 
 class PendingReviews:

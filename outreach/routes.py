@@ -9,6 +9,7 @@ from outreach import account_views, dataprotection_views, offline_views, views
 from outreach.accounts import views as accounts_views
 from outreach.caserecord import urls as event_routes
 from outreach.emergency import views as emergency_views
+from outreach.visits import urls as visit_routes
 
 app_name = "outreach"
 
@@ -39,6 +40,7 @@ urlpatterns = [
     path("offline/contact/", offline_views.offline_contact_form, name="offline-contact"),
     path("caseload/", views.caseload, name="caseload"),
     path("team/", views.team_caseload, name="team-caseload"),
+    path("visits/", include(visit_routes)),
     path("clients/search/", views.client_search, name="client-search"),
     path("clients/new/", views.client_create, name="client-create"),
     path("clients/<int:pk>/", views.client_detail, name="client-detail"),

@@ -8,8 +8,17 @@ from datetime import date, timedelta
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from outreach.access import scoped_readable, visible_clients, visible_teams
-from outreach.models import SEEN_CONTACT, Client, Contact, Episode, Tandem, Team, User
+from outreach.access import scoped_readable, visible_clients, visible_teams, visible_visits
+from outreach.models import (
+    SEEN_CONTACT,
+    Client,
+    Contact,
+    Episode,
+    PlannedVisit,
+    Tandem,
+    Team,
+    User,
+)
 
 SORTS = {
     "name": ("family_name", "given_name"),
@@ -26,7 +35,13 @@ def _with_caseload_figures(qs: QuerySet[Client]) -> QuerySet[Client]:
     open_episode = Episode.objects.filter(client=OuterRef("pk"), ended_on__isnull=True).order_by(
         "-started_on"
     )
+    next_visit = PlannedVisit.objects.filter(
+        client=OuterRef("pk"),
+        status=PlannedVisit.Status.PLANNED,
+        planned_on__gte=timezone.localdate(),
+    ).order_by("planned_on", "planned_time")
     return qs.annotate(
+        next_visit_on=Subquery(next_visit.values("planned_on")[:1]),
         last_seen_at=Subquery(seen.values("started_at")[:1]),
         last_contact_at=Subquery(last.values("started_at")[:1]),
         open_episode_started_on=Subquery(open_episode.values("started_on")[:1]),
@@ -130,21 +145,6 @@ def tandem_load(*, user: User, team: Team | None = None) -> QuerySet[Tandem]:
     )
 
 
-def contact_timeline(*, user: User, client: Client, limit: int = 50) -> list[Contact]:
-    """The client's latest contacts with staff and interventions, newest first."""
-    return list(
-        scoped_readable(Contact.objects.filter(client=client), user, via="client")
-        .select_related("author", "group_session")
-        .prefetch_related(
-            Prefetch(
-                "staff", queryset=User.objects.only("id", "first_name", "last_name", "username")
-            ),
-            "interventions",
-        )
-        .order_by("-started_at")[:limit]
-    )
-
-
 @dataclass(frozen=True)
 class TimelineEntry:
     kind: str  # "contact", or the kind of an event (stay, measure, crisis, ...)
@@ -152,21 +152,87 @@ class TimelineEntry:
     event: object | None = None  # the event_selectors.Event, for the event template
 
 
-def merged_timeline(
-    contacts: list[Contact], events: list, *, complete: bool
-) -> list[TimelineEntry]:
-    """Contacts and events in one list, newest first.
+# The client page's timeline comes in pages of this many entries (contacts and events).
+TIMELINE_PAGE = 20
 
-    When only the latest contacts are shown (`complete` false), events older than the oldest
-    shown contact wait for "show all" too, so the list has no gap.
+
+@dataclass(frozen=True)
+class TimelinePage:
+    entries: list[TimelineEntry]
+    page: int
+    has_more: bool
+    contacts: list[Contact]
+
+
+def timeline_page(
+    *, user: User, client: Client, events: list, page: int = 1, per_page: int = TIMELINE_PAGE
+) -> TimelinePage:
+    """One page of the client's timeline (contacts and events merged, newest first).
+
+    Four queries whatever the page or the size of the record: the keys (id, time) of the
+    contacts up to the end of the page, then the page's contacts with their staff and
+    interventions. `events` are the client's events (all of them, already read).
     """
-    entries = [
-        (timezone.localtime(c.started_at).replace(tzinfo=None), TimelineEntry("contact", c))
-        for c in contacts
+    end = per_page * page
+    contacts_qs = scoped_readable(Contact.objects.filter(client=client), user, via="client")
+    keys = list(
+        contacts_qs.order_by("-started_at", "-pk").values_list("pk", "started_at")[: end + 1]
+    )
+    merged = [(timezone.localtime(at).replace(tzinfo=None), "contact", pk) for pk, at in keys]
+    # Past the last contact read, events may interleave with contacts not read: they wait.
+    cutoff = merged[-1][0] if len(keys) > end else None
+    merged += [
+        (e.sort_key, "event", i)
+        for i, e in enumerate(events)
+        if cutoff is None or e.sort_key >= cutoff
     ]
-    cutoff = entries[-1][0] if entries and not complete else None
-    for e in events:
-        if cutoff is None or e.sort_key >= cutoff:
-            entries.append((e.sort_key, TimelineEntry(e.kind, e.obj, e)))
-    entries.sort(key=lambda pair: pair[0], reverse=True)
-    return [entry for _key, entry in entries]
+    merged.sort(key=lambda row: (row[0], row[1] == "contact"), reverse=True)
+    window = merged[end - per_page : end]
+    ids = [ref for _key, kind, ref in window if kind == "contact"]
+    by_id = {
+        c.pk: c
+        for c in (
+            contacts_qs.filter(pk__in=ids)
+            .select_related("author", "group_session")
+            .prefetch_related(
+                Prefetch(
+                    "staff",
+                    queryset=User.objects.only("id", "first_name", "last_name", "username"),
+                ),
+                "interventions",
+            )
+        )
+    }
+    entries = []
+    for _key, kind, ref in window:
+        if kind == "contact":
+            entries.append(TimelineEntry("contact", by_id[ref]))
+        else:
+            e = events[ref]
+            entries.append(TimelineEntry(e.kind, e.obj, e))
+    return TimelinePage(
+        entries=entries,
+        page=page,
+        has_more=len(merged) > end,
+        contacts=[e.obj for e in entries if e.kind == "contact"],
+    )
+
+
+def last_seen_contact(*, user: User, client: Client) -> Contact | None:
+    """The client's latest contact that saw them (face to face, met), with its author."""
+    return (
+        scoped_readable(Contact.objects.filter(SEEN_CONTACT, client=client), user, via="client")
+        .select_related("author")
+        .order_by("-started_at")
+        .first()
+    )
+
+
+def next_planned_visit(*, user: User, client: Client, today: date) -> PlannedVisit | None:
+    """The client's next visit still planned, from today on."""
+    return (
+        visible_visits(user)
+        .filter(client=client, status=PlannedVisit.Status.PLANNED, planned_on__gte=today)
+        .order_by("planned_on", "planned_time")
+        .first()
+    )

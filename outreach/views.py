@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from outreach import access, audit, selectors, services
+from outreach import access, audit, clientpage, selectors, services
 from outreach.accounts import selectors as account_selectors
 from outreach.caserecord import selectors as event_selectors
 from outreach.forms import (
@@ -34,8 +34,6 @@ from outreach.staff import team_staff
 from outreach.submissions import idempotent_create
 
 logger = logging.getLogger(__name__)
-
-CONTACTS_SHOWN = 50
 
 
 def _client_form_page(
@@ -150,32 +148,57 @@ def team_caseload(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+def _timeline_page_number(request: HttpRequest) -> int:
+    raw = request.GET.get("page", "1")
+    return int(raw) if raw.isdigit() and 0 < int(raw) <= 10_000 else 1
+
+
 @login_required
 @require_safe
+@vary_on_headers("HX-Request")
 def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The client page: alerts, one timeline of contacts and events, network and consents."""
+    """The client page: first what matters on a phone (who, alerts, due, plan, last seen, key
+    people), then the timeline in pages of 20 (htmx "Show more", or ?page=N without JS)."""
     # Read-only: an emergency grant opens this page (and no form) to another team's staff.
     client = access.client_for_reading(request, pk)
-    support_people = list(client.support_people.all())
-    show_all = request.GET.get("timeline") == "all"
-    contacts = selectors.contact_timeline(
-        user=request.user, client=client, limit=None if show_all else CONTACTS_SHOWN
-    )
     events = event_selectors.client_events(user=request.user, client=client)
+    page = selectors.timeline_page(
+        user=request.user,
+        client=client,
+        events=events.events,
+        page=_timeline_page_number(request),
+    )
+    timeline = {
+        "timeline": page.entries,
+        "page": page,
+        "editable_contacts": {
+            c.pk for c in page.contacts if access.can_edit_contact(request.user, c)
+        },
+    }
+    if request.htmx:
+        return render(request, "outreach/_timeline_page.html", {"client": client, **timeline})
+    today = timezone.localdate()
+    support_people = list(client.support_people.all())
+    last_seen = selectors.last_seen_contact(user=request.user, client=client)
     context = {
         "client": client,
+        **timeline,
         "episodes": list(client.episodes.select_related("tandem__professional", "tandem__peer")),
-        "timeline": selectors.merged_timeline(
-            contacts, events.events, complete=show_all or len(contacts) < CONTACTS_SHOWN
-        ),
-        "more_contacts": not show_all and len(contacts) == CONTACTS_SHOWN,
-        "editable_contacts": {c.pk for c in contacts if access.can_edit_contact(request.user, c)},
         "data": events,
+        "risks": event_selectors.risk_alerts(events),
         "in_page": True,
         "support_people": support_people,
+        "key_people": [p for p in support_people if not p.do_not_contact],
         "do_not_contact": [p for p in support_people if p.do_not_contact],
+        "last_seen": last_seen,
+        "last_seen_days": (today - timezone.localtime(last_seen.started_at).date()).days
+        if last_seen
+        else None,
+        "next_visit": selectors.next_planned_visit(user=request.user, client=client, today=today),
+        "sections": clientpage.render_sections(request, client, today),
         "consents": list(client.consents.select_related("support_person", "agency")),
-        "age": client.age_on(timezone.localdate()),
+        "age": client.age_on(today),
+        "today": today,
         "can_erase": access.can_erase_client(request.user, client),
         "can_export": access.can_export_client(request.user, client),
         "emergency_access": client.emergency_access,
@@ -183,7 +206,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "outreach/client_detail.html", context)
 
 
-def _contact_form_initial(request: HttpRequest, client) -> dict:
+def contact_form_initial(request: HttpRequest, client) -> dict:
     last = (
         client.contacts.filter(mode=Contact.Mode.FACE_TO_FACE)
         .exclude(location="")
@@ -212,7 +235,7 @@ def contact_create(request: HttpRequest, client_pk: int) -> HttpResponse:
     form = ContactForm(
         request.POST or None,
         staff_queryset=staff_qs,
-        initial=_contact_form_initial(request, client),
+        initial=contact_form_initial(request, client),
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from outreach import access, audit
-from outreach.models import Municipality, Role, User
+from outreach.models import Municipality, Role, Team, User
 from outreach.origin import Origin
 from referrals.models import DuplicateCheck, Referral
 
@@ -119,3 +119,20 @@ def duplicate_check_for_request(
     )
     audit.record(action=action, target=check, origin=Origin.from_request(request))
     return check
+
+
+def place_offer_teams(user: User) -> QuerySet[Team]:
+    """Teams whose free places the user offers to the waiting list: a coordinator's municipality,
+    a supervisor's own teams."""
+    if not _active(user):
+        return Team.objects.none()
+    if user.role == Role.COORDINATOR and user.municipality_id:
+        return Team.objects.filter(municipality_id=user.municipality_id)
+    if user.role == Role.SUPERVISOR:
+        return access.managed_teams(user)
+    return Team.objects.none()
+
+
+def can_offer_place(user: User, team: Team) -> bool:
+    """Tell whether the user may offer a free place of the team to its waiting list."""
+    return place_offer_teams(user).filter(pk=team.pk).exists()

@@ -14,13 +14,19 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from outreach.access import visible_clients, visible_municipalities
 from outreach.ages import AGE_BAND_LABELS, AGE_BANDS, age_band
 from outreach.models import SEEN_CONTACT, Client, Contact, Episode, Sex, Team, User
-from referrals.access import can_triage, checkable_duplicates, triage_referrals, visible_referrals
+from referrals.access import (
+    can_triage,
+    checkable_duplicates,
+    place_offer_teams,
+    triage_referrals,
+    visible_referrals,
+)
 from referrals.matching import MATCH_FIELDS, duplicate_candidates, match_fields
 from referrals.models import CheckStatus, DuplicateCheck, Referral, Status
 
@@ -268,3 +274,47 @@ def localised_explanation(score) -> list[dict]:
             item = {**item, "question": criterion.label, "answer_label": label if answer else ""}
         items.append(item)
     return items
+
+
+@dataclass(frozen=True)
+class FreePlaces:
+    """A team with places free and people waiting: whom to offer the next place."""
+
+    team: Team
+    free: int  # capacity minus open episodes
+    waiting: int  # referrals on the team's waiting list
+    first: Referral  # the first in rank (score, then date received)
+
+
+def free_places(*, user: User) -> list[FreePlaces]:
+    """Teams the user offers places of (`place_offer_teams`) that have free places and a waiting
+    list, with its first in rank. One query: the waiting referrals of those teams, in rank,
+    each with its team's open episodes.
+
+    Free places are the team's capacity (`Team.capacity`) minus its open episodes, the count
+    that `referral_accept` checks.
+    """
+    open_eps = (
+        Episode.objects.filter(client__team=OuterRef("team_id"), ended_on__isnull=True)
+        .order_by()
+        .values("client__team")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    rows = (
+        waiting_list(user=user)
+        .filter(team__in=place_offer_teams(user))
+        .annotate(team_open_episodes=Coalesce(Subquery(open_eps), 0))
+    )
+    ranked: dict[int, list[Referral]] = {}
+    for referral in rows:
+        ranked.setdefault(referral.team_id, []).append(referral)
+    places = []
+    for referrals in ranked.values():
+        first = referrals[0]
+        free = first.team.capacity - first.team_open_episodes
+        if free > 0:
+            places.append(
+                FreePlaces(team=first.team, free=free, waiting=len(referrals), first=first)
+            )
+    return places

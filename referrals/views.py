@@ -62,6 +62,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "tabs": [(key, str(label)) for key, label in STATUS_TABS],
             "can_submit": access.can_submit(user),
+            "free_places": selectors.free_places(user=user) if triage else [],
             "checks_to_do": (
                 selectors.duplicate_check_list(user=user).count()
                 if triage and access.can_check_duplicates(user)
@@ -234,12 +235,17 @@ def referral_decide(request: HttpRequest, pk: int) -> HttpResponse:
         origin=origin,
         detail={"shown": False},
     )
+    initial = {"team": referral.team_id}
+    # "Offer the place" of a team with free places: accept into that team (the tandem is chosen).
+    offer = _offered_team(request, referral)
+    if offer is not None:
+        initial.update(decision=DecisionForm.ACCEPT, team=offer.pk)
     form = DecisionForm(
         request.POST or None,
         teams=teams,
         tandems=tandems,
         candidates=candidates,
-        initial={"team": referral.team_id},
+        initial=initial,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -291,8 +297,18 @@ def referral_decide(request: HttpRequest, pk: int) -> HttpResponse:
             "candidates": candidates,
             "hold": matches.hold,
             "teams": selectors.team_load(user=request.user),
+            "offer": offer,
         },
     )
+
+
+def _offered_team(request: HttpRequest, referral):
+    """The team whose free place is offered (?offer=<team>): the referral's own waiting list,
+    a team the user offers places of; None otherwise."""
+    raw = request.GET.get("offer", "")
+    if not raw.isdigit() or referral.status != Status.WAITLISTED or referral.team_id != int(raw):
+        return None
+    return access.place_offer_teams(request.user).filter(pk=int(raw)).first()
 
 
 @login_required
@@ -319,7 +335,12 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "referrals/referral_waiting_list.html",
-        {"groups": ranked, "teams": selectors.team_load(user=request.user), **_nav(request.user)},
+        {
+            "groups": ranked,
+            "teams": selectors.team_load(user=request.user),
+            "free_places": selectors.free_places(user=request.user),
+            **_nav(request.user),
+        },
     )
 
 

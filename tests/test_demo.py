@@ -17,6 +17,7 @@ from django.db import transaction
 from django.test import override_settings
 
 import outreach.caserecord.demo  # noqa: F401 - registers the events' demo function
+import outreach.visits.demo  # noqa: F401 - registers the planned visits' demo function
 from careplans.models import Assessment
 from outreach.caserecord import selectors as event_selectors
 from outreach.models import (
@@ -130,3 +131,18 @@ def test_demo_plan_versions_are_dated_across_the_year_of_care(demo, db):
     }
     assert len(first_days) > 5
     assert not PlanSignoff.objects.filter(signed_at__gt=now).exists()
+
+
+def test_the_demo_has_a_few_planned_visits_this_week(demo, db):
+    from django.utils import timezone
+
+    from outreach.models import PlannedVisit
+
+    worker = User.objects.get(username="worker")
+    today = timezone.localdate()
+    mine = PlannedVisit.objects.filter(
+        client__tandem__professional=worker, status="planned", planned_on__gte=today
+    )
+    assert 3 <= mine.count() <= 6
+    assert all((v.planned_on - today).days < 7 for v in mine)
+    assert mine.filter(planned_on=today).exists()

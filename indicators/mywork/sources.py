@@ -20,6 +20,7 @@ from indicators.mywork.registry import WorkItem, WorkScope, work_source
 from outreach import access
 from outreach import selectors as core
 from outreach.caserecord import selectors as caserecord
+from outreach.visits import selectors as visits
 
 
 def _day(value) -> str:
@@ -181,6 +182,23 @@ def discharges(scope: WorkScope) -> Iterator[WorkItem]:
             overdue=f.overdue,
             detail=detail,
             urgent=True,
+        )
+
+
+@work_source("visit", gettext_lazy("Planned visits"))
+def planned_visits(scope: WorkScope) -> Iterator[WorkItem]:
+    """Visits planned for the tandems' clients up to the end of the week, not yet logged."""
+    for visit in visits.visits_open(user=scope.user, clients=scope.clients, until=scope.until):
+        who = ", ".join(_name(u) for u in visit.staff.all())
+        when = visit.planned_time.strftime("%H:%M") + " · " if visit.planned_time else ""
+        yield WorkItem(
+            kind="visit",
+            client=visit.client,
+            title=_("Visit: %(purpose)s") % {"purpose": visit.purpose},
+            url=reverse("outreach:visit-contact", args=[visit.pk]),
+            due_on=visit.planned_on,
+            overdue=visit.planned_on < scope.today,
+            detail=f"{when}{_('Who: %(who)s') % {'who': who}}",
         )
 
 

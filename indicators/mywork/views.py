@@ -11,6 +11,7 @@ from indicators.mywork import menu
 from indicators.mywork import selectors as mywork
 from outreach import audit
 from outreach.origin import Origin
+from referrals import selectors as referral_selectors
 
 
 def _scope(request: HttpRequest):
@@ -49,6 +50,9 @@ def my_work(request: HttpRequest) -> HttpResponse:
         detail={"tandem": picked or None},
     )
     context = {"work": work, "choices": choices, "picked": picked, "scope": scope}
+    if access.picks_tandem_for_my_work(request.user):
+        # Supervisors: free places of their teams to offer to the waiting list.
+        context["free_places"] = referral_selectors.free_places(user=request.user)
     return render(request, "indicators/mywork/my_work.html", context)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from outreach.access import scoped, scoped_readable
 from outreach.models import (
@@ -363,3 +364,37 @@ def exit_survey_counts(
             counts[row[question]] = row["n"]
         result[question] = counts
     return result
+
+
+# How far back an event still counts as a risk to show at the top of the client page.
+RISK_DAYS = 90
+RISK_ADVERSE_KINDS = ("self_harm", "suicide_attempt", "police_involvement", "arrest", "eviction")
+
+
+@dataclass(frozen=True)
+class RiskAlert:
+    kind: str  # in_hospital, crisis, measure, or an adverse event's kind
+    label: str
+    on: date
+    danger: bool
+
+
+def risk_alerts(data: ClientEvents) -> list[RiskAlert]:
+    """What the tandem must know before they go: a stay not ended, and crises, coercive
+    measures and serious adverse events of the last RISK_DAYS days (from events already read)."""
+    since = data.today - timedelta(days=RISK_DAYS)
+    alerts: list[RiskAlert] = []
+    for e in data.events:
+        day = e.sort_key.date()
+        if e.kind == "stay" and e.obj.discharged_on is None:
+            alerts.append(RiskAlert("in_hospital", _("In hospital since"), e.obj.admitted_on, True))
+        elif day < since:
+            continue
+        elif e.kind == "crisis":
+            alerts.append(RiskAlert("crisis", _("Crisis"), day, True))
+        elif e.kind == "measure":
+            alerts.append(RiskAlert("measure", str(e.obj.get_kind_display()), day, True))
+        elif e.kind == "adverse" and e.obj.kind in RISK_ADVERSE_KINDS:
+            danger = e.obj.kind in ("self_harm", "suicide_attempt")
+            alerts.append(RiskAlert(e.obj.kind, str(e.obj.get_kind_display()), day, danger))
+    return alerts

@@ -55,6 +55,7 @@ from outreach.models.people import (
     new_client_code,
 )
 from outreach.models.submissions import SubmissionToken  # noqa: E402
+from outreach.models.visits import PlannedVisit
 
 __all__ = [
     "SubmissionToken",
@@ -100,6 +101,7 @@ __all__ = [
     "LifeDomain",
     "Milestone",
     "Municipality",
+    "PlannedVisit",
     "Relapse",
     "Responsibility",
     "Role",

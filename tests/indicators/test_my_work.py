@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 
 from careplans import services as plan_services
 from careplans.models import Action, PlanSignoff
@@ -15,8 +16,15 @@ from indicators.mywork import selectors as mywork
 from indicators.mywork.registry import WorkItem, work_source
 from outreach.caserecord import selectors as caserecord
 from outreach.models import AuditEvent, CaseConference, FollowUpAction, Role
+from outreach.visits.services import visit_log_contact, visit_mark_missed, visit_plan
 from tests.careplans.factories import GoalFactory
-from tests.factories import ClientFactory, ContactFactory, TandemFactory, UserFactory
+from tests.factories import (
+    ClientFactory,
+    ContactFactory,
+    TandemFactory,
+    UserFactory,
+    make_origin,
+)
 from tests.outreach.caserecord.factories import (
     AgencyRequestFactory,
     CoerciveMeasureFactory,
@@ -426,14 +434,23 @@ def _many(n, tandem, settled, today, noon):
             admitted_on=today - timedelta(days=12),
             discharged_on=today - timedelta(days=2),
         )
+        visit_plan(
+            client=c,
+            actor=tandem.professional,
+            planned_on=today + timedelta(days=1),
+            planned_time=None,
+            staff=[tandem.professional, tandem.peer],
+            purpose="visit",
+            origin=make_origin(),
+        )
 
 
 # session, user; the worker's tandems; plans to sign, their sign-offs; review clock: open
 # episodes, plans, agreements, reviews; instruments in use, clients with their open episode,
 # assessments done; pending debriefs; plan actions; follow-ups; open requests; caseload with
-# last-seen figures; discharges not followed up; audit insert; session refresh (savepoint,
-# update, release)
-PAGE_QUERIES = 22
+# last-seen figures; discharges not followed up; planned visits, their staff; audit insert;
+# session refresh (savepoint, update, release)
+PAGE_QUERIES = 24
 
 
 @pytest.mark.parametrize("n", [1, 12])
@@ -460,6 +477,7 @@ def test_query_count_does_not_grow_with_the_items(
             "not_seen",
             "discharge",
             "assessment",
+            "visit",
         )
     }
 
@@ -538,3 +556,75 @@ def test_an_emergency_use_waits_on_the_supervisors_work_list_until_reviewed(
         grant=grant, reviewer=supervisor, outcome="accepted", comment="", origin=origin
     )
     assert review_url not in client.get(URL).content.decode()
+
+
+# --- Planned visits --------------------------------------------------------------------------
+
+
+def test_planned_visits_show_until_logged_or_missed(worker, peer, tandem, settled, today):
+    a = settled("Alpha", tandem=tandem)
+    b = settled("Beta", tandem=tandem)
+    c = settled("Gamma", tandem=tandem)
+    origin = make_origin()
+
+    def plan(client, days):
+        return visit_plan(
+            client=client,
+            actor=worker,
+            planned_on=today + timedelta(days=days),
+            planned_time=None,
+            staff=[peer],
+            purpose="Bring the form",
+            origin=origin,
+            today=today - timedelta(days=5),
+        )
+
+    visits = {"Alpha": plan(a, 0), "Beta": plan(b, 3), "Gamma": plan(c, 20)}
+    items = _items(_work(worker), "visit")
+    # Today's and this week's; the one three weeks ahead waits.
+    assert sorted(items) == [("visit", "Alpha", "today"), ("visit", "Beta", "week")]
+    item = next(i for i in _work(worker).items if i.kind == "visit" and i.client == a)
+    assert item.url == reverse("outreach:visit-contact", args=[visits["Alpha"].pk])
+    assert peer.get_full_name() in item.detail
+    visit_log_contact(
+        visit=visits["Alpha"],
+        author=worker,
+        origin=origin,
+        started_at=timezone.now() - timedelta(minutes=1),
+        duration_minutes=30,
+        mode="face_to_face",
+        outcome="met",
+    )
+    visit_mark_missed(visit=visits["Beta"], actor=worker, reason="Away", origin=origin)
+    assert _items(_work(worker), "visit") == []
+
+
+def test_a_past_visit_not_closed_is_overdue(worker, peer, tandem, settled, today):
+    a = settled("Alpha", tandem=tandem)
+    visit_plan(
+        client=a,
+        actor=worker,
+        planned_on=today,
+        planned_time=None,
+        staff=[peer],
+        purpose="x",
+        origin=make_origin(),
+    )
+    assert _items(_work(worker, today=today + timedelta(days=1)), "visit") == [
+        ("visit", "Alpha", "overdue")
+    ]
+
+
+def test_another_tandems_visits_are_not_mine(worker, team, settled, today):
+    other = TandemFactory(team=team)
+    c = settled("Other", tandem=other)
+    visit_plan(
+        client=c,
+        actor=other.professional,
+        planned_on=today,
+        planned_time=None,
+        staff=[other.peer],
+        purpose="x",
+        origin=make_origin(),
+    )
+    assert _items(_work(worker), "visit") == []

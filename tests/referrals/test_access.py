@@ -59,8 +59,9 @@ def _triage_queries(client, coordinator, django_assert_num_queries, n: int) -> N
     ReferralFactory.create_batch(n, municipality=coordinator.municipality)
     client.force_login(coordinator)
     # session, user, referrals (+ municipality, team, submitter, criteria version), audit insert,
-    # then the session save of the idle timeout (savepoint, update, release)
-    with django_assert_num_queries(7):
+    # the free places (waiting referrals with their team's open episodes), then the session
+    # save of the idle timeout (savepoint, update, release)
+    with django_assert_num_queries(8):
         response = client.get(reverse("referrals:referral-list"))
     assert response.status_code == 200
     assert response.content.decode().count('<td class="primary">') >= n
@@ -88,8 +89,8 @@ def test_waiting_list_queries_are_constant(client, coordinator, team, django_ass
     )
     client.force_login(coordinator)
     # session, user, waiting referrals (+ team...), audit insert, teams with open episodes,
-    # session save (3)
-    with django_assert_num_queries(8):
+    # the free places (waiting referrals with their team's open episodes), session save (3)
+    with django_assert_num_queries(9):
         response = client.get(reverse("referrals:referral-waiting-list"))
     assert response.content.decode().count('<td class="primary">') == n
 

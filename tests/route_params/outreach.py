@@ -73,3 +73,30 @@ def route_param_outreach_consent_withdraw__pk(team_client):
     from tests.factories import ConsentFactory
 
     return ConsentFactory(client=team_client).pk
+
+
+@pytest.fixture
+def route_param_visit_pk(team_client, worker):
+    from django.utils import timezone
+
+    from outreach.visits.services import visit_plan
+
+    return visit_plan(
+        client=team_client,
+        actor=worker,
+        planned_on=timezone.localdate(),
+        planned_time=None,
+        staff=[worker],
+        purpose="Check in",
+        origin=make_origin(),
+    ).pk
+
+
+@pytest.fixture
+def route_param_outreach_visit_contact__pk(route_param_visit_pk):
+    return route_param_visit_pk
+
+
+@pytest.fixture
+def route_param_outreach_visit_missed__pk(route_param_visit_pk):
+    return route_param_visit_pk

@@ -31,6 +31,7 @@ class Command(BaseCommand):
         else:
             autodiscover_modules("demo")
             import outreach.caserecord.demo  # noqa: F401 - registers the core's event demo
+            import outreach.visits.demo  # noqa: F401 - registers the planned visits' demo
 
             with transaction.atomic():
                 ctx = demo.seed_core(seed=seed)

@@ -1,0 +1,14 @@
+"""Routes of planned visits, included under `visits/` (namespace `outreach`)."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from outreach.visits import views as v
+
+urlpatterns = [
+    path("", v.visit_week, name="visit-week"),
+    path("new/", v.visit_create, name="visit-create"),
+    path("<int:pk>/contact/", v.visit_contact, name="visit-contact"),
+    path("<int:pk>/missed/", v.visit_missed, name="visit-missed"),
+]
