@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('outreach', '0014_consent_scope_withdrawal'),
+        ('outreach', '0015_agency_directory'),
     ]
 
     operations = [
