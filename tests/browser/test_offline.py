@@ -60,6 +60,9 @@ def _log_offline(page, client, note):
     row.get_by_role("link", name="Log a contact").click()
     page.wait_for_load_state()
     page.get_by_text(f"Contact with {client.full_name}").first.wait_for()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SHOTS / "offline-contact-form-390.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.get_by_label("Minutes").fill("40")
     page.get_by_label("Note").fill(note)
     page.get_by_role("button", name="Save contact").click()
