@@ -18,6 +18,9 @@ EXEMPT_PREFIXES = (
     "/accounts/logout/",
     "/i18n/",
     "/public/",
+    "/healthz",
+    "/readyz",
+    "/metrics",
 )
 
 
