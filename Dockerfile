@@ -5,6 +5,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
       fonts-dejavu-core fonts-noto-core fonts-symbola fontconfig gettext \
+      postgresql-client-15 \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
@@ -19,4 +20,4 @@ RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')"
     python manage.py collectstatic --noinput
 
 EXPOSE 8000
-CMD ["gunicorn", "outreach.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "outreach.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

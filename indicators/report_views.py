@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from outreach import audit
 from outreach.models import Team
+from outreach.ops.router import reads_from_replica
 from outreach.origin import Origin
 from outreach.submissions import idempotent_create
 
@@ -48,6 +49,7 @@ def _error_text(exc: ValidationError) -> str:
 
 @login_required
 @require_GET
+@reads_from_replica
 def report_list(request: HttpRequest) -> HttpResponse:
     """Reports of the user's municipalities, newest first, and a form to start one."""
     municipalities = reports.visible_municipalities(request.user)
@@ -93,6 +95,7 @@ def report_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica
 def report_detail(request: HttpRequest, report_pk: int) -> HttpResponse:
     """The report as it will leave the team (suppressed figures); coordinators edit a draft."""
     report = _report_or_404(request, report_pk)
@@ -213,6 +216,7 @@ def _pdf_state(report: Report, language: str) -> dict:
 
 @login_required
 @require_GET
+@reads_from_replica
 def report_pdf(request: HttpRequest, report_pk: int) -> HttpResponse:
     """The report's PDF in a language when it is rendered; otherwise a page to prepare it.
 
@@ -259,6 +263,7 @@ def report_pdf_status(request: HttpRequest, report_pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
+@reads_from_replica
 def report_csv(request: HttpRequest, report_pk: int) -> HttpResponse:
     """The report's figures as CSV (suppressed; UTF-8 with BOM)."""
     report = _report_or_404(request, report_pk)
@@ -293,6 +298,7 @@ def _period_from(request: HttpRequest) -> Period:
 
 @login_required
 @require_GET
+@reads_from_replica
 def figures_list(request: HttpRequest) -> HttpResponse:
     """The teams whose figures the user may see."""
     teams = list(access.figure_teams(request.user).select_related("municipality"))
@@ -334,6 +340,7 @@ def _refresh_context(request: HttpRequest, team: Team, states: list) -> dict:
 
 @login_required
 @require_GET
+@reads_from_replica
 def team_figures(request: HttpRequest, figures_team_pk: int) -> HttpResponse:
     """A team's indicators for the period and the three before it, with fidelity.
 
@@ -445,6 +452,7 @@ def team_figures_status(request: HttpRequest, figures_team_pk: int) -> HttpRespo
 
 @login_required
 @require_GET
+@reads_from_replica
 def team_drilldown(request: HttpRequest, figures_team_pk: int, key: str) -> HttpResponse:
     """The records counted in one figure of a team; coordinators see pseudonymous codes only.
 
@@ -517,6 +525,7 @@ def team_drilldown(request: HttpRequest, figures_team_pk: int, key: str) -> Http
 
 
 @require_GET
+@reads_from_replica
 def public_summary(request: HttpRequest) -> HttpResponse:
     """Published reports' municipality figures, suppressed; nothing about individuals."""
     latest = (

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -31,6 +32,8 @@ from outreach import audit, erasure
 from outreach.models import AuditEvent, Client, ClientExport, Role, User
 from outreach.origin import Origin
 from outreach.pdf import html_to_pdf
+
+logger = logging.getLogger(__name__)
 
 FORMAT = "outreach-client-copy"
 FORMAT_VERSION = 1
@@ -167,8 +170,24 @@ def copy_request(*, client: Client, actor: User, language: str, origin: Origin) 
         client=client,
         detail={"language": language},
     )
-    transaction.on_commit(lambda: tasks.client_copy_build.delay(export.pk))
+    transaction.on_commit(lambda: _send(tasks.client_copy_build, export.pk))
     return export
+
+
+def _send(task, export_id: int) -> None:
+    """Queue the copy; with the broker down the request is marked failed (ask again), never a
+    500 page after the request was saved."""
+    from kombu.exceptions import OperationalError as BrokerDown
+
+    try:
+        task.delay(export_id)
+    except BrokerDown as exc:
+        logger.warning(
+            "client copy not queued", extra={"export_id": export_id, "error": type(exc).__name__}
+        )
+        ClientExport.objects.filter(pk=export_id, status=ClientExport.Status.QUEUED).update(
+            status=ClientExport.Status.FAILED
+        )
 
 
 def copy_build(*, export_id: int) -> ClientExport:

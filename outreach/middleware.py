@@ -19,6 +19,9 @@ EXEMPT_PREFIXES = (
     "/accounts/logout/",
     "/i18n/",
     "/public/",
+    "/healthz",
+    "/readyz",
+    "/metrics",
 )
 
 

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_prometheus",
     "outreach",
     "referrals",
     "careplans",
@@ -47,6 +48,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Metrics of every request (outreach/ops/metrics.py), then the request id of every log line.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "outreach.ops.requestid.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -68,6 +72,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "outreach.middleware.TwoFactorRequiredMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "outreach.urls"
@@ -110,6 +115,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
     DATABASES["default"]["OPTIONS"]["timeout"] = 20
+# A read replica (streaming replication) for figures, drill-downs and reports
+# (outreach/ops/router.py); writes and everything else stay on the primary.
+if env_str("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        env_str("DATABASE_REPLICA_URL"),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+DATABASE_ROUTERS = ["outreach.ops.router.ReplicaRouter"]
+# Query counts and durations per connection (django-prometheus wraps the engines).
+for _db in DATABASES.values():
+    _db["ENGINE"] = _db["ENGINE"].replace("django.db.backends.", "django_prometheus.db.backends.")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "outreach.User"
@@ -238,6 +255,29 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# Queues by kind, so that a heavy report never waits in front of what a user is waiting for:
+# `interactive` (a user's own request: the client's copy), `reports` (PDFs and report drafts),
+# `indicators` (snapshots, nightly jobs). docker-compose.yml runs a worker per kind.
+CELERY_TASK_DEFAULT_QUEUE = "interactive"
+CELERY_TASK_ROUTES = {
+    "outreach.tasks.client_copy_build": {"queue": "interactive"},
+    "outreach.ops.tasks.heartbeat": {"queue": "interactive"},
+    "indicators.tasks.render_report_pdf": {"queue": "reports"},
+    "indicators.tasks.draft_report": {"queue": "reports"},
+    "indicators.tasks.draft_monthly_reports": {"queue": "reports"},
+    "indicators.tasks.snapshot_refresh": {"queue": "indicators"},
+    "indicators.tasks.snapshot_finalise": {"queue": "indicators"},
+    "indicators.tasks.refresh_current_drafts": {"queue": "indicators"},
+    "indicators.tasks.finalise_previous_quarter": {"queue": "indicators"},
+    "outreach.tasks.anonymise_past_retention": {"queue": "indicators"},
+}
+# Beat takes a Redis lock before it sends anything, so a second beat started by mistake (or
+# for failover) stands by instead of sending every task twice (outreach/ops/beat.py).
+CELERY_BEAT_SCHEDULER = "outreach.ops.beat:LockedScheduler"
+CELERY_BEAT_MAX_INTERVAL = 10  # seconds between ticks: the lock is renewed on each
+OUTREACH_BEAT_LOCK_SECONDS = env_int("BEAT_LOCK_SECONDS", 60, minimum=5)
+# The JSON logging below is the workers' too.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
     "refresh-current-drafts": {
         "task": "indicators.tasks.refresh_current_drafts",
@@ -255,21 +295,47 @@ CELERY_BEAT_SCHEDULE = {
         "task": "outreach.tasks.anonymise_past_retention",
         "schedule": crontab(hour=1, minute=30),
     },
+    # Beat and an interactive worker are alive: /readyz shows when it last ran.
+    "heartbeat": {
+        "task": "outreach.ops.tasks.heartbeat",
+        "schedule": float(env_int("HEARTBEAT_SECONDS", 30, minimum=1)),
+    },
 }
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if env_str("CACHE_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # A Redis outage is a cache miss, not an error page (outreach/ops/cache.py).
+            "BACKEND": "outreach.ops.cache.TolerantRedisCache",
             "LOCATION": env_str("CACHE_URL"),
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 
+# One JSON object per line (python-json-logger) with the request id of the request or task
+# (outreach/ops/requestid.py); LOG_FORMAT=text for reading in a terminal.
+LOG_FORMAT = env_str("LOG_FORMAT", "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "outreach.ops.requestid.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": True,  # ISO 8601 in UTC
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "text" if LOG_FORMAT == "text" else "json",
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
@@ -305,3 +371,18 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "outreach@localhost")
+
+# Operations (issue 18): /metrics only for a bearer token or listed addresses (never public),
+# /readyz's broker check timeout, optional Sentry error reporting without personal data.
+OUTREACH_METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+OUTREACH_METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", [])
+OUTREACH_READYZ_TIMEOUT = 2
+SECURE_REDIRECT_EXEMPT = [r"^(healthz|readyz|metrics)$"]
+if env_str("SENTRY_DSN"):
+    from outreach.ops import sentry
+
+    sentry.init(
+        env_str("SENTRY_DSN"),
+        environment=env_str("SENTRY_ENVIRONMENT", ""),
+        traces_sample_rate=float(env_str("SENTRY_TRACES_SAMPLE_RATE", "0") or 0),
+    )

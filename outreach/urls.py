@@ -6,7 +6,16 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from outreach.ops import health, metrics
+
+# An uncaught error: 503 with a retry hint when the database is unreachable, else a plain 500.
+handler500 = "outreach.ops.unavailable.server_error"
+
 urlpatterns = [
+    # Probes and metrics (outreach/ops): no login, no data; /metrics needs its token or address.
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -98,7 +98,11 @@ def test_worker_killed_mid_snapshot_leaves_exactly_one_correct_snapshot(
     try:
         slow = _start_worker(tmp_path, "worker-1", marker)
         workers.append(slow)
-        sender.send_task("indicators.tasks.snapshot_refresh", args=["2026-Q3", f"team:{team.slug}"])
+        sender.send_task(
+            "indicators.tasks.snapshot_refresh",
+            args=["2026-Q3", f"team:{team.slug}"],
+            queue="indicators",  # its queue by the task routes of the settings
+        )
         _wait(marker.exists, 60, "the first worker to be in the middle of the snapshot")
         os.killpg(slow.pid, signal.SIGKILL)
         slow.wait(10)

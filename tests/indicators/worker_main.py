@@ -42,6 +42,7 @@ if __name__ == "__main__":
         [
             "worker",
             "--pool=solo",
+            "--queues=interactive,reports,indicators",
             "--loglevel=INFO",
             "--without-mingle",
             "--without-gossip",

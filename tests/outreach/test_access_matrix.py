@@ -19,9 +19,10 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests import db_state
 
-# Routes that are not about client data (login, 2FA, schema, admin, static).
+# Routes that are not about client data (login, 2FA, schema, admin, static; the probes and
+# metrics, swept apart in tests/outreach/test_operability.py).
 PUBLIC_OR_ACCOUNT = re.compile(
-    r"^(accounts/|account/2fa/|i18n/|admin/|api/schema/|public/|static/)"
+    r"^(accounts/|account/2fa/|i18n/|admin/|api/schema/|public/|static/|healthz$|readyz$|metrics$)"
 )
 # Roles that must never see the team's client data.
 OUTSIDE_ROLES = ["outsider", "outside_supervisor", "partner", "admin", "dpo"]
