@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework.routers import DefaultRouter
 
-from outreach import api
+from outreach import api, network_api
 from outreach.caserecord import api as event_api
 
 router = DefaultRouter()
@@ -23,5 +23,8 @@ router.register("case-conferences", event_api.CaseConferenceViewSet, basename="c
 router.register("follow-ups", event_api.FollowUpActionViewSet, basename="followupaction")
 router.register("group-sessions", event_api.GroupSessionViewSet, basename="groupsession")
 router.register("discharges", event_api.DischargeViewSet, basename="discharge")
+# The support network and consents (outreach/network_api.py).
+router.register("support-people", network_api.SupportPersonViewSet, basename="supportperson")
+router.register("consents", network_api.ConsentViewSet, basename="consent")
 
 urlpatterns = router.urls
