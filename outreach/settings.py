@@ -233,6 +233,9 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "MilestoneKindEnum": "outreach.api_enums.MilestoneKind",
     "ExitSurveyAnswerEnum": "outreach.api_enums.ExitSurveyAnswer",
     "AdvanceStatementUpheldEnum": "outreach.models.AdvanceStatementUpheld",
+    "ResponsibilityDomainEnum": "outreach.models.LifeDomain",
+    "PlanDomainEnum": "careplans.models.LifeDomain",
+    "GoalStatusEnum": "careplans.parts_api.GoalStatus",
 }
 
 # Celery: Redis when CELERY_BROKER_URL is set; otherwise tasks run in-process.
