@@ -45,6 +45,11 @@ def _visible_tandems(request):
 
 
 class ClientFilter(filters.FilterSet):
+    updated_since = filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        label="Only rows changed at or after this moment (ISO 8601), to sync.",
+    )
     team = filters.ModelChoiceFilter(queryset=_visible_teams)
     tandem = filters.ModelChoiceFilter(queryset=_visible_tandems)
 
@@ -54,6 +59,11 @@ class ClientFilter(filters.FilterSet):
 
 
 class EpisodeFilter(filters.FilterSet):
+    updated_since = filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        label="Only rows changed at or after this moment (ISO 8601), to sync.",
+    )
     client = filters.ModelChoiceFilter(queryset=_visible_clients)
 
     class Meta:
@@ -62,6 +72,11 @@ class EpisodeFilter(filters.FilterSet):
 
 
 class ContactFilter(filters.FilterSet):
+    updated_since = filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        label="Only rows changed at or after this moment (ISO 8601), to sync.",
+    )
     client = filters.ModelChoiceFilter(queryset=_visible_clients)
 
     class Meta:

@@ -236,6 +236,7 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "ResponsibilityDomainEnum": "outreach.models.LifeDomain",
     "PlanDomainEnum": "careplans.models.LifeDomain",
     "GoalStatusEnum": "careplans.parts_api.GoalStatus",
+    "ReferralStatusEnum": "referrals.models.Status",
 }
 
 # Celery: Redis when CELERY_BROKER_URL is set; otherwise tasks run in-process.
