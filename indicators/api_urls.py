@@ -1,3 +1,10 @@
 from __future__ import annotations
 
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from indicators import api
+
+router = SimpleRouter()
+router.register("reports", api.PublishedReportViewSet, basename="report")
+
+urlpatterns = router.urls

@@ -543,7 +543,7 @@ def _refresh_figures(report: Report) -> None:
         )
     report.trend = trend
     report.figures_refreshed_at = timezone.now()
-    report.save(update_fields=["trend", "figures_refreshed_at"])
+    report.save(update_fields=["trend", "figures_refreshed_at", "updated_at"])
     report.snapshots.set(snaps)
     report.documents.all().delete()
 

@@ -61,6 +61,8 @@ def _drf_field(field: forms.Field) -> serializers.Field:
         )
     if isinstance(field, forms.ChoiceField):
         choices = [c for c in field.choices if c[0] != ""]
+        if not choices:  # choices made per request (e.g. the candidates of a decision)
+            return serializers.CharField(allow_blank=not field.required, **common)
         return serializers.ChoiceField(choices=choices, allow_blank=not field.required, **common)
     if isinstance(field, forms.NullBooleanField):
         return serializers.BooleanField(allow_null=True, **common)

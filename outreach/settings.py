@@ -237,6 +237,7 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "PlanDomainEnum": "careplans.models.LifeDomain",
     "GoalStatusEnum": "careplans.parts_api.GoalStatus",
     "ReferralStatusEnum": "referrals.models.Status",
+    "ReportStatusEnum": "indicators.api.ReportStatus",
 }
 
 # Celery: Redis when CELERY_BROKER_URL is set; otherwise tasks run in-process.
