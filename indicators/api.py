@@ -8,13 +8,15 @@ suppression), never more exact than what leaves the team.
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.pagination import CursorPagination
 
+from indicators import access as figure_access
 from indicators import reports
-from indicators.models import Report
+from indicators.models import IndicatorSnapshot, Report
 from outreach.permissions import IsVerifiedStaff
 
 ReportStatus = Report.Status  # named in the schema (SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"])
@@ -109,3 +111,75 @@ class PublishedReportViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_class(self):
         return ReportDetailOut if self.action == "retrieve" else ReportOut
+
+
+# --- Snapshots -------------------------------------------------------------------------------
+
+
+class SnapshotOut(serializers.ModelSerializer):
+    figures = serializers.SerializerMethodField(
+        help_text=(
+            "Indicator key → its text: exact for the supervisors of the team, otherwise "
+            "suppressed as in the published reports (`<5`, `n<5`, `x`)."
+        )
+    )
+    exact = serializers.SerializerMethodField()
+
+    class Meta:
+        model = IndicatorSnapshot
+        fields = ["id", "period", "period_first", "period_last", "scope_kind", "team"]
+        fields += ["municipality", "version", "status", "definitions_version", "computed_at"]
+        fields += ["as_of", "published_at", "exact", "figures"]
+        read_only_fields = fields
+
+    def _exact(self, snapshot: IndicatorSnapshot) -> bool:
+        return snapshot.team_id is not None and snapshot.team_id in self.context["exact_teams"]
+
+    def get_exact(self, snapshot: IndicatorSnapshot) -> bool:
+        return self._exact(snapshot)
+
+    @extend_schema_field(serializers.DictField(child=serializers.CharField()))
+    def get_figures(self, snapshot: IndicatorSnapshot) -> dict[str, str]:
+        if self._exact(snapshot):
+            return {
+                key: reports.show_value(snapshot.values, key, kind, suppress=False)
+                for key, kind in reports.ROWS
+            }
+        hidden = reports.snapshots_decision([snapshot])
+        return {key: hidden.text("p0", key, kind) for key, kind in reports.ROWS}
+
+
+class SnapshotFilter(filters.FilterSet):
+    updated_since = filters.IsoDateTimeFilter(
+        method="changed_since",
+        label="Only snapshots computed or published at or after this moment (ISO 8601).",
+    )
+
+    class Meta:
+        model = IndicatorSnapshot
+        fields = ["period", "team", "municipality", "status", "scope_kind"]
+
+    def changed_since(self, queryset, name, value):
+        return queryset.filter(Q(computed_at__gte=value) | Q(published_at__gte=value))
+
+
+class SnapshotViewSet(viewsets.ReadOnlyModelViewSet):
+    """Indicator snapshots of the teams (and their municipalities) whose figures the user sees."""
+
+    permission_classes = [IsVerifiedStaff]
+    serializer_class = SnapshotOut
+    pagination_class = ReportCursorPagination
+    filterset_class = SnapshotFilter
+
+    def get_queryset(self):
+        teams = figure_access.figure_teams(self.request.user)
+        return IndicatorSnapshot.objects.filter(
+            Q(team__in=teams) | Q(team__isnull=True, municipality__in=teams.values("municipality"))
+        ).order_by("-pk")
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["exact_teams"] = set(
+            figure_access.exact_figure_teams(self.request.user).values_list("pk", flat=True)
+        )
+        return context

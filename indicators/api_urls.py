@@ -6,5 +6,6 @@ from indicators import api
 
 router = SimpleRouter()
 router.register("reports", api.PublishedReportViewSet, basename="report")
+router.register("snapshots", api.SnapshotViewSet, basename="snapshot")
 
 urlpatterns = router.urls

@@ -74,3 +74,58 @@ def test_supervisor_reads_and_syncs(
     Report.objects.filter(pk=report.pk).update(updated_at=timezone.now() - timedelta(days=2))
     since = (timezone.now() - timedelta(days=1)).isoformat()
     assert client.get("/api/v1/reports/", {"updated_since": since}).json()["results"] == []
+
+
+# --- Snapshots -------------------------------------------------------------------------------
+
+
+def _team_snapshot(team):
+    from indicators import services
+    from indicators.periods import Scope
+
+    return services.snapshot_compute(period=Period.parse("2026-Q3"), scope=Scope.team(team.slug))
+
+
+def test_supervisor_sees_their_teams_figures_exact_coordinator_suppressed(
+    client, supervisor, coordinator, team, report_data
+):
+    snapshot = _team_snapshot(team)
+    small = [k for k, v in snapshot.values.items() if isinstance(v, int) and 1 <= v <= 4]
+    client.force_login(supervisor)
+    body = client.get(f"/api/v1/snapshots/{snapshot.pk}/").json()
+    assert body["exact"] is True
+    client.force_login(coordinator)
+    suppressed = client.get(f"/api/v1/snapshots/{snapshot.pk}/").json()
+    assert suppressed["exact"] is False
+    keys = [k for k in small if k in suppressed["figures"]]
+    assert keys, "the fixture has small counts"
+    for key in keys:
+        assert body["figures"][key] == str(snapshot.values[key])
+        assert suppressed["figures"][key] in ("<5", "x")
+    assert "records" not in suppressed
+
+
+@pytest.mark.parametrize("role", ["worker", "partner", "admin", "dpo", "outside_supervisor"])
+def test_snapshots_not_for_others(role, client, users_by_role, team, report_data):
+    snapshot = _team_snapshot(team)
+    client.force_login(users_by_role[role])
+    assert client.get(f"/api/v1/snapshots/{snapshot.pk}/").status_code == 404
+    assert snapshot.pk not in [r["id"] for r in client.get("/api/v1/snapshots/").json()["results"]]
+
+
+def test_snapshot_list_queries_and_updated_since(
+    client, supervisor, team, report_data, django_assert_num_queries
+):
+    from indicators.models import IndicatorSnapshot
+
+    snapshot = _team_snapshot(team)
+    client.force_login(supervisor)
+    # session, user, the exact teams, the page of snapshots, session save (savepoint, update,
+    # release)
+    with django_assert_num_queries(7):
+        assert len(client.get("/api/v1/snapshots/").json()["results"]) == 1
+    IndicatorSnapshot.objects.filter(pk=snapshot.pk).update(
+        computed_at=timezone.now() - timedelta(days=3)
+    )
+    since = (timezone.now() - timedelta(days=1)).isoformat()
+    assert client.get("/api/v1/snapshots/", {"updated_since": since}).json()["results"] == []

@@ -47,3 +47,20 @@ def test_a_discharge_counts_as_a_change_of_the_episode(client, worker, team_clie
     since = (timezone.now() - timedelta(days=1)).isoformat()
     rows = client.get("/api/v1/episodes/", {"updated_since": since}).json()["results"]
     assert [r["id"] for r in rows] == [episode.pk]
+
+
+def test_contacts_are_paged_by_a_cursor_with_constant_queries(
+    client, worker, team_client, django_assert_num_queries
+):
+    for _ in range(3):
+        ContactFactory(client=team_client, author=worker)
+    client.force_login(worker)
+    # session, user, the page of contacts, staff, interventions, the audit INSERT, the session
+    # save (savepoint, update, release)
+    with django_assert_num_queries(9):
+        first = client.get("/api/v1/contacts/", {"page_size": 2}).json()
+    assert len(first["results"]) == 2 and "count" not in first and first["next"]
+    second = client.get(first["next"]).json()
+    assert len(second["results"]) == 1 and second["next"] is None
+    ids = [r["id"] for r in first["results"] + second["results"]]
+    assert sorted(ids) == sorted(team_client.contacts.values_list("pk", flat=True))

@@ -57,3 +57,13 @@ def route_param_report_detail__pk(far_report):
     far_report.published_at = far_report.created_at
     far_report.save()
     return far_report.pk
+
+
+@pytest.fixture
+def route_param_snapshot_detail__pk(far_team):
+    from indicators import services
+    from indicators.periods import Period, Scope
+
+    return services.snapshot_compute(
+        period=Period.parse("2026-Q2"), scope=Scope.team(far_team.slug)
+    ).pk
