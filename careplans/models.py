@@ -127,6 +127,7 @@ class Goal(models.Model):
         _("progress"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -177,6 +178,7 @@ class Action(models.Model):
         verbose_name=_("marked done by"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -233,6 +235,7 @@ class AdvanceStatement(models.Model):
     other_contacts = models.TextField(_("other people or services to contact"), blank=True)
     not_to_contact_note = models.TextField(_("whom not to contact (in words)"), blank=True)
     legally_binding = models.BooleanField(_("legally binding"), default=False)
+    updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -249,6 +252,7 @@ class PlanSignoff(models.Model):
     plan_version = models.PositiveIntegerField()
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     signed_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["signed_at"]
@@ -276,6 +280,7 @@ class ClientResponse(models.Model):
     responded_on = models.DateField(_("on"), validators=[not_in_future])
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -319,6 +324,7 @@ class PlanReview(models.Model):
     plan_version = models.PositiveIntegerField()
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["month"]
@@ -434,6 +440,7 @@ class Assessment(models.Model):
     )
     source_ref = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-assessed_on"]

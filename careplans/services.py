@@ -425,7 +425,7 @@ def action_mark_done(*, action: Action, author: User, done_on: date, origin: Ori
     action.done_by = author
     action.full_clean()
     action._history_user = author
-    action.save(update_fields=["done_on", "done_by"])
+    action.save(update_fields=["done_on", "done_by", "updated_at"])
     audit.record(
         actor=author,
         action="action.done",

@@ -254,6 +254,7 @@ class Report(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     figures_refreshed_at = models.DateTimeField(_("figures refreshed at"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_by = models.ForeignKey(
         "outreach.User",

@@ -780,7 +780,7 @@ def _refresh_figures(report: Report) -> None:
         "fidelity": {str(snap.team_id): _fidelity_inputs(snap) for snap in snaps if snap.team_id},
     }
     report.figures_refreshed_at = timezone.now()
-    report.save(update_fields=["trend", "extras", "figures_refreshed_at"])
+    report.save(update_fields=["trend", "extras", "figures_refreshed_at", "updated_at"])
     report.snapshots.set(snaps)
     report.documents.all().delete()
 

@@ -7,6 +7,7 @@ from django.http import Http404
 from django_filters import rest_framework as filters
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -45,6 +46,11 @@ def _visible_tandems(request):
 
 
 class ClientFilter(filters.FilterSet):
+    updated_since = filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        label="Only rows changed at or after this moment (ISO 8601), to sync.",
+    )
     team = filters.ModelChoiceFilter(queryset=_visible_teams)
     tandem = filters.ModelChoiceFilter(queryset=_visible_tandems)
 
@@ -54,6 +60,11 @@ class ClientFilter(filters.FilterSet):
 
 
 class EpisodeFilter(filters.FilterSet):
+    updated_since = filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        label="Only rows changed at or after this moment (ISO 8601), to sync.",
+    )
     client = filters.ModelChoiceFilter(queryset=_visible_clients)
 
     class Meta:
@@ -62,6 +73,11 @@ class EpisodeFilter(filters.FilterSet):
 
 
 class ContactFilter(filters.FilterSet):
+    updated_since = filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        label="Only rows changed at or after this moment (ISO 8601), to sync.",
+    )
     client = filters.ModelChoiceFilter(queryset=_visible_clients)
 
     class Meta:
@@ -126,10 +142,20 @@ class EpisodeViewSet(AuditedListMixin, viewsets.ReadOnlyModelViewSet):
         return Response(self.get_serializer(episode).data)
 
 
+class ContactCursorPagination(CursorPagination):
+    """Contacts are the largest list: stable pages by a cursor, newest first, no COUNT."""
+
+    ordering = ("-started_at", "-pk")
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
 class ContactViewSet(AuditedListMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     list_action = "contact.list"
     permission_classes = [IsVerifiedStaff]
     filterset_class = ContactFilter
+    pagination_class = ContactCursorPagination
 
     def get_queryset(self):
         return (

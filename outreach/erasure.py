@@ -167,6 +167,10 @@ def _delete_files(model: type[models.Model], pks: Iterable) -> None:
                 stored.storage.delete(stored.name)
 
 
+def _has_updated_at(model: type[models.Model]) -> bool:
+    return any(f.name == "updated_at" for f in model._meta.concrete_fields)
+
+
 def _anonymise(plan: Plan, *, now) -> None:
     for model, pks in plan.rows.items():
         if not pks:
@@ -175,6 +179,8 @@ def _anonymise(plan: Plan, *, now) -> None:
         values = _blank_values(model)
         if model is Client:
             values.update(birth_date=None, anonymised_at=now, tandem=None)
+        if values and _original_model(model) is None and _has_updated_at(model):
+            values["updated_at"] = now  # so a system that syncs by ?updated_since= sees it
         if values:
             # .update() on purpose: a save() of a tracked model would write one more history
             # row with what is being erased.

@@ -161,7 +161,7 @@ def client_update(*, client: Client, actor: User, origin: Origin, **fields) -> C
         # The open episode follows the client's tandem.
         for episode in client.episodes.filter(ended_on__isnull=True):
             episode.tandem = client.tandem
-            episode.save(update_fields=["tandem"])
+            episode.save(update_fields=["tandem", "updated_at"])
     audit.record(
         actor=actor,
         action="client.update",

@@ -245,6 +245,19 @@ SPECTACULAR_SETTINGS = {
     # The schema maps the API: only for signed-in staff (past the second factor) and tokens.
     "SERVE_PERMISSIONS": ["outreach.permissions.IsVerifiedStaff"],
 }
+# Names of the choice sets that several API resources share or name alike (outreach/api_enums.py).
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    "CoerciveMeasureKindEnum": "outreach.api_enums.CoerciveMeasureKind",
+    "AdverseEventKindEnum": "outreach.api_enums.AdverseEventKind",
+    "MilestoneKindEnum": "outreach.api_enums.MilestoneKind",
+    "ExitSurveyAnswerEnum": "outreach.api_enums.ExitSurveyAnswer",
+    "AdvanceStatementUpheldEnum": "outreach.models.AdvanceStatementUpheld",
+    "ResponsibilityDomainEnum": "outreach.models.LifeDomain",
+    "PlanDomainEnum": "careplans.models.LifeDomain",
+    "GoalStatusEnum": "careplans.parts_api.GoalStatus",
+    "ReferralStatusEnum": "referrals.models.Status",
+    "ReportStatusEnum": "indicators.api.ReportStatus",
+}
 
 # Celery: Redis when CELERY_BROKER_URL is set; otherwise tasks run in-process.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import Http404
+from django_filters import rest_framework as filters
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
@@ -10,6 +11,7 @@ from outreach import audit
 from outreach.origin import Origin
 from outreach.permissions import IsVerifiedStaff
 from referrals import access, services
+from referrals.models import Referral
 from referrals.serializers import (
     ReferralInSerializer,
     ReferralOutSerializer,
@@ -17,9 +19,21 @@ from referrals.serializers import (
 )
 
 
+class ReferralFilter(filters.FilterSet):
+    updated_since = filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        label="Only referrals changed at or after this moment (ISO 8601), to sync.",
+    )
+
+    class Meta:
+        model = Referral
+        fields = ["status", "source"]
+
+
 class ReferralViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     permission_classes = [IsVerifiedStaff]
-    filterset_fields = ["status", "source"]
+    filterset_class = ReferralFilter
 
     def get_queryset(self):
         return (

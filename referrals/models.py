@@ -86,6 +86,7 @@ class Referral(models.Model):
     decision_reason = models.TextField(_("reason for the decision"), blank=True)
     source_ref = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
     # Screening: the current checklist answers and the latest score (kept on the row so that the
     # waiting list ranks in SQL); every score, with its explanation, is in ReferralScore.
     answers = models.JSONField(_("checklist answers"), default=dict, blank=True)

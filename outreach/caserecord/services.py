@@ -188,7 +188,7 @@ def debrief_complete(
     measure.debriefed_on = done_on
     measure.full_clean()
     _save(debrief, actor=actor, client=client, entity="debrief", origin=origin)
-    measure.save(update_fields=["debriefed_on"])
+    measure.save(update_fields=["debriefed_on", "updated_at"])
     return debrief
 
 
@@ -456,7 +456,7 @@ def followup_mark_done(
     followup.done_on = done_on
     followup.done_by = actor
     followup.full_clean()
-    followup.save(update_fields=["done_on", "done_by"])
+    followup.save(update_fields=["done_on", "done_by", "updated_at"])
     audit.record(
         actor=actor,
         action="followupaction.done",
@@ -550,7 +550,7 @@ def episode_discharge(
     episode.ended_on = ended_on
     episode.discharge_reason = discharge_reason
     episode.full_clean()
-    episode.save(update_fields=["ended_on", "discharge_reason"])
+    episode.save(update_fields=["ended_on", "discharge_reason", "updated_at"])
     discharge = Discharge(
         episode=episode, handover_to=handover_to, handover_plan=handover_plan, recorded_by=actor
     )

@@ -104,6 +104,7 @@ class HospitalStay(models.Model):
     note = models.TextField(_("note"), blank=True)
     source_ref = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-admitted_on"]
@@ -188,6 +189,7 @@ class Relapse(models.Model):
     )
     source_ref = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-onset_on"]
@@ -218,6 +220,7 @@ class Crisis(models.Model):
     )
     source_ref = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-reported_at"]
@@ -289,6 +292,7 @@ class CoerciveMeasure(models.Model):
     )
     source_ref = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-started_at"]
@@ -386,6 +390,7 @@ class AgencyRequest(models.Model):
     outcome = models.TextField(_("outcome"), blank=True)
     source_ref = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-sent_on"]
@@ -423,6 +428,7 @@ class Milestone(models.Model):
     note = models.TextField(_("note"), blank=True)
     source_ref = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-achieved_on"]
@@ -453,6 +459,7 @@ class Debrief(models.Model):
     client_view = models.TextField(_("what the client said"), blank=True)
     what_should_change = models.TextField(_("what should change"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["due_on"]
@@ -502,6 +509,7 @@ class AdverseEvent(models.Model):
     note = models.TextField(_("what happened"), blank=True)
     source_ref = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-occurred_on"]
@@ -524,6 +532,7 @@ class CaseAgency(models.Model):
     ended_on = models.DateField(_("no longer involved since"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]
@@ -580,6 +589,7 @@ class Responsibility(models.Model):
     )
     task = models.CharField(_("for what"), max_length=300)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["domain", "party"]
@@ -628,6 +638,7 @@ class CaseConference(models.Model):
     decisions = models.TextField(_("decisions"))
     author = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-held_on"]
@@ -654,6 +665,7 @@ class FollowUpAction(models.Model):
         related_name="+",
         verbose_name=_("marked done by"),
     )
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["pk"]
@@ -671,6 +683,7 @@ class Discharge(models.Model):
     handover_plan = models.TextField(_("handover plan: what is arranged"), blank=True)
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("discharge")

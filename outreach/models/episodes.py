@@ -33,6 +33,7 @@ class Episode(models.Model):
         _("discharge reason"), max_length=20, choices=DischargeReason.choices, blank=True
     )
     source_ref = models.CharField(max_length=100, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-started_on"]

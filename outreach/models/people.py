@@ -238,6 +238,7 @@ class Client(models.Model):
     interpreter_needed = models.BooleanField(_("needs an interpreter"), default=False)
     interpreter_language = models.CharField(_("interpreter language"), max_length=60, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
     anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
     source_ref = models.CharField(max_length=100, blank=True)
     # Normalised forms of the names, code and phone (outreach/search.py), kept by save() and by
@@ -325,6 +326,7 @@ class SupportPerson(models.Model):
         _("involvement"), max_length=20, choices=Involvement.choices, default=Involvement.INVOLVE
     )
     note = models.TextField(_("note"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]
@@ -417,6 +419,7 @@ class Consent(models.Model):
         related_name="+",
         verbose_name=_("withdrawal recorded by"),
     )
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-given_on"]

@@ -15,3 +15,10 @@ def route_param_careplans_assessment_detail__pk(team_client):
 @pytest.fixture
 def route_param_careplans_assessment_update__pk(team_client, worker):
     return AssessmentFactory(client=team_client, author=worker).pk
+
+
+@pytest.fixture
+def route_param_assessment_detail__pk(team_client):
+    from tests.careplans.assessments.factories import AssessmentFactory
+
+    return AssessmentFactory(client=team_client).pk

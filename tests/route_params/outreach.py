@@ -100,3 +100,25 @@ def route_param_outreach_visit_contact__pk(route_param_visit_pk):
 @pytest.fixture
 def route_param_outreach_visit_missed__pk(route_param_visit_pk):
     return route_param_visit_pk
+
+
+@pytest.fixture
+def route_param_supportperson_detail__pk(route_param_supportperson_pk):
+    return route_param_supportperson_pk
+
+
+@pytest.fixture
+def _api_consent(team_client):
+    from tests.factories import ConsentFactory
+
+    return ConsentFactory(client=team_client)
+
+
+@pytest.fixture
+def route_param_consent_detail__pk(_api_consent):
+    return _api_consent.pk
+
+
+@pytest.fixture
+def route_param_consent_withdraw__pk(_api_consent):
+    return _api_consent.pk

@@ -53,3 +53,18 @@ def route_param_referrals_duplicatecheck_resolve__pk(foreign_referral):
 
     team = TeamFactory(municipality=foreign_referral.municipality)
     return DuplicateCheck.objects.create(referral=foreign_referral, team=team).pk
+
+
+@pytest.fixture
+def route_param_referraltriage_screen__pk(foreign_referral):
+    return foreign_referral.pk
+
+
+@pytest.fixture
+def route_param_referraltriage_rescore__pk(foreign_referral):
+    return foreign_referral.pk
+
+
+@pytest.fixture
+def route_param_referraltriage_decide__pk(foreign_referral):
+    return foreign_referral.pk

@@ -49,3 +49,21 @@ def route_param_figures_team_pk(far_team):
 @pytest.fixture
 def route_param_indicators_team_drilldown__key():
     return "caseload_end"
+
+
+@pytest.fixture
+def route_param_report_detail__pk(far_report):
+    far_report.status = Report.Status.PUBLISHED
+    far_report.published_at = far_report.created_at
+    far_report.save()
+    return far_report.pk
+
+
+@pytest.fixture
+def route_param_snapshot_detail__pk(far_team):
+    from indicators import services
+    from indicators.periods import Period, Scope
+
+    return services.snapshot_compute(
+        period=Period.parse("2026-Q2"), scope=Scope.team(far_team.slug)
+    ).pk
