@@ -9,6 +9,7 @@ from outreach import account_views, dataprotection_views, views
 from outreach.accounts import views as accounts_views
 from outreach.caserecord import urls as event_routes
 from outreach.emergency import views as emergency_views
+from outreach.social import urls as social_routes
 
 app_name = "outreach"
 
@@ -74,4 +75,5 @@ urlpatterns = [
         name="consent-withdraw",
     ),
     path("clients/<int:client_pk>/", include(event_routes)),
+    path("clients/<int:client_pk>/", include(social_routes)),
 ]

@@ -23,6 +23,7 @@ from outreach.models import (
     WithdrawalMode,
 )
 from outreach.origin import Origin
+from outreach.social import services as social_services
 from outreach.staff import check_team_staff
 
 CONTACT_FIELDS = (
@@ -141,6 +142,11 @@ def client_create(*, actor: User, team, tandem=None, origin: Origin, **fields) -
     client.full_clean()
     client.save()
     audit.record(actor=actor, action="client.create", target=client, origin=origin)
+    # The situation known when the record opens is the first entry of its history.
+    known = {f for f in ("housing", "income", "documents") if getattr(client, f) != "unknown"}
+    social_services.record_client_field_changes(
+        client=client, actor=actor, fields=known, since=timezone.localdate(), origin=origin
+    )
     return client
 
 
@@ -168,6 +174,9 @@ def client_update(*, client: Client, actor: User, origin: Origin, **fields) -> C
         target=client,
         origin=origin,
         detail={"changed": list(changes), "changes": changes},
+    )
+    social_services.record_client_field_changes(
+        client=client, actor=actor, fields=set(changes), since=timezone.localdate(), origin=origin
     )
     return client
 

@@ -30,6 +30,7 @@ from outreach.forms import (
 from outreach.models import AuditEvent, Client, Consent, Contact, SupportPerson, Tandem
 from outreach.origin import Origin
 from outreach.search import search_filter
+from outreach.social import selectors as social_selectors
 from outreach.staff import team_staff
 from outreach.submissions import idempotent_create
 
@@ -162,11 +163,18 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
         user=request.user, client=client, limit=None if show_all else CONTACTS_SHOWN
     )
     events = event_selectors.client_events(user=request.user, client=client)
+    episodes = list(client.episodes.select_related("tandem__professional", "tandem__peer"))
+    living = social_selectors.living_situation(
+        user=request.user, client=client, intake_on=social_selectors.intake_on(episodes)
+    )
     context = {
         "client": client,
-        "episodes": list(client.episodes.select_related("tandem__professional", "tandem__peer")),
+        "episodes": episodes,
+        "living": living,
         "timeline": selectors.merged_timeline(
-            contacts, events.events, complete=show_all or len(contacts) < CONTACTS_SHOWN
+            contacts,
+            events.events + social_selectors.timeline_events(living=living),
+            complete=show_all or len(contacts) < CONTACTS_SHOWN,
         ),
         "more_contacts": not show_all and len(contacts) == CONTACTS_SHOWN,
         "editable_contacts": {c.pk for c in contacts if access.can_edit_contact(request.user, c)},

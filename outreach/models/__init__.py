@@ -35,6 +35,14 @@ from outreach.models.contacts import (
 from outreach.models.dataprotection import ClientErasure, ClientExport, ErasureReason
 from outreach.models.emergency import EmergencyAccess, ReviewOutcome
 from outreach.models.episodes import DischargeReason, Episode
+from outreach.models.living import (
+    DOMAIN_STATUSES,
+    GpStatus,
+    InsuranceStatus,
+    LivingDomain,
+    LivingStatus,
+    WorkStatus,
+)
 from outreach.models.people import (
     Client,
     Consent,
@@ -55,6 +63,12 @@ from outreach.models.people import (
 from outreach.models.submissions import SubmissionToken  # noqa: E402
 
 __all__ = [
+    "DOMAIN_STATUSES",
+    "GpStatus",
+    "InsuranceStatus",
+    "LivingDomain",
+    "LivingStatus",
+    "WorkStatus",
     "SubmissionToken",
     "CONTACT_MINUTES",
     "SEEN_CONTACT",

@@ -1,0 +1,99 @@
+"""REST API of the living situation, carers and costs: the same access rules as the pages.
+
+List and read start from the access querysets (another team's row is a 404) and audit; create
+finds the client among the visible ones first (else 404), validates, and calls the service.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django_filters import rest_framework as filters
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from outreach import access, audit
+from outreach.api import AuditedListMixin, _visible_clients
+from outreach.models import Client, LivingStatus
+from outreach.origin import Origin
+from outreach.permissions import IsVerifiedStaff
+from outreach.social import services
+from outreach.social.serializers import LivingStatusInSerializer, LivingStatusOutSerializer
+
+
+def client_named_in(request, field: str = "client") -> Client | None:
+    """The visible client the request body names; None if it names none (the serializer says
+    so); 404 for a client the user may not open."""
+    raw = request.data.get(field) if hasattr(request.data, "get") else None
+    try:
+        pk = serializers.IntegerField().run_validation(raw)
+    except ValidationError:
+        return None
+    try:
+        return access.visible_clients(request.user).get(pk=pk)
+    except Client.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+class ClientRecordViewSet(AuditedListMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """List, read and create rows of one client's record; subclasses name the model and service."""
+
+    permission_classes = [IsVerifiedStaff]
+    out_serializer = None
+    in_serializer = None
+    view_action = ""
+    via = "client"
+
+    def get_serializer_class(self):
+        return self.in_serializer if self.action == "create" else self.out_serializer
+
+    def retrieve(self, request, *args, **kwargs):
+        obj = self.get_object()
+        audit.record(
+            action=self.view_action,
+            target=obj,
+            client=self.client_of(obj),
+            origin=Origin.from_request(request),
+        )
+        return Response(self.out_serializer(obj).data)
+
+    def client_of(self, obj) -> Client:
+        return obj.client
+
+    def create(self, request, *args, **kwargs):
+        client = client_named_in(request)
+        serializer = self.in_serializer(data=request.data, context={"client": client})
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("client", None)
+        obj = self.perform_service(client, data, Origin.from_request(request))
+        return Response(self.out_serializer(obj).data, status=status.HTTP_201_CREATED)
+
+    def perform_service(self, client, data, origin):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+class LivingStatusFilter(filters.FilterSet):
+    client = filters.ModelChoiceFilter(queryset=_visible_clients)
+
+    class Meta:
+        model = LivingStatus
+        fields = ["client", "domain"]
+
+
+class LivingStatusViewSet(ClientRecordViewSet):
+    list_action = "livingstatus.list"
+    view_action = "livingstatus.view"
+    filterset_class = LivingStatusFilter
+    out_serializer = LivingStatusOutSerializer
+    in_serializer = LivingStatusInSerializer
+
+    def get_queryset(self):
+        return access.scoped(LivingStatus.objects.all(), self.request.user, via="client").order_by(
+            "client", "domain", "-since", "-pk"
+        )
+
+    def perform_service(self, client, data, origin):
+        return services.living_status_record(
+            client=client, actor=self.request.user, origin=origin, **data
+        )

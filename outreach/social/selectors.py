@@ -1,0 +1,95 @@
+"""Reads of the client's living situation, carers and costs, always scoped to the user who asks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from outreach.access import scoped_readable
+from outreach.caserecord.selectors import Event
+from outreach.models import Client, LivingDomain, LivingStatus, User
+
+# A status recorded within this many days after intake still describes the situation at intake
+# (the first visits are often written up a few days later).
+INTAKE_GRACE_DAYS = 30
+
+
+@dataclass(frozen=True)
+class DomainRow:
+    """One domain of the living situation: the status at intake and the one in force now."""
+
+    domain: str
+    label: str
+    at_intake: LivingStatus | None
+    now: LivingStatus | None
+
+    @property
+    def changed(self) -> bool:
+        return (
+            self.at_intake is not None
+            and self.now is not None
+            and self.at_intake.status != self.now.status
+        )
+
+
+@dataclass(frozen=True)
+class LivingSituation:
+    intake_on: date | None
+    rows: list[DomainRow]
+    history: list[LivingStatus]
+
+
+def status_at_intake(statuses: list[LivingStatus], intake_on: date | None) -> LivingStatus | None:
+    """The status in force on the intake day; else the first recorded within 30 days after it.
+
+    `statuses` are one domain's, oldest first. Before intake (still in engagement) there is none.
+    """
+    if intake_on is None:
+        return None
+    before = [s for s in statuses if s.since <= intake_on]
+    if before:
+        return before[-1]
+    grace = intake_on + timedelta(days=INTAKE_GRACE_DAYS)
+    return next((s for s in statuses if s.since <= grace), None)
+
+
+def status_now(statuses: list[LivingStatus], today: date) -> LivingStatus | None:
+    """The latest status in force today (`statuses` oldest first)."""
+    current = [s for s in statuses if s.since <= today]
+    return current[-1] if current else None
+
+
+def living_situation(
+    *, user: User, client: Client, intake_on: date | None, today: date | None = None
+) -> LivingSituation:
+    """The client's statuses per domain, intake against now, and the whole history (one query)."""
+    today = today or timezone.localdate()
+    statuses = list(
+        scoped_readable(LivingStatus.objects.filter(client=client), user, via="client")
+        .select_related("recorded_by")
+        .order_by("since", "pk")
+    )
+    rows = []
+    for value, label in LivingDomain.choices:
+        mine = [s for s in statuses if s.domain == value]
+        rows.append(
+            DomainRow(
+                domain=value,
+                label=str(label),
+                at_intake=status_at_intake(mine, intake_on),
+                now=status_now(mine, today),
+            )
+        )
+    return LivingSituation(intake_on=intake_on, rows=rows, history=statuses[::-1])
+
+
+def intake_on(episodes) -> date | None:
+    """The day the client's first episode started (None while in engagement)."""
+    return min((e.started_on for e in episodes), default=None)
+
+
+def timeline_events(*, living: LivingSituation) -> list[Event]:
+    """Entries for the client's timeline: each dated status of the living situation."""
+    return [Event("living", s.since, s) for s in living.history]

@@ -1,0 +1,12 @@
+"""Routes of the living situation, carers and costs, included under `clients/<int:client_pk>/`."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from outreach.social import views as v
+
+urlpatterns = [
+    path("living/", v.living_situation, name="living-situation"),
+    path("living/<slug:domain>/new/", v.living_status_create, name="livingstatus-create"),
+]

@@ -1,0 +1,79 @@
+"""Pages of the living situation, carers and costs: parse, check access, call a service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from outreach import access
+from outreach.forms import apply_validation_error
+from outreach.models import DOMAIN_STATUSES, LivingDomain
+from outreach.origin import Origin
+from outreach.social import selectors, services
+from outreach.social.forms import LivingStatusForm
+from outreach.submissions import idempotent_create
+
+FORM_TEMPLATE = "outreach/caserecord/event_form.html"
+
+
+def _form_page(request, client, form, title, **extra) -> HttpResponse:
+    return render(
+        request,
+        extra.pop("template", FORM_TEMPLATE),
+        {"client": client, "form": form, "title": title, **extra},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def living_situation(request: HttpRequest, client_pk: int) -> HttpResponse:
+    """The client's living situation: intake against now, and every dated status."""
+    client = access.client_for_reading(request, client_pk, action="client.living_view")
+    situation = selectors.living_situation(
+        user=request.user,
+        client=client,
+        intake_on=selectors.intake_on(client.episodes.all()),
+    )
+    return render(
+        request,
+        "outreach/social/living_situation.html",
+        {"client": client, "living": situation, "emergency_access": client.emergency_access},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@idempotent_create()
+def living_status_create(request: HttpRequest, client_pk: int, domain: str) -> HttpResponse:
+    """Record a new status of one domain of the living situation (housing, income, ...)."""
+    if domain not in DOMAIN_STATUSES:
+        raise Http404
+    client = access.client_or_404(request, client_pk)
+    access.audit_read(request, client, action="client.view")
+    form = LivingStatusForm(
+        request.POST or None, domain=domain, initial={"since": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.living_status_record(
+                client=client,
+                actor=request.user,
+                domain=domain,
+                origin=Origin.from_request(request),
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Living situation saved."))
+            return redirect(client)
+    return _form_page(
+        request, client, form, _("%(domain)s: new status") % {"domain": LivingDomain(domain).label}
+    )
