@@ -11,5 +11,7 @@ router.register("episodes", api.EpisodeViewSet, basename="episode")
 router.register("contacts", api.ContactViewSet, basename="contact")
 # The living situation, carers and costs (outreach/social/api.py).
 router.register("living-statuses", social_api.LivingStatusViewSet, basename="livingstatus")
+router.register("carers", social_api.CarerViewSet, basename="carer")
+router.register("carer-reviews", social_api.CarerReviewViewSet, basename="carerreview")
 
 urlpatterns = router.urls

@@ -3,6 +3,7 @@
 from outreach.dates import not_in_future, not_in_future_dt
 from outreach.models.accounts import ApiToken
 from outreach.models.audit import AuditEvent, AuditEventQuerySet
+from outreach.models.carers import Carer, CarerNeedsReview
 from outreach.models.caserecord import (
     AdvanceStatementUpheld,
     AdverseEvent,
@@ -63,6 +64,8 @@ from outreach.models.people import (
 from outreach.models.submissions import SubmissionToken  # noqa: E402
 
 __all__ = [
+    "Carer",
+    "CarerNeedsReview",
     "DOMAIN_STATUSES",
     "GpStatus",
     "InsuranceStatus",

@@ -14,11 +14,18 @@ from rest_framework.response import Response
 
 from outreach import access, audit
 from outreach.api import AuditedListMixin, _visible_clients
-from outreach.models import Client, LivingStatus
+from outreach.models import Carer, CarerNeedsReview, Client, LivingStatus
 from outreach.origin import Origin
 from outreach.permissions import IsVerifiedStaff
 from outreach.social import services
-from outreach.social.serializers import LivingStatusInSerializer, LivingStatusOutSerializer
+from outreach.social.serializers import (
+    CarerInSerializer,
+    CarerOutSerializer,
+    CarerReviewInSerializer,
+    CarerReviewOutSerializer,
+    LivingStatusInSerializer,
+    LivingStatusOutSerializer,
+)
 
 
 def client_named_in(request, field: str = "client") -> Client | None:
@@ -97,3 +104,71 @@ class LivingStatusViewSet(ClientRecordViewSet):
         return services.living_status_record(
             client=client, actor=self.request.user, origin=origin, **data
         )
+
+
+class CarerFilter(filters.FilterSet):
+    client = filters.ModelChoiceFilter(queryset=_visible_clients)
+
+    class Meta:
+        model = Carer
+        fields = ["client"]
+
+
+class CarerViewSet(ClientRecordViewSet):
+    list_action = "carer.list"
+    view_action = "carer.view"
+    filterset_class = CarerFilter
+    out_serializer = CarerOutSerializer
+    in_serializer = CarerInSerializer
+
+    def get_queryset(self):
+        return (
+            access.scoped(Carer.objects.all(), self.request.user, via="client")
+            .select_related("support_person")
+            .order_by("client", "pk")
+        )
+
+    def perform_service(self, client, data, origin):
+        return services.carer_save(
+            client=client, actor=self.request.user, carer=Carer(**data), origin=origin
+        )
+
+
+class CarerReviewViewSet(ClientRecordViewSet):
+    list_action = "carerneedsreview.list"
+    view_action = "carerneedsreview.view"
+    out_serializer = CarerReviewOutSerializer
+    in_serializer = CarerReviewInSerializer
+
+    def get_queryset(self):
+        qs = access.scoped(
+            CarerNeedsReview.objects.all(), self.request.user, via="carer__client"
+        ).select_related("carer")
+        carer = self.request.query_params.get("carer")
+        if carer and carer.isdigit():
+            qs = qs.filter(carer_id=int(carer))
+        return qs.order_by("-reviewed_on", "-pk")
+
+    def client_of(self, obj) -> Client:
+        return obj.carer.client
+
+    def create(self, request, *args, **kwargs):
+        serializer = CarerReviewInSerializer(data=request.data)
+        raw = request.data.get("carer") if hasattr(request.data, "get") else None
+        carer = None
+        if raw is not None and str(raw).isdigit():
+            carer = (
+                access.scoped(Carer.objects.all(), request.user, via="client")
+                .select_related("client", "support_person")
+                .filter(pk=int(raw))
+                .first()
+            )
+            if carer is None:
+                raise Http404
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("carer")
+        review = services.carer_review_record(
+            carer=carer, actor=request.user, origin=Origin.from_request(request), **data
+        )
+        return Response(CarerReviewOutSerializer(review).data, status=status.HTTP_201_CREATED)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from outreach.dates import not_in_future
 from outreach.forms import DateInput
-from outreach.models import DOMAIN_STATUSES
+from outreach.models import DOMAIN_STATUSES, Carer, CarerNeedsReview, Client, SupportPerson
 
 
 class LivingStatusForm(forms.Form):
@@ -20,3 +20,41 @@ class LivingStatusForm(forms.Form):
     def __init__(self, *args, domain: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = DOMAIN_STATUSES[domain].choices
+
+
+class CarerForm(forms.ModelForm):
+    """A person of the client's support network as a carer: what they do and how often."""
+
+    class Meta:
+        model = Carer
+        fields = ["support_person", "kind", "frequency", "hours_per_week", "since", "note"]
+        widgets = {
+            "kind": forms.RadioSelect,
+            "frequency": forms.RadioSelect,
+            "since": DateInput,
+            "hours_per_week": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, client: Client, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = client.support_people.exclude(involvement=SupportPerson.Involvement.DO_NOT_CONTACT)
+        if self.instance.pk is None:
+            people = people.filter(carer__isnull=True)
+        self.fields["support_person"].queryset = people
+        self.fields["support_person"].help_text = _(
+            "Add the person to the support network first. A do-not-contact person is not offered."
+        )
+
+
+class CarerReviewForm(forms.ModelForm):
+    """A review of the carer's own needs."""
+
+    class Meta:
+        model = CarerNeedsReview
+        fields = ["reviewed_on", "needs", "support_offered"]
+        widgets = {
+            "reviewed_on": DateInput,
+            "needs": forms.Textarea(attrs={"rows": 4}),
+            "support_offered": forms.Textarea(attrs={"rows": 3}),
+        }

@@ -5,11 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.db.models import Max, Prefetch, QuerySet
 from django.utils import timezone
 
-from outreach.access import scoped_readable
+from outreach.access import scoped, scoped_readable
 from outreach.caserecord.selectors import Event
-from outreach.models import Client, LivingDomain, LivingStatus, User
+from outreach.models import (
+    Carer,
+    CarerNeedsReview,
+    Client,
+    LivingDomain,
+    LivingStatus,
+    SupportPerson,
+    User,
+)
 
 # A status recorded within this many days after intake still describes the situation at intake
 # (the first visits are often written up a few days later).
@@ -93,3 +102,78 @@ def intake_on(episodes) -> date | None:
 def timeline_events(*, living: LivingSituation) -> list[Event]:
     """Entries for the client's timeline: each dated status of the living situation."""
     return [Event("living", s.since, s) for s in living.history]
+
+
+@dataclass(frozen=True)
+class CarerReviewDue:
+    """A carer whose needs review is due: first within a month of being recorded, then yearly."""
+
+    carer: Carer
+    last_review: date | None
+    today: date
+
+    @property
+    def client(self) -> Client:
+        return self.carer.client
+
+    @property
+    def due_on(self) -> date:
+        return self.carer.review_due_on(self.last_review)
+
+    @property
+    def overdue(self) -> bool:
+        return self.due_on < self.today
+
+
+def _with_last_review(qs: QuerySet[Carer]) -> QuerySet[Carer]:
+    return qs.annotate(last_review=Max("needs_reviews__reviewed_on"))
+
+
+def carers_of(*, user: User, client: Client) -> list[Carer]:
+    """The client's carers with their support person, latest review and reviews (two queries).
+
+    Each carer carries `last_review` (a date or None), `review_due_on` and `latest_burden` (the
+    last burden assessment's date, read across by relation name from careplans).
+    """
+    carers = list(
+        _with_last_review(scoped_readable(Carer.objects.filter(client=client), user, via="client"))
+        .annotate(latest_burden=Max("burden_assessments__assessed_on"))
+        .select_related("support_person")
+        .prefetch_related(
+            Prefetch(
+                "needs_reviews",
+                queryset=CarerNeedsReview.objects.select_related("reviewed_by"),
+            )
+        )
+    )
+    for carer in carers:
+        carer.next_review_on = carer.review_due_on(carer.last_review)
+    return carers
+
+
+def carer_reviews_due(
+    *,
+    user: User,
+    clients: QuerySet[Client] | None = None,
+    until: date | None = None,
+    today: date | None = None,
+) -> list[CarerReviewDue]:
+    """Carers (not do-not-contact) whose needs review falls due by `until`, soonest first."""
+    today = today or timezone.localdate()
+    qs = scoped(Carer.objects.all(), user, via="client").exclude(
+        support_person__involvement=SupportPerson.Involvement.DO_NOT_CONTACT
+    )
+    if clients is not None:
+        qs = qs.filter(client__in=clients.values("pk"))
+    rows = [
+        CarerReviewDue(carer=c, last_review=c.last_review, today=today)
+        for c in _with_last_review(qs).select_related("client", "support_person")
+    ]
+    if until is not None:
+        rows = [r for r in rows if r.due_on <= until]
+    return sorted(rows, key=lambda r: (r.due_on, r.carer.pk))
+
+
+def carer_events(carers: list[Carer]) -> list[Event]:
+    """Entries for the client's timeline: each carer's needs review."""
+    return [Event("carer_review", r.reviewed_on, r) for c in carers for r in c.needs_reviews.all()]

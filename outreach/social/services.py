@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from outreach import audit
-from outreach.models import Client, LivingStatus, User
+from outreach.models import Carer, CarerNeedsReview, Client, LivingStatus, User
 from outreach.models.living import CLIENT_FIELDS
 from outreach.origin import Origin
 
@@ -105,3 +105,80 @@ def record_client_field_changes(
             origin=origin,
             detail={"domain": domain, "status": new, "from_client_form": True},
         )
+
+
+@transaction.atomic
+def carer_save(*, client: Client, actor: User, carer: Carer, origin: Origin) -> Carer:
+    """Record (or change) a person of the client's support network as a carer."""
+    creating = carer.pk is None
+    before = audit.stored_values(carer)
+    carer.client = client
+    if creating:
+        carer.recorded_by = actor
+    if (
+        carer.support_person_id
+        and Carer.objects.filter(support_person_id=carer.support_person_id)
+        .exclude(pk=carer.pk)
+        .exists()
+    ):
+        raise ValidationError(
+            {
+                "support_person": ValidationError(
+                    _("This person is already recorded as a carer."), code="carer_twice"
+                )
+            }
+        )
+    carer.full_clean()
+    carer.save()
+    audit.record(
+        actor=actor,
+        action="carer.create" if creating else "carer.update",
+        target=carer,
+        client=client,
+        origin=origin,
+        detail=None if creating else {"changes": audit.changes_of(carer, before)},
+    )
+    return carer
+
+
+@transaction.atomic
+def carer_review_record(
+    *,
+    carer: Carer,
+    actor: User,
+    reviewed_on: date,
+    needs: str,
+    origin: Origin,
+    support_offered: str = "",
+) -> CarerNeedsReview:
+    """Record a review of the carer's own needs; the next one falls due a year later."""
+    if carer.support_person.do_not_contact:
+        raise ValidationError(
+            _("The client asked that this person is not contacted."), code="carer_do_not_contact"
+        )
+    if reviewed_on and reviewed_on < carer.recorded_on - timedelta(days=366):
+        raise ValidationError(
+            {
+                "reviewed_on": ValidationError(
+                    _("A review cannot be more than a year before the carer was recorded."),
+                    code="review_before_carer",
+                )
+            }
+        )
+    review = CarerNeedsReview(
+        carer=carer,
+        reviewed_on=reviewed_on,
+        needs=needs,
+        support_offered=support_offered,
+        reviewed_by=actor,
+    )
+    review.full_clean()
+    review.save()
+    audit.record(
+        actor=actor,
+        action="carerneedsreview.create",
+        target=review,
+        client=carer.client,
+        origin=origin,
+    )
+    return review

@@ -9,4 +9,7 @@ from outreach.social import views as v
 urlpatterns = [
     path("living/", v.living_situation, name="living-situation"),
     path("living/<slug:domain>/new/", v.living_status_create, name="livingstatus-create"),
+    path("carers/new/", v.carer_edit, name="carer-create"),
+    path("carers/<int:pk>/edit/", v.carer_edit, name="carer-update"),
+    path("carers/<int:pk>/reviews/new/", v.carer_review_create, name="carerreview-create"),
 ]

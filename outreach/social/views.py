@@ -6,17 +6,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from outreach import access
 from outreach.forms import apply_validation_error
-from outreach.models import DOMAIN_STATUSES, LivingDomain
+from outreach.models import DOMAIN_STATUSES, Carer, LivingDomain, SupportPerson
 from outreach.origin import Origin
 from outreach.social import selectors, services
-from outreach.social.forms import LivingStatusForm
+from outreach.social.forms import CarerForm, CarerReviewForm, LivingStatusForm
 from outreach.submissions import idempotent_create
 
 FORM_TEMPLATE = "outreach/caserecord/event_form.html"
@@ -76,4 +76,69 @@ def living_status_create(request: HttpRequest, client_pk: int, domain: str) -> H
             return redirect(client)
     return _form_page(
         request, client, form, _("%(domain)s: new status") % {"domain": LivingDomain(domain).label}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@idempotent_create("pk")
+def carer_edit(request: HttpRequest, client_pk: int, pk: int | None = None) -> HttpResponse:
+    """Record a person of the support network as a carer, or change their involvement."""
+    client = access.client_or_404(request, client_pk)
+    carer = None
+    if pk is not None:
+        carer = get_object_or_404(
+            access.scoped(Carer.objects.filter(client=client), request.user, via="client"), pk=pk
+        )
+    access.audit_read(request, client, action="client.view")
+    form = CarerForm(request.POST or None, client=client, instance=carer)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.carer_save(
+                client=client,
+                actor=request.user,
+                carer=form.save(commit=False),
+                origin=Origin.from_request(request),
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Carer saved."))
+            return redirect(client)
+    return _form_page(request, client, form, _("Carer"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@idempotent_create()
+def carer_review_create(request: HttpRequest, client_pk: int, pk: int) -> HttpResponse:
+    """Record a review of a carer's own needs; the next falls due a year later."""
+    client = access.client_or_404(request, client_pk)
+    carer = get_object_or_404(
+        access.scoped(Carer.objects.filter(client=client), request.user, via="client")
+        .exclude(support_person__involvement=SupportPerson.Involvement.DO_NOT_CONTACT)
+        .select_related("support_person"),
+        pk=pk,
+    )
+    access.audit_read(request, client, action="client.view")
+    carer.client = client
+    form = CarerReviewForm(request.POST or None, initial={"reviewed_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.carer_review_record(
+                carer=carer,
+                actor=request.user,
+                origin=Origin.from_request(request),
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Carer's needs review saved."))
+            return redirect(client)
+    return _form_page(
+        request,
+        client,
+        form,
+        _("Carer's needs review: %(name)s") % {"name": carer.support_person.name},
     )

@@ -7,8 +7,8 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from outreach.models import LivingStatus
-from tests.factories import ClientFactory
+from outreach.models import Carer, CarerNeedsReview, LivingStatus
+from tests.factories import ClientFactory, SupportPersonFactory, UserFactory
 
 
 class LivingStatusFactory(factory.django.DjangoModelFactory):
@@ -19,3 +19,25 @@ class LivingStatusFactory(factory.django.DjangoModelFactory):
     domain = "housing"
     status = "shelter"
     since = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
+
+
+class CarerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Carer
+
+    client = factory.SubFactory(ClientFactory)
+    support_person = factory.LazyAttribute(
+        lambda o: SupportPersonFactory(client=o.client, relation="carer")
+    )
+    kind = Carer.Kind.PRACTICAL
+    frequency = Carer.Frequency.DAILY
+
+
+class CarerNeedsReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CarerNeedsReview
+
+    carer = factory.SubFactory(CarerFactory)
+    reviewed_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=10))
+    needs = "A break one afternoon a week"
+    reviewed_by = factory.LazyAttribute(lambda o: UserFactory())
