@@ -404,3 +404,16 @@ def can_change_access(actor: User, user: User) -> bool:
 def sees_team_access_changes(user: User) -> bool:
     """Tell whether the user sees who changed the roles and teams of their teams' members."""
     return _supervises(user)
+
+
+def sees_team_costs(user: User) -> bool:
+    """Tell whether the user sees the travel and spending figures of teams (supervisors)."""
+    return _supervises(user)
+
+
+def team_costs_teams(user: User) -> QuerySet[Team]:
+    """Teams whose internal costs (travel, spending per client served) the user may see: the
+    teams they supervise. Never published: no coordinator, partner or public page has them."""
+    if not _supervises(user):
+        return Team.objects.none()
+    return Team.objects.filter(members=user)

@@ -13,5 +13,6 @@ router.register("contacts", api.ContactViewSet, basename="contact")
 router.register("living-statuses", social_api.LivingStatusViewSet, basename="livingstatus")
 router.register("carers", social_api.CarerViewSet, basename="carer")
 router.register("carer-reviews", social_api.CarerReviewViewSet, basename="carerreview")
+router.register("spending", social_api.SpendingViewSet, basename="spending")
 
 urlpatterns = router.urls

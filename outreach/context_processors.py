@@ -66,6 +66,7 @@ class CoreQuestions(Questions):
     can_request_emergency_access = ask(access.can_request_emergency_access)
     sees_emergency_reviews = ask(access.sees_emergency_reviews)
     sees_access_report = ask(access.sees_access_report)
+    sees_team_costs = ask(access.sees_team_costs)
 
 
 class PendingReviews:

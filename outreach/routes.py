@@ -10,6 +10,7 @@ from outreach.accounts import views as accounts_views
 from outreach.caserecord import urls as event_routes
 from outreach.emergency import views as emergency_views
 from outreach.social import urls as social_routes
+from outreach.social import views as social_views
 
 app_name = "outreach"
 
@@ -35,6 +36,7 @@ urlpatterns = [
     path("access-report/", emergency_views.access_report, name="access-report"),
     path("caseload/", views.caseload, name="caseload"),
     path("team/", views.team_caseload, name="team-caseload"),
+    path("team/costs/", social_views.team_costs, name="team-costs"),
     path("clients/search/", views.client_search, name="client-search"),
     path("clients/new/", views.client_create, name="client-create"),
     path("clients/<int:pk>/", views.client_detail, name="client-detail"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -35,6 +36,8 @@ CONTACT_FIELDS = (
     "failure_reason",
     "informal_support_present",
     "note",
+    "travel_minutes",
+    "travel_km",
 )
 
 
@@ -54,8 +57,10 @@ def contact_log(
     staff: Iterable[User] = (),
     interventions: Iterable[Intervention] = (),
     origin: Origin,
+    travel_minutes: int | None = None,
+    travel_km: Decimal | None = None,
 ) -> Contact:
-    """Log a contact (or a failed attempt) with a client."""
+    """Log a contact (or a failed attempt) with a client, with the travel to it if given."""
     staff = check_team_staff(client.team_id, staff)
     contact = Contact(
         client=client,
@@ -68,6 +73,8 @@ def contact_log(
         failure_reason=failure_reason if outcome == Contact.Outcome.NOT_MET else "",
         informal_support_present=informal_support_present,
         note=note,
+        travel_minutes=travel_minutes,
+        travel_km=travel_km,
     )
     contact.full_clean()
     contact.save()

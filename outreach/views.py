@@ -168,17 +168,20 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
         user=request.user, client=client, intake_on=social_selectors.intake_on(episodes)
     )
     carers = social_selectors.carers_of(user=request.user, client=client)
+    spendings = social_selectors.spendings_of(user=request.user, client=client)
     context = {
         "client": client,
         "episodes": episodes,
         "living": living,
         "carers": carers,
+        "spendings": spendings,
         "today": timezone.localdate(),
         "timeline": selectors.merged_timeline(
             contacts,
             events.events
             + social_selectors.timeline_events(living=living)
-            + social_selectors.carer_events(carers),
+            + social_selectors.carer_events(carers)
+            + social_selectors.spending_events(spendings),
             complete=show_all or len(contacts) < CONTACTS_SHOWN,
         ),
         "more_contacts": not show_all and len(contacts) == CONTACTS_SHOWN,

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('careplans', '0004_action_done_by'),
-        ('outreach', '0017_carers'),
+        ('outreach', '0015_living_situation_carers_costs'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

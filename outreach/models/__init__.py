@@ -33,6 +33,7 @@ from outreach.models.contacts import (
     Intervention,
     validate_contact_minutes,
 )
+from outreach.models.costs import Spending
 from outreach.models.dataprotection import ClientErasure, ClientExport, ErasureReason
 from outreach.models.emergency import EmergencyAccess, ReviewOutcome
 from outreach.models.episodes import DischargeReason, Episode
@@ -64,6 +65,7 @@ from outreach.models.people import (
 from outreach.models.submissions import SubmissionToken  # noqa: E402
 
 __all__ = [
+    "Spending",
     "Carer",
     "CarerNeedsReview",
     "DOMAIN_STATUSES",

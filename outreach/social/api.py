@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from outreach import access, audit
 from outreach.api import AuditedListMixin, _visible_clients
-from outreach.models import Carer, CarerNeedsReview, Client, LivingStatus
+from outreach.models import Carer, CarerNeedsReview, Client, LivingStatus, Spending
 from outreach.origin import Origin
 from outreach.permissions import IsVerifiedStaff
 from outreach.social import services
@@ -25,6 +25,8 @@ from outreach.social.serializers import (
     CarerReviewOutSerializer,
     LivingStatusInSerializer,
     LivingStatusOutSerializer,
+    SpendingInSerializer,
+    SpendingOutSerializer,
 )
 
 
@@ -172,3 +174,29 @@ class CarerReviewViewSet(ClientRecordViewSet):
             carer=carer, actor=request.user, origin=Origin.from_request(request), **data
         )
         return Response(CarerReviewOutSerializer(review).data, status=status.HTTP_201_CREATED)
+
+
+class SpendingFilter(filters.FilterSet):
+    client = filters.ModelChoiceFilter(queryset=_visible_clients)
+
+    class Meta:
+        model = Spending
+        fields = ["client", "purpose"]
+
+
+class SpendingViewSet(ClientRecordViewSet):
+    list_action = "spending.list"
+    view_action = "spending.view"
+    filterset_class = SpendingFilter
+    out_serializer = SpendingOutSerializer
+    in_serializer = SpendingInSerializer
+
+    def get_queryset(self):
+        return access.scoped(Spending.objects.all(), self.request.user, via="client").order_by(
+            "-spent_on", "-pk"
+        )
+
+    def perform_service(self, client, data, origin):
+        return services.spending_record(
+            client=client, actor=self.request.user, spending=Spending(**data), origin=origin
+        )

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from outreach.dates import not_in_future
 from outreach.forms import DateInput
-from outreach.models import DOMAIN_STATUSES, Carer, CarerNeedsReview, Client, SupportPerson
+from outreach.models import (
+    DOMAIN_STATUSES,
+    Carer,
+    CarerNeedsReview,
+    Client,
+    Spending,
+    SupportPerson,
+)
 
 
 class LivingStatusForm(forms.Form):
@@ -58,3 +66,39 @@ class CarerReviewForm(forms.ModelForm):
             "needs": forms.Textarea(attrs={"rows": 4}),
             "support_offered": forms.Textarea(attrs={"rows": 3}),
         }
+
+
+class SpendingForm(forms.ModelForm):
+    """Money spent for the client: amount (in OUTREACH_CURRENCY), purpose, day, note."""
+
+    class Meta:
+        model = Spending
+        fields = ["amount", "purpose", "spent_on", "note"]
+        widgets = {
+            "amount": forms.NumberInput(
+                attrs={"inputmode": "decimal", "min": "0.01", "step": "0.01"}
+            ),
+            "purpose": forms.RadioSelect,
+            "spent_on": DateInput,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["amount"].label = _("Amount (%(currency)s)") % {
+            "currency": settings.OUTREACH_CURRENCY
+        }
+
+
+class PeriodForm(forms.Form):
+    """A period of days for the team's costs (both ends included)."""
+
+    start = forms.DateField(label=_("From"), widget=DateInput)
+    end = forms.DateField(label=_("To"), widget=DateInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise forms.ValidationError(
+                _("The end of the period is before its start."), code="period_reversed"
+            )
+        return data

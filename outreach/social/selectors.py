@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
-from django.db.models import Max, Prefetch, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from outreach.access import scoped, scoped_readable
@@ -14,9 +15,13 @@ from outreach.models import (
     Carer,
     CarerNeedsReview,
     Client,
+    Contact,
+    Episode,
     LivingDomain,
     LivingStatus,
+    Spending,
     SupportPerson,
+    Team,
     User,
 )
 
@@ -177,3 +182,112 @@ def carer_reviews_due(
 def carer_events(carers: list[Carer]) -> list[Event]:
     """Entries for the client's timeline: each carer's needs review."""
     return [Event("carer_review", r.reviewed_on, r) for c in carers for r in c.needs_reviews.all()]
+
+
+def spendings_of(*, user: User, client: Client) -> list[Spending]:
+    """The money spent for the client, newest first (one query)."""
+    return list(
+        scoped_readable(Spending.objects.filter(client=client), user, via="client").order_by(
+            "-spent_on", "-pk"
+        )
+    )
+
+
+def spending_events(spendings: list[Spending]) -> list[Event]:
+    """Entries for the client's timeline: each spending."""
+    return [Event("spending", s.spent_on, s) for s in spendings]
+
+
+@dataclass(frozen=True)
+class TeamCosts:
+    """Travel and spending of one team's clients over a period, per client served."""
+
+    team: Team
+    start: date
+    end: date
+    clients_served: int
+    contacts: int
+    contacts_with_travel: int
+    travel_minutes: int
+    travel_km: Decimal
+    spending: list[dict]  # {"currency", "purpose", "label", "amount", "clients"}, by amount
+
+    def _per_client(self, value):
+        if not self.clients_served:
+            return None
+        return (Decimal(value) / self.clients_served).quantize(Decimal("0.1"))
+
+    @property
+    def travel_minutes_per_client(self) -> Decimal | None:
+        return self._per_client(self.travel_minutes)
+
+    @property
+    def travel_km_per_client(self) -> Decimal | None:
+        return self._per_client(self.travel_km)
+
+    @property
+    def spending_totals(self) -> list[dict]:
+        """Per currency: the total and the total per client served."""
+        totals: dict[str, Decimal] = {}
+        for row in self.spending:
+            totals[row["currency"]] = totals.get(row["currency"], Decimal(0)) + row["amount"]
+        return [
+            {
+                "currency": currency,
+                "amount": amount,
+                "per_client": (amount / self.clients_served).quantize(Decimal("0.01"))
+                if self.clients_served
+                else None,
+            }
+            for currency, amount in sorted(totals.items())
+        ]
+
+
+def team_costs(*, team: Team, start: date, end: date) -> TeamCosts:
+    """The team's travel (per contact) and spending (per client) from `start` to `end`.
+
+    Clients served are those with an episode of care active on at least one day of the period
+    (INDICATORS.md, `clients_served`); contacts and spending count by their local date. Four
+    queries. The caller has checked that the user may see the team's costs.
+    """
+    served = (
+        Episode.objects.filter(client__team=team, started_on__lte=end)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
+        .values("client")
+        .distinct()
+        .count()
+    )
+    first = timezone.make_aware(datetime.combine(start, time.min))
+    after = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min))
+    contacts = Contact.objects.filter(
+        client__team=team, started_at__gte=first, started_at__lt=after
+    )
+    travel = contacts.aggregate(
+        contacts=Count("pk"),
+        with_travel=Count(
+            "pk", filter=Q(travel_minutes__isnull=False) | Q(travel_km__isnull=False)
+        ),
+        minutes=Sum("travel_minutes"),
+        km=Sum("travel_km"),
+    )
+    labels = dict(Spending.Purpose.choices)
+    spending = [
+        {**row, "label": str(labels.get(row["purpose"], row["purpose"]))}
+        for row in Spending.objects.filter(
+            client__team=team, spent_on__gte=start, spent_on__lte=end
+        )
+        .values("currency", "purpose")
+        .annotate(amount=Sum("amount"), clients=Count("client", distinct=True))
+        .order_by("currency", "-amount", "purpose")
+    ]
+    return TeamCosts(
+        team=team,
+        start=start,
+        end=end,
+        clients_served=served,
+        contacts=travel["contacts"],
+        contacts_with_travel=travel["with_travel"],
+        travel_minutes=travel["minutes"] or 0,
+        travel_km=travel["km"] or Decimal(0),
+        spending=spending,
+    )

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from rest_framework import serializers
 
 from outreach.dates import not_in_future
-from outreach.models import Carer, CarerNeedsReview, LivingDomain, LivingStatus, SupportPerson
+from outreach.models import (
+    Carer,
+    CarerNeedsReview,
+    LivingDomain,
+    LivingStatus,
+    Spending,
+    SupportPerson,
+)
 
 
 class LivingStatusOutSerializer(serializers.ModelSerializer):
@@ -79,3 +88,32 @@ class CarerReviewInSerializer(serializers.Serializer):
     reviewed_on = serializers.DateField(validators=[not_in_future])
     needs = serializers.CharField()
     support_offered = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class SpendingOutSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Spending
+        fields = [
+            "id",
+            "client",
+            "spent_on",
+            "amount",
+            "currency",
+            "purpose",
+            "note",
+            "recorded_by",
+        ]
+        read_only_fields = fields
+
+
+class SpendingInSerializer(serializers.Serializer):
+    client = serializers.IntegerField()
+    spent_on = serializers.DateField(validators=[not_in_future])
+    amount = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        help_text="In the currency of the installation (OUTREACH_CURRENCY).",
+    )
+    purpose = serializers.ChoiceField(choices=Spending.Purpose.choices)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from outreach import audit
-from outreach.models import Carer, CarerNeedsReview, Client, LivingStatus, User
+from outreach.models import Carer, CarerNeedsReview, Client, LivingStatus, Spending, User
 from outreach.models.living import CLIENT_FIELDS
 from outreach.origin import Origin
 
@@ -182,3 +182,23 @@ def carer_review_record(
         origin=origin,
     )
     return review
+
+
+@transaction.atomic
+def spending_record(*, client: Client, actor: User, spending: Spending, origin: Origin) -> Spending:
+    """Record money spent for the client (in OUTREACH_CURRENCY), audited."""
+    if spending.pk is not None:
+        raise ValueError("spending_record only creates")
+    spending.client = client
+    spending.recorded_by = actor
+    spending.full_clean()
+    spending.save()
+    audit.record(
+        actor=actor,
+        action="spending.create",
+        target=spending,
+        client=client,
+        origin=origin,
+        detail={"purpose": spending.purpose, "amount": str(spending.amount)},
+    )
+    return spending

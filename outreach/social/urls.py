@@ -12,4 +12,5 @@ urlpatterns = [
     path("carers/new/", v.carer_edit, name="carer-create"),
     path("carers/<int:pk>/edit/", v.carer_edit, name="carer-update"),
     path("carers/<int:pk>/reviews/new/", v.carer_review_create, name="carerreview-create"),
+    path("spending/new/", v.spending_create, name="spending-create"),
 ]

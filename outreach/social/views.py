@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,7 +18,13 @@ from outreach.forms import apply_validation_error
 from outreach.models import DOMAIN_STATUSES, Carer, LivingDomain, SupportPerson
 from outreach.origin import Origin
 from outreach.social import selectors, services
-from outreach.social.forms import CarerForm, CarerReviewForm, LivingStatusForm
+from outreach.social.forms import (
+    CarerForm,
+    CarerReviewForm,
+    LivingStatusForm,
+    PeriodForm,
+    SpendingForm,
+)
 from outreach.submissions import idempotent_create
 
 FORM_TEMPLATE = "outreach/caserecord/event_form.html"
@@ -141,4 +149,53 @@ def carer_review_create(request: HttpRequest, client_pk: int, pk: int) -> HttpRe
         client,
         form,
         _("Carer's needs review: %(name)s") % {"name": carer.support_person.name},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@idempotent_create()
+def spending_create(request: HttpRequest, client_pk: int) -> HttpResponse:
+    """Record money spent for the client (ID fees, transport, food, a housing deposit, ...)."""
+    client = access.client_or_404(request, client_pk)
+    access.audit_read(request, client, action="client.view")
+    form = SpendingForm(request.POST or None, initial={"spent_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.spending_record(
+                client=client,
+                actor=request.user,
+                spending=form.save(commit=False),
+                origin=Origin.from_request(request),
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Spending saved."))
+            return redirect(client)
+    return _form_page(request, client, form, _("Money spent for the client"))
+
+
+def _quarter_start(day: date) -> date:
+    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+@login_required
+@require_GET
+def team_costs(request: HttpRequest) -> HttpResponse:
+    """Travel time and spending per client served, per team the user supervises (internal)."""
+    if not access.sees_team_costs(request.user):
+        raise Http404
+    today = timezone.localdate()
+    form = PeriodForm(request.GET or {"start": _quarter_start(today), "end": today})
+    teams = list(access.team_costs_teams(request.user).order_by("name"))
+    rows = []
+    if form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+        rows = [selectors.team_costs(team=t, start=start, end=end) for t in teams]
+    return render(
+        request,
+        "outreach/social/team_costs.html",
+        {"form": form, "rows": rows},
+        status=200 if form.is_valid() else 400,
     )

@@ -78,8 +78,8 @@ def test_client_page_queries_do_not_grow(
     # contacts (scoped by a subquery), staff prefetch, interventions prefetch,
     # the events of the case record (event_selectors.client_events: one query per kind of
     # event and per prefetch, whatever their number, and the discharge not followed up),
-    # episodes, living-situation statuses, carers, support people, consents, session save
-    # (savepoint, update, release)
-    with django_assert_num_queries(28):
+    # episodes, living-situation statuses, carers, spending, support people, consents, session
+    # save (savepoint, update, release)
+    with django_assert_num_queries(29):
         response = client.get(team_client.get_absolute_url())
     assert len(response.context["timeline"]) == contacts

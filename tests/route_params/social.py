@@ -8,6 +8,7 @@ from tests.outreach.social.factories import (
     CarerFactory,
     CarerNeedsReviewFactory,
     LivingStatusFactory,
+    SpendingFactory,
 )
 
 
@@ -44,3 +45,8 @@ def route_param_carer_detail__pk(route_param_carer_pk):
 @pytest.fixture
 def route_param_carerreview_detail__pk(team_client, worker):
     return CarerNeedsReviewFactory(carer=CarerFactory(client=team_client), reviewed_by=worker).pk
+
+
+@pytest.fixture
+def route_param_spending_detail__pk(team_client, worker):
+    return SpendingFactory(client=team_client, recorded_by=worker).pk

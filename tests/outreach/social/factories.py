@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import factory
 from django.utils import timezone
 
-from outreach.models import Carer, CarerNeedsReview, LivingStatus
+from outreach.models import Carer, CarerNeedsReview, LivingStatus, Spending
 from tests.factories import ClientFactory, SupportPersonFactory, UserFactory
 
 
@@ -41,3 +42,14 @@ class CarerNeedsReviewFactory(factory.django.DjangoModelFactory):
     reviewed_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=10))
     needs = "A break one afternoon a week"
     reviewed_by = factory.LazyAttribute(lambda o: UserFactory())
+
+
+class SpendingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Spending
+
+    client = factory.SubFactory(ClientFactory)
+    spent_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=3))
+    amount = Decimal("12.50")
+    purpose = Spending.Purpose.TRANSPORT
+    recorded_by = factory.LazyAttribute(lambda o: UserFactory())
