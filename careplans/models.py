@@ -375,6 +375,21 @@ class Instrument(models.Model):
     rated_by = models.CharField(
         _("rated by"), max_length=10, choices=RatedBy.choices, default=RatedBy.CLIENT
     )
+
+    class AppliesTo(models.TextChoices):
+        CLIENT = "client", _("The client (outcome measure)")
+        CARER = "carer", _("A carer (the carer's own burden or wellbeing)")
+
+    applies_to = models.CharField(
+        _("measures"),
+        max_length=10,
+        choices=AppliesTo.choices,
+        default=AppliesTo.CLIENT,
+        help_text=_(
+            "A carer's instrument is offered on the client's carers, never as a client's "
+            "assessment, and is never on the review clock."
+        ),
+    )
     licence_note = models.TextField(_("licence note"), blank=True)
     scheduled = models.BooleanField(
         _("on the review clock"),
@@ -405,6 +420,15 @@ class Instrument(models.Model):
         from careplans.assessments.instruments import validate_definition
 
         validate_definition(items=self.items, scoring=self.scoring)
+        if self.applies_to == self.AppliesTo.CARER and self.scheduled:
+            raise ValidationError(
+                {
+                    "scheduled": ValidationError(
+                        _("A carer's instrument is not on the client's review clock."),
+                        code="carer_instrument_scheduled",
+                    )
+                }
+            )
 
 
 class Assessment(models.Model):
@@ -457,3 +481,35 @@ class Assessment(models.Model):
     def clean(self) -> None:
         if self.score is not None and self.score < 0:
             raise ValidationError({"score": _("A score cannot be negative.")})
+
+
+class CarerAssessment(models.Model):
+    """A carer's own burden (or wellbeing) measured with an instrument for carers."""
+
+    carer = models.ForeignKey(
+        "outreach.Carer", on_delete=models.CASCADE, related_name="burden_assessments"
+    )
+    instrument = models.ForeignKey(
+        Instrument, on_delete=models.PROTECT, related_name="carer_assessments"
+    )
+    instrument_version = models.CharField(
+        _("instrument version"), max_length=20, blank=True, editable=False
+    )
+    assessed_on = models.DateField(_("assessed on"), validators=[not_in_future])
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    score = models.DecimalField(_("score"), max_digits=8, decimal_places=4, null=True, blank=True)
+    scores = models.JSONField(_("sub-scores"), default=dict, blank=True)
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-assessed_on", "-pk"]
+        verbose_name = _("carer's assessment")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["carer", "instrument", "assessed_on"], name="carer_assessment_one_per_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument.code} {self.carer} {self.assessed_on}"

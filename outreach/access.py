@@ -439,3 +439,16 @@ def can_close_visit(user: User, visit: PlannedVisit) -> bool:
     """Tell whether the user may log the visit's contact or mark it missed: it is still planned
     and the user writes the client's record."""
     return visit.is_open and can_write_record(user, visit.client)
+
+
+def sees_team_costs(user: User) -> bool:
+    """Tell whether the user sees the travel and spending figures of teams (supervisors)."""
+    return _supervises(user)
+
+
+def team_costs_teams(user: User) -> QuerySet[Team]:
+    """Teams whose internal costs (travel, spending per client served) the user may see: the
+    teams they supervise. Never published: no coordinator, partner or public page has them."""
+    if not _supervises(user):
+        return Team.objects.none()
+    return Team.objects.filter(members=user)

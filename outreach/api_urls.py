@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from outreach import api, network_api
 from outreach.caserecord import api as event_api
+from outreach.social import api as social_api
 
 router = DefaultRouter()
 router.register("clients", api.ClientViewSet, basename="client")
@@ -26,5 +27,10 @@ router.register("discharges", event_api.DischargeViewSet, basename="discharge")
 # The support network and consents (outreach/network_api.py).
 router.register("support-people", network_api.SupportPersonViewSet, basename="supportperson")
 router.register("consents", network_api.ConsentViewSet, basename="consent")
+# The living situation, carers and costs (outreach/social/api.py).
+router.register("living-statuses", social_api.LivingStatusViewSet, basename="livingstatus")
+router.register("carers", social_api.CarerViewSet, basename="carer")
+router.register("carer-reviews", social_api.CarerReviewViewSet, basename="carerreview")
+router.register("spending", social_api.SpendingViewSet, basename="spending")
 
 urlpatterns = router.urls

@@ -65,6 +65,14 @@ SECTIONS: tuple[Section, ...] = (
     Section("debriefs", gettext_lazy("Debriefs after coercive measures"), "outreach.Debrief"),
     Section("adverse_events", gettext_lazy("Adverse events"), "outreach.AdverseEvent"),
     Section("milestones", gettext_lazy("Milestones"), "outreach.Milestone"),
+    Section(
+        "living_situation", gettext_lazy("Your living situation over time"), "outreach.LivingStatus"
+    ),
+    Section("carers", gettext_lazy("People who care for you"), "outreach.Carer"),
+    Section(
+        "carer_reviews", gettext_lazy("Reviews of your carers' needs"), "outreach.CarerNeedsReview"
+    ),
+    Section("spending", gettext_lazy("Money spent for you"), "outreach.Spending"),
     Section("agencies", gettext_lazy("Agencies involved"), "outreach.CaseAgency"),
     Section("agency_requests", gettext_lazy("Requests to agencies"), "outreach.AgencyRequest"),
     Section("responsibilities", gettext_lazy("Who does what"), "outreach.Responsibility"),
@@ -105,6 +113,11 @@ SECTIONS: tuple[Section, ...] = (
         "careplans.HistoricalAdvanceStatement",
     ),
     Section("assessments", gettext_lazy("Assessments"), "careplans.Assessment"),
+    Section(
+        "carer_assessments",
+        gettext_lazy("Your carers' own assessments"),
+        "careplans.CarerAssessment",
+    ),
     Section("referrals", gettext_lazy("Referrals to the team"), "referrals.Referral"),
     Section(
         "referral_scores", gettext_lazy("How the referral was assessed"), "referrals.ReferralScore"

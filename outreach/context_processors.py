@@ -68,6 +68,7 @@ class CoreQuestions(Questions):
     sees_access_report = ask(access.sees_access_report)
     works_offline = ask(access.works_offline)
     plans_visits = ask(access.plans_visits)
+    sees_team_costs = ask(access.sees_team_costs)
 
 
 class PendingReviews:

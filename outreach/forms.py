@@ -19,6 +19,7 @@ from outreach.models import (
     User,
     WithdrawalMode,
 )
+from outreach.models.contacts import TRAVEL_KM_MAX, TRAVEL_MINUTES_MAX
 
 
 def apply_validation_error(form: forms.BaseForm, exc: ValidationError) -> None:
@@ -83,8 +84,16 @@ class ContactForm(forms.ModelForm):
             "informal_support_present",
             "interventions",
             "note",
+            "travel_minutes",
+            "travel_km",
         ]
         widgets = {
+            "travel_minutes": forms.NumberInput(
+                attrs={"inputmode": "numeric", "min": 0, "max": TRAVEL_MINUTES_MAX, "step": 5}
+            ),
+            "travel_km": forms.NumberInput(
+                attrs={"inputmode": "decimal", "min": 0, "max": TRAVEL_KM_MAX, "step": "0.1"}
+            ),
             "started_at": DateTimeLocalInput(),
             "mode": forms.RadioSelect,
             "outcome": forms.RadioSelect,

@@ -9,6 +9,8 @@ from outreach import account_views, dataprotection_views, offline_views, views
 from outreach.accounts import views as accounts_views
 from outreach.caserecord import urls as event_routes
 from outreach.emergency import views as emergency_views
+from outreach.social import urls as social_routes
+from outreach.social import views as social_views
 from outreach.visits import urls as visit_routes
 
 app_name = "outreach"
@@ -41,6 +43,7 @@ urlpatterns = [
     path("caseload/", views.caseload, name="caseload"),
     path("team/", views.team_caseload, name="team-caseload"),
     path("visits/", include(visit_routes)),
+    path("team/costs/", social_views.team_costs, name="team-costs"),
     path("clients/search/", views.client_search, name="client-search"),
     path("clients/new/", views.client_create, name="client-create"),
     path("clients/<int:pk>/", views.client_detail, name="client-detail"),
@@ -81,4 +84,5 @@ urlpatterns = [
         name="consent-withdraw",
     ),
     path("clients/<int:client_pk>/", include(event_routes)),
+    path("clients/<int:client_pk>/", include(social_routes)),
 ]

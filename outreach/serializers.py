@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from rest_framework import serializers
 
 from outreach.dates import not_in_future_dt
@@ -13,6 +15,7 @@ from outreach.models import (
     User,
     validate_contact_minutes,
 )
+from outreach.models.contacts import TRAVEL_KM_MAX, TRAVEL_MINUTES_MAX
 from outreach.staff import team_staff
 
 
@@ -68,6 +71,8 @@ class ContactOutSerializer(serializers.ModelSerializer):
             "informal_support_present",
             "interventions",
             "note",
+            "travel_minutes",
+            "travel_km",
         ]
         read_only_fields = fields
 
@@ -116,3 +121,15 @@ class ContactInSerializer(serializers.Serializer):
         default=list,
     )
     note = serializers.CharField(required=False, allow_blank=True, default="")
+    travel_minutes = serializers.IntegerField(
+        min_value=0, max_value=TRAVEL_MINUTES_MAX, required=False, allow_null=True, default=None
+    )
+    travel_km = serializers.DecimalField(
+        max_digits=6,
+        decimal_places=1,
+        min_value=Decimal(0),
+        max_value=Decimal(TRAVEL_KM_MAX),
+        required=False,
+        allow_null=True,
+        default=None,
+    )

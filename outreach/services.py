@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,6 +24,7 @@ from outreach.models import (
     WithdrawalMode,
 )
 from outreach.origin import Origin
+from outreach.social import services as social_services
 from outreach.staff import check_team_staff
 
 CONTACT_FIELDS = (
@@ -34,6 +36,8 @@ CONTACT_FIELDS = (
     "failure_reason",
     "informal_support_present",
     "note",
+    "travel_minutes",
+    "travel_km",
 )
 
 
@@ -53,8 +57,10 @@ def contact_log(
     staff: Iterable[User] = (),
     interventions: Iterable[Intervention] = (),
     origin: Origin,
+    travel_minutes: int | None = None,
+    travel_km: Decimal | None = None,
 ) -> Contact:
-    """Log a contact (or a failed attempt) with a client."""
+    """Log a contact (or a failed attempt) with a client, with the travel to it if given."""
     staff = check_team_staff(client.team_id, staff)
     contact = Contact(
         client=client,
@@ -67,6 +73,8 @@ def contact_log(
         failure_reason=failure_reason if outcome == Contact.Outcome.NOT_MET else "",
         informal_support_present=informal_support_present,
         note=note,
+        travel_minutes=travel_minutes,
+        travel_km=travel_km,
     )
     contact.full_clean()
     contact.save()
@@ -141,6 +149,11 @@ def client_create(*, actor: User, team, tandem=None, origin: Origin, **fields) -
     client.full_clean()
     client.save()
     audit.record(actor=actor, action="client.create", target=client, origin=origin)
+    # The situation known when the record opens is the first entry of its history.
+    known = {f for f in ("housing", "income", "documents") if getattr(client, f) != "unknown"}
+    social_services.record_client_field_changes(
+        client=client, actor=actor, fields=known, since=timezone.localdate(), origin=origin
+    )
     return client
 
 
@@ -168,6 +181,9 @@ def client_update(*, client: Client, actor: User, origin: Origin, **fields) -> C
         target=client,
         origin=origin,
         detail={"changed": list(changes), "changes": changes},
+    )
+    social_services.record_client_field_changes(
+        client=client, actor=actor, fields=set(changes), since=timezone.localdate(), origin=origin
     )
     return client
 

@@ -363,6 +363,9 @@ OUTREACH_RETENTION_YEARS = env_int("OUTREACH_RETENTION_YEARS", 10, minimum=1)
 # Days a client's copy that was made but not downloaded is kept before the nightly task drops it.
 OUTREACH_COPY_KEEP_DAYS = env_int("OUTREACH_COPY_KEEP_DAYS", 7, minimum=1)
 
+# The currency money spent for clients is recorded in (ISO 4217 code), for the team's costs.
+OUTREACH_CURRENCY = env_str("OUTREACH_CURRENCY", "EUR").upper()[:3]
+
 # Clients per team before accepted referrals wait on the list.
 OUTREACH_DEFAULT_TEAM_CAPACITY = 45
 

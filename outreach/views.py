@@ -30,6 +30,7 @@ from outreach.forms import (
 from outreach.models import AuditEvent, Client, Consent, Contact, SupportPerson, Tandem
 from outreach.origin import Origin
 from outreach.search import search_filter
+from outreach.social import selectors as social_selectors
 from outreach.staff import team_staff
 from outreach.submissions import idempotent_create
 
@@ -162,10 +163,19 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Read-only: an emergency grant opens this page (and no form) to another team's staff.
     client = access.client_for_reading(request, pk)
     events = event_selectors.client_events(user=request.user, client=client)
+    episodes = list(client.episodes.select_related("tandem__professional", "tandem__peer"))
+    living = social_selectors.living_situation(
+        user=request.user, client=client, intake_on=social_selectors.intake_on(episodes)
+    )
+    carers = social_selectors.carers_of(user=request.user, client=client)
+    spendings = social_selectors.spendings_of(user=request.user, client=client)
     page = selectors.timeline_page(
         user=request.user,
         client=client,
-        events=events.events,
+        events=events.events
+        + social_selectors.timeline_events(living=living)
+        + social_selectors.carer_events(carers)
+        + social_selectors.spending_events(spendings),
         page=_timeline_page_number(request),
     )
     timeline = {
@@ -183,7 +193,10 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "client": client,
         **timeline,
-        "episodes": list(client.episodes.select_related("tandem__professional", "tandem__peer")),
+        "episodes": episodes,
+        "living": living,
+        "carers": carers,
+        "spendings": spendings,
         "data": events,
         "risks": event_selectors.risk_alerts(events),
         "in_page": True,

@@ -27,6 +27,7 @@ class InstrumentAdminForm(forms.ModelForm):
             "name",
             "name_bg",
             "rated_by",
+            "applies_to",
             "scheduled",
             "active",
             "licence_note",
@@ -55,8 +56,8 @@ class InstrumentAdminForm(forms.ModelForm):
 @admin.register(Instrument)
 class InstrumentAdmin(admin.ModelAdmin):
     form = InstrumentAdminForm
-    list_display = ("name", "code", "version", "rated_by", "scheduled", "active")
-    list_filter = ("active", "scheduled", "rated_by")
+    list_display = ("name", "code", "version", "applies_to", "rated_by", "scheduled", "active")
+    list_filter = ("active", "applies_to", "scheduled", "rated_by")
     search_fields = ("code", "name", "name_bg")
 
     def get_readonly_fields(self, request, obj=None):

@@ -135,3 +135,11 @@ class AssessmentForm(forms.Form):
         if item_field_name(key) in self.fields:
             return item_field_name(key)
         return None
+
+
+class CarerAssessmentForm(AssessmentForm):
+    """A carer's instrument: the date and one radio group per item (no review timepoint)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["timepoint"]

@@ -61,18 +61,26 @@ class DueAssessment:
         return str(Assessment.Timepoint(self.timepoint).label)
 
 
-def instruments_in_use() -> list[Instrument]:
-    """The newest active version of every instrument, by code."""
+def instruments_in_use(applies_to: str = Instrument.AppliesTo.CLIENT) -> list[Instrument]:
+    """The newest active version of every instrument for clients (or for carers), by code."""
     latest: dict[str, Instrument] = {}
-    for instrument in Instrument.objects.filter(active=True).order_by("code", "pk"):
+    for instrument in Instrument.objects.filter(active=True, applies_to=applies_to).order_by(
+        "code", "pk"
+    ):
         latest[instrument.code] = instrument
     # Instruments on the clock first: they are the ones the tandem is asked for.
     return sorted(latest.values(), key=lambda i: (not i.scheduled, i.code))
 
 
-def instrument_for_use(code: str) -> Instrument | None:
-    """The newest active version of the instrument with this code."""
-    return Instrument.objects.filter(code=code, active=True).order_by("-pk").first()
+def instrument_for_use(
+    code: str, applies_to: str = Instrument.AppliesTo.CLIENT
+) -> Instrument | None:
+    """The newest active version of the instrument with this code, for clients (or carers)."""
+    return (
+        Instrument.objects.filter(code=code, active=True, applies_to=applies_to)
+        .order_by("-pk")
+        .first()
+    )
 
 
 def _current_timepoint(started_on: date, today: date) -> tuple[str, date, date | None] | None:

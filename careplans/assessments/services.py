@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 
 from careplans import access as plan_access
 from careplans.assessments import instruments
-from careplans.models import Assessment, Instrument
+from careplans.models import Assessment, CarerAssessment, Instrument
 from outreach import audit
-from outreach.models import Client, Episode, User, not_in_future
+from outreach.models import Carer, Client, Episode, User, not_in_future
 from outreach.origin import Origin
 
 
@@ -223,5 +223,86 @@ def assessment_update(
             "after": after,
             "changes": audit.changes_of(assessment, stored),
         },
+    )
+    return assessment
+
+
+@transaction.atomic
+def carer_assessment_record(
+    *,
+    carer: Carer,
+    instrument: Instrument,
+    author: User,
+    assessed_on: date | None,
+    answers: Mapping[str, Any],
+    origin: Origin,
+) -> CarerAssessment:
+    """Measure a carer's own burden with an instrument for carers; the score is computed here."""
+    if instrument.applies_to != Instrument.AppliesTo.CARER:
+        raise ValidationError(
+            {
+                "instrument": ValidationError(
+                    _("This instrument is not one for carers."), code="not_a_carer_instrument"
+                )
+            }
+        )
+    if carer.support_person.do_not_contact:
+        raise ValidationError(
+            _("The client asked that this person is not contacted."), code="carer_do_not_contact"
+        )
+    instruments.validate_definition(items=instrument.items, scoring=instrument.scoring)
+    errors: dict[str, list[ValidationError]] = {}
+    cleaned: dict[str, int | bool] = {}
+    try:
+        cleaned, _wanted = instruments.clean_answers(
+            items=instrument.items, answers=answers, help_wanted=[]
+        )
+    except ValidationError as exc:
+        exc.update_error_dict(errors)
+    try:
+        if assessed_on is None:
+            raise ValidationError({"assessed_on": _("Give the date.")}, code="required")
+        not_in_future(assessed_on)
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            exc = ValidationError({"assessed_on": exc.error_list})
+        exc.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+    duplicate = ValidationError(
+        {
+            "assessed_on": _("This carer already has a %(instrument)s assessment on %(date)s.")
+            % {"instrument": instrument.display_name, "date": assessed_on.isoformat()}
+        },
+        code="carer_assessment_duplicate",
+    )
+    if CarerAssessment.objects.filter(
+        carer=carer, instrument=instrument, assessed_on=assessed_on
+    ).exists():
+        raise duplicate
+    score, scores = instruments.compute_scores(scoring=instrument.scoring, answers=cleaned)
+    assessment = CarerAssessment(
+        carer=carer,
+        instrument=instrument,
+        instrument_version=instrument.version,
+        assessed_on=assessed_on,
+        answers=cleaned,
+        score=score,
+        scores=scores,
+        author=author,
+    )
+    assessment.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            assessment.save()
+    except IntegrityError as exc:
+        raise duplicate from exc
+    audit.record(
+        actor=author,
+        action="carerassessment.create",
+        target=assessment,
+        client=carer.client,
+        origin=origin,
+        detail={"instrument": instrument.code, "version": instrument.version},
     )
     return assessment

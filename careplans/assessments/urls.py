@@ -33,4 +33,9 @@ urlpatterns = [
         views.assessment_edit,
         name="assessment-update",
     ),
+    path(
+        "clients/<int:client_pk>/carers/<int:carer_pk>/burden/new/",
+        views.carer_assessment_create,
+        name="carerassessment-create",
+    ),
 ]

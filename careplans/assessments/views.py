@@ -16,11 +16,21 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from careplans import access as plan_access
 from careplans.assessments import selectors
-from careplans.assessments.forms import AssessmentForm, help_field_name, item_field_name
+from careplans.assessments.forms import (
+    AssessmentForm,
+    CarerAssessmentForm,
+    help_field_name,
+    item_field_name,
+)
 from careplans.assessments.instruments import languages_of, pick_language, sub_score_labels
-from careplans.assessments.services import assessment_record, assessment_update
-from careplans.models import Assessment
+from careplans.assessments.services import (
+    assessment_record,
+    assessment_update,
+    carer_assessment_record,
+)
+from careplans.models import Assessment, Instrument
 from outreach import access, audit
+from outreach.models import Carer, SupportPerson
 from outreach.origin import Origin
 from outreach.submissions import idempotent_create
 
@@ -273,4 +283,73 @@ def assessment_due(request: HttpRequest) -> HttpResponse:
             "overdue_count": sum(1 for d in due if d.overdue),
             "self_url": reverse("careplans:assessment-due"),
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@idempotent_create()
+def carer_assessment_create(request: HttpRequest, client_pk: int, carer_pk: int) -> HttpResponse:
+    """Measure a carer's own burden with an instrument for carers, chosen from those added."""
+    client = access.client_or_404(request, client_pk)
+    carer = get_object_or_404(
+        access.scoped(Carer.objects.filter(client=client), request.user, via="client")
+        .exclude(support_person__involvement=SupportPerson.Involvement.DO_NOT_CONTACT)
+        .select_related("support_person"),
+        pk=carer_pk,
+    )
+    access.audit_read(request, client, action="client.view")
+    carer.client = client
+    code = request.GET.get("instrument", "")
+    carer_instruments = Instrument.AppliesTo.CARER
+    instrument = selectors.instrument_for_use(code, carer_instruments) if code else None
+    if instrument is None:
+        return render(
+            request,
+            TEMPLATES + "carer_instrument_choose.html",
+            {
+                "client": client,
+                "carer": carer,
+                "instruments": selectors.instruments_in_use(carer_instruments),
+                "unknown": bool(code),
+            },
+            status=404 if code else 200,
+        )
+    language = _question_language(request, client, instrument)
+    form = CarerAssessmentForm(request.POST or None, instrument=instrument, language=language)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = carer_assessment_record(
+                carer=carer,
+                instrument=instrument,
+                author=request.user,
+                assessed_on=form.cleaned_data["assessed_on"],
+                answers=form.answers(),
+                origin=Origin.from_request(request),
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(instrument)s saved for %(carer)s. Score: %(score)s.")
+                % {
+                    "instrument": instrument.display_name,
+                    "carer": carer.support_person.name,
+                    "score": f"{assessment.score:.2f}",
+                },
+            )
+            return redirect(client)
+    return render(
+        request,
+        TEMPLATES + "carer_assessment_form.html",
+        {
+            "client": client,
+            "carer": carer,
+            "instrument": instrument,
+            "form": form,
+            "rows": form.item_rows(),
+            "language": language,
+        },
+        status=400 if form.errors else 200,
     )

@@ -20,6 +20,7 @@ from indicators.mywork.registry import WorkItem, WorkScope, work_source
 from outreach import access
 from outreach import selectors as core
 from outreach.caserecord import selectors as caserecord
+from outreach.social import selectors as social
 from outreach.visits import selectors as visits
 
 
@@ -199,6 +200,26 @@ def planned_visits(scope: WorkScope) -> Iterator[WorkItem]:
             due_on=visit.planned_on,
             overdue=visit.planned_on < scope.today,
             detail=f"{when}{_('Who: %(who)s') % {'who': who}}",
+        )
+
+
+@work_source("carer_review", gettext_lazy("Carers' needs reviews"))
+def carer_reviews(scope: WorkScope) -> Iterator[WorkItem]:
+    """A carer's needs review: first within a month of recording the carer, then yearly."""
+    for due in social.carer_reviews_due(
+        user=scope.user, clients=scope.clients, until=scope.until, today=scope.today
+    ):
+        yield WorkItem(
+            kind="carer_review",
+            client=due.client,
+            title=_("Review the needs of the carer %(name)s")
+            % {"name": due.carer.support_person.name},
+            url=reverse("outreach:carerreview-create", args=[due.client.pk, due.carer.pk]),
+            due_on=due.due_on,
+            overdue=due.overdue,
+            detail=_("Last reviewed %(day)s") % {"day": _day(due.last_review)}
+            if due.last_review
+            else _("Never reviewed"),
         )
 
 

@@ -3,6 +3,7 @@
 from outreach.dates import not_in_future, not_in_future_dt
 from outreach.models.accounts import ApiToken
 from outreach.models.audit import AuditEvent, AuditEventQuerySet
+from outreach.models.carers import Carer, CarerNeedsReview
 from outreach.models.caserecord import (
     AdvanceStatementUpheld,
     AdverseEvent,
@@ -34,9 +35,18 @@ from outreach.models.contacts import (
     Intervention,
     validate_contact_minutes,
 )
+from outreach.models.costs import Spending
 from outreach.models.dataprotection import ClientErasure, ClientExport, ErasureReason
 from outreach.models.emergency import EmergencyAccess, ReviewOutcome
 from outreach.models.episodes import DischargeReason, Episode
+from outreach.models.living import (
+    DOMAIN_STATUSES,
+    GpStatus,
+    InsuranceStatus,
+    LivingDomain,
+    LivingStatus,
+    WorkStatus,
+)
 from outreach.models.people import (
     Client,
     Consent,
@@ -58,6 +68,15 @@ from outreach.models.submissions import SubmissionToken  # noqa: E402
 from outreach.models.visits import PlannedVisit
 
 __all__ = [
+    "Spending",
+    "Carer",
+    "CarerNeedsReview",
+    "DOMAIN_STATUSES",
+    "GpStatus",
+    "InsuranceStatus",
+    "LivingDomain",
+    "LivingStatus",
+    "WorkStatus",
     "SubmissionToken",
     "CONTACT_MINUTES",
     "SEEN_CONTACT",

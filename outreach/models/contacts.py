@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
@@ -13,6 +16,9 @@ from outreach.models.people import Client, Team, User
 
 # How long a contact (and a group session) may last: 0 for a brief failed attempt, at most a day.
 CONTACT_MINUTES = (0, 1440)
+# The longest travel to one contact that is plausible: 10 hours, 1000 km.
+TRAVEL_MINUTES_MAX = 600
+TRAVEL_KM_MAX = 1000
 # A contact "sees" the client when it was face to face and the client was met. Plain values, as
 # the partial index below needs them before `Contact` exists; `SEEN_CONTACT` is the filter.
 SEEN_FIELDS = {"mode": "face_to_face", "outcome": "met"}
@@ -102,6 +108,21 @@ class Contact(models.Model):
         "GroupSession", on_delete=models.CASCADE, null=True, blank=True, related_name="contacts"
     )
     note = models.TextField(_("note"), blank=True)
+    # Travel to and from the contact (costs, issue 19): optional, internal figures only.
+    travel_minutes = models.PositiveSmallIntegerField(
+        _("travel time (min)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(TRAVEL_MINUTES_MAX)],
+    )
+    travel_km = models.DecimalField(
+        _("travel distance (km)"),
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(TRAVEL_KM_MAX))],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     source_ref = models.CharField(max_length=100, blank=True)

@@ -448,9 +448,9 @@ def _many(n, tandem, settled, today, noon):
 # session, user; the worker's tandems; plans to sign, their sign-offs; review clock: open
 # episodes, plans, agreements, reviews; instruments in use, clients with their open episode,
 # assessments done; pending debriefs; plan actions; follow-ups; open requests; caseload with
-# last-seen figures; discharges not followed up; planned visits, their staff; audit insert;
-# session refresh (savepoint, update, release)
-PAGE_QUERIES = 24
+# last-seen figures; discharges not followed up; planned visits, their staff; carers' needs
+# reviews; audit insert; session refresh (savepoint, update, release)
+PAGE_QUERIES = 25
 
 
 @pytest.mark.parametrize("n", [1, 12])

@@ -106,12 +106,12 @@ def _full_record(client_, worker, *, contacts, events, goals):
 # session, user, client (+team, tandem and its two members), audit insert; the events of the
 # case record (one query per kind of event and per prefetch, the open episode, the discharge
 # not followed up); the timeline page (contact keys, the page's contacts, their staff and
-# interventions); episodes, support people, last seen contact, next planned visit; what is
+# interventions); episodes, living-situation statuses, carers, spending, support people, last seen contact, next planned visit; what is
 # due (the My work sources for this client: tandem scope, signatures, reviews, assessments,
 # debriefs, actions, follow-ups, requests, caseload, discharges, visits and their staff);
 # the care plan (plan and its prefetches, goals with their open actions); consents; session
 # save (savepoint, update, release)
-CLIENT_PAGE_QUERIES = 54
+CLIENT_PAGE_QUERIES = 57
 
 
 @pytest.mark.parametrize(("contacts", "events", "goals"), [(1, 1, 1), (50, 12, 6)])

@@ -31,6 +31,7 @@ def _admin_post(client, items, scoring, **extra):
         "name": "Distress scale",
         "name_bg": "",
         "rated_by": "worker",
+        "applies_to": "client",
         "active": "on",
         "licence_note": "Public domain.",
         "items": json.dumps(items),
