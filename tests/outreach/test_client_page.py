@@ -111,7 +111,7 @@ def _full_record(client_, worker, *, contacts, events, goals):
 # debriefs, actions, follow-ups, requests, caseload, discharges, visits and their staff);
 # the care plan (plan and its prefetches, goals with their open actions); consents; session
 # save (savepoint, update, release)
-CLIENT_PAGE_QUERIES = 57
+CLIENT_PAGE_QUERIES = 58
 
 
 @pytest.mark.parametrize(("contacts", "events", "goals"), [(1, 1, 1), (50, 12, 6)])

