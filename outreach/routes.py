@@ -9,6 +9,7 @@ from outreach import account_views, dataprotection_views, views
 from outreach.accounts import views as accounts_views
 from outreach.caserecord import urls as event_routes
 from outreach.emergency import views as emergency_views
+from outreach.safeguarding import urls as safeguarding_routes
 
 app_name = "outreach"
 
@@ -74,4 +75,6 @@ urlpatterns = [
         name="consent-withdraw",
     ),
     path("clients/<int:client_pk>/", include(event_routes)),
+    path("clients/<int:client_pk>/", include(safeguarding_routes.client_urlpatterns)),
+    path("teams/<int:team_pk>/", include(safeguarding_routes.team_urlpatterns)),
 ]

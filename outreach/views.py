@@ -29,6 +29,7 @@ from outreach.forms import (
 )
 from outreach.models import AuditEvent, Client, Consent, Contact, SupportPerson, Tandem
 from outreach.origin import Origin
+from outreach.safeguarding import selectors as safeguarding_selectors
 from outreach.search import search_filter
 from outreach.staff import team_staff
 from outreach.submissions import idempotent_create
@@ -162,15 +163,19 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
         user=request.user, client=client, limit=None if show_all else CONTACTS_SHOWN
     )
     events = event_selectors.client_events(user=request.user, client=client)
+    safeguarding = safeguarding_selectors.client_safeguarding(user=request.user, client=client)
     context = {
         "client": client,
         "episodes": list(client.episodes.select_related("tandem__professional", "tandem__peer")),
         "timeline": selectors.merged_timeline(
-            contacts, events.events, complete=show_all or len(contacts) < CONTACTS_SHOWN
+            contacts,
+            events.events + safeguarding.events,
+            complete=show_all or len(contacts) < CONTACTS_SHOWN,
         ),
         "more_contacts": not show_all and len(contacts) == CONTACTS_SHOWN,
         "editable_contacts": {c.pk for c in contacts if access.can_edit_contact(request.user, c)},
         "data": events,
+        "safeguarding": safeguarding,
         "in_page": True,
         "support_people": support_people,
         "do_not_contact": [p for p in support_people if p.do_not_contact],

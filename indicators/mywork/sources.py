@@ -20,6 +20,7 @@ from indicators.mywork.registry import WorkItem, WorkScope, work_source
 from outreach import access
 from outreach import selectors as core
 from outreach.caserecord import selectors as caserecord
+from outreach.safeguarding import selectors as safeguarding
 
 
 def _day(value) -> str:
@@ -208,4 +209,20 @@ def emergency_reviews(scope: WorkScope) -> Iterator[WorkItem]:
                 )
             },
             urgent=True,
+        )
+
+
+@work_source("risk_review", gettext_lazy("Risk reviews"))
+def risk_reviews(scope: WorkScope) -> Iterator[WorkItem]:
+    """Risk reviews due: months 0, 3, 6, 9 of the episode and after a crisis or an admission."""
+    for row in safeguarding.risk_reviews_due(
+        user=scope.user, today=scope.today, clients=scope.clients
+    ):
+        yield WorkItem(
+            kind="risk_review",
+            client=row.client,
+            title=row.next.label,
+            url=reverse("outreach:risk-create", args=[row.client.pk]),
+            due_on=row.next.due_on,
+            overdue=row.next.overdue,
         )

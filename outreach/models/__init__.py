@@ -33,6 +33,7 @@ from outreach.models.contacts import (
     validate_contact_minutes,
 )
 from outreach.models.dataprotection import ClientErasure, ClientExport, ErasureReason
+from outreach.models.decisions import GuardianshipStatus, SupportedDecision
 from outreach.models.emergency import EmergencyAccess, ReviewOutcome
 from outreach.models.episodes import DischargeReason, Episode
 from outreach.models.people import (
@@ -52,6 +53,7 @@ from outreach.models.people import (
     WithdrawalMode,
     new_client_code,
 )
+from outreach.models.risk import RiskAssessment, RiskDomain, RiskDomainKind, RiskReviewReason
 from outreach.models.submissions import SubmissionToken  # noqa: E402
 
 __all__ = [
@@ -87,6 +89,7 @@ __all__ = [
     "ExitSurvey",
     "FollowUpAction",
     "GroupSession",
+    "GuardianshipStatus",
     "HospitalStay",
     "Housing",
     "IncomeStatus",
@@ -98,9 +101,14 @@ __all__ = [
     "Municipality",
     "Relapse",
     "Responsibility",
+    "RiskAssessment",
+    "RiskDomain",
+    "RiskDomainKind",
+    "RiskReviewReason",
     "Role",
     "Sex",
     "SupportPerson",
+    "SupportedDecision",
     "Tandem",
     "Team",
     "User",

@@ -407,7 +407,9 @@ def test_a_write_makes_the_menu_counts_stale(client, worker, tandem, settled):
 def _many(n, tandem, settled, today, noon):
     """n clients, each with an item of every kind."""
     for i in range(n):
-        c = settled(f"Many{i}", tandem=tandem, seen_days_ago=20, started_days_ago=100)
+        c = settled(
+            f"Many{i}", tandem=tandem, seen_days_ago=20, started_days_ago=100, risk_assessed=False
+        )
         plan = c.episodes.get().careplan
         PlanSignoff.objects.filter(careplan=plan, user=tandem.professional).delete()
         CoerciveMeasureFactory(client=c, started_at=noon(3))
@@ -431,9 +433,9 @@ def _many(n, tandem, settled, today, noon):
 # session, user; the worker's tandems; plans to sign, their sign-offs; review clock: open
 # episodes, plans, agreements, reviews; instruments in use, clients with their open episode,
 # assessments done; pending debriefs; plan actions; follow-ups; open requests; caseload with
-# last-seen figures; discharges not followed up; audit insert; session refresh (savepoint,
-# update, release)
-PAGE_QUERIES = 22
+# last-seen figures; discharges not followed up; risk review clock: open episodes, reviews,
+# crises, admissions; audit insert; session refresh (savepoint, update, release)
+PAGE_QUERIES = 26
 
 
 @pytest.mark.parametrize("n", [1, 12])
@@ -460,6 +462,7 @@ def test_query_count_does_not_grow_with_the_items(
             "not_seen",
             "discharge",
             "assessment",
+            "risk_review",
         )
     }
 
@@ -492,6 +495,7 @@ def test_every_source_is_registered():
         "request",
         "not_seen",
         "discharge",
+        "risk_review",
     }
 
 

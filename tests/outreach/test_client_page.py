@@ -78,7 +78,10 @@ def test_client_page_queries_do_not_grow(
     # contacts (scoped by a subquery), staff prefetch, interventions prefetch,
     # the events of the case record (event_selectors.client_events: one query per kind of
     # event and per prefetch, whatever their number, and the discharge not followed up),
-    # episodes, support people, consents, session save (savepoint, update, release)
-    with django_assert_num_queries(26):
+    # episodes, support people, consents, session save (savepoint, update, release);
+    # risk and rights (safeguarding_selectors.client_safeguarding): risk versions, the risk
+    # review clock (open episodes, reviews, crises, admissions), supported decisions,
+    # guardianship statuses
+    with django_assert_num_queries(33):
         response = client.get(team_client.get_absolute_url())
     assert len(response.context["timeline"]) == contacts

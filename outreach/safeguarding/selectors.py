@@ -1,0 +1,211 @@
+"""Reads of risk, supported decisions, guardianship, complaints and staff training.
+
+Always given the user who asks, built on the access querysets (`outreach.access`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from outreach.access import scoped, scoped_readable
+from outreach.caserecord.selectors import Event
+from outreach.models import (
+    Client,
+    Crisis,
+    Episode,
+    GuardianshipStatus,
+    HospitalStay,
+    RiskAssessment,
+    RiskDomain,
+    RiskReviewReason,
+    SupportedDecision,
+    Team,
+    User,
+)
+from outreach.safeguarding.schedule import NextRiskReview, next_risk_review
+
+# --- Risk --------------------------------------------------------------------------------
+
+
+def risk_assessments(*, user: User, client: Client) -> list[RiskAssessment]:
+    """Every version of the client's risk assessment, newest first, with domains and author."""
+    return list(
+        scoped_readable(RiskAssessment.objects.filter(client=client), user, via="client")
+        .select_related("author", "crisis", "hospital_stay")
+        .prefetch_related(Prefetch("domains", queryset=RiskDomain.objects.order_by("pk")))
+        .order_by("-version")
+    )
+
+
+def current_risk(*, user: User, client: Client) -> RiskAssessment | None:
+    """The latest version of the client's risk assessment (for the client page's alert)."""
+    return (
+        scoped_readable(RiskAssessment.objects.filter(client=client), user, via="client")
+        .order_by("-version")
+        .only("id", "client_id", "version", "assessed_on", "summary")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class RiskReviewRow:
+    client: Client
+    episode: Episode
+    next: NextRiskReview
+
+
+def risk_reviews_due(
+    *,
+    user: User,
+    today: date | None = None,
+    team: Team | None = None,
+    clients: QuerySet[Client] | None = None,
+    statuses: tuple[str, ...] = ("due", "overdue"),
+) -> list[RiskReviewRow]:
+    """Open episodes whose next risk review (scheduled or after a crisis or admission) is due.
+
+    Four queries whatever the number of clients: episodes, reviews, crises, admissions.
+    """
+    today = today or timezone.localdate()
+    episodes = scoped(Episode.objects.filter(ended_on__isnull=True), user, via="client")
+    if team is not None:
+        episodes = episodes.filter(client__team=team)
+    if clients is not None:
+        episodes = episodes.filter(client__in=clients.values("pk"))
+    # The latest open episode of each client is the one whose clock runs.
+    latest: dict[int, Episode] = {}
+    for episode in episodes.select_related("client").order_by("started_on", "pk"):
+        latest[episode.client_id] = episode
+    ids = list(latest)
+    reviewed: dict[int, list[date]] = {}
+    rows = (
+        RiskAssessment.objects.filter(client_id__in=ids)
+        .exclude(reason=RiskReviewReason.CORRECTION)
+        .values_list("client_id", "assessed_on")
+    )
+    for client_id, day in rows:
+        reviewed.setdefault(client_id, []).append(day)
+    crises: dict[int, list[date]] = {}
+    for client_id, moment in Crisis.objects.filter(client_id__in=ids).values_list(
+        "client_id", "reported_at"
+    ):
+        crises.setdefault(client_id, []).append(timezone.localtime(moment).date())
+    admissions: dict[int, list[date]] = {}
+    for client_id, day in HospitalStay.objects.filter(
+        client_id__in=ids, pre_intake=False
+    ).values_list("client_id", "admitted_on"):
+        admissions.setdefault(client_id, []).append(day)
+    due = []
+    for client_id, episode in latest.items():
+        nxt = next_risk_review(
+            started_on=episode.started_on,
+            reviewed_on=reviewed.get(client_id, ()),
+            crises_on=crises.get(client_id, ()),
+            admitted_on=admissions.get(client_id, ()),
+            today=today,
+        )
+        if nxt.status in statuses:
+            due.append(RiskReviewRow(client=episode.client, episode=episode, next=nxt))
+    due.sort(key=lambda r: (r.next.due_on, r.client.pk))
+    return due
+
+
+def client_risk_review(*, user: User, client: Client, today: date | None = None):
+    """The client's next risk review whatever its status, or None without an open episode."""
+    rows = risk_reviews_due(
+        user=user,
+        today=today,
+        clients=Client.objects.filter(pk=client.pk),
+        statuses=("upcoming", "due", "overdue"),
+    )
+    return rows[0].next if rows else None
+
+
+# --- The client page ---------------------------------------------------------------------
+
+
+@dataclass
+class ClientSafeguarding:
+    """What the client page shows of risk, decisions, guardianship and complaints."""
+
+    current_risk: RiskAssessment | None
+    next_risk_review: NextRiskReview | None
+    guardianship: GuardianshipStatus | None
+    events: list[Event]
+
+
+def client_safeguarding(
+    *, user: User, client: Client, today: date | None = None
+) -> ClientSafeguarding:
+    """The alerts, cards and timeline events of the client page, in a constant number of queries."""
+    versions = list(
+        scoped_readable(RiskAssessment.objects.filter(client=client), user, via="client")
+        .only("id", "client_id", "version", "assessed_on", "reason", "summary", "created_at")
+        .order_by("-version")
+    )
+    decisions = supported_decisions(user=user, client=client)
+    guardianship = guardianship_history(user=user, client=client)
+    events = [Event("risk", v.assessed_on, v) for v in versions]
+    events += [Event("decision", d.decided_on, d) for d in decisions]
+    events += [Event("guardianship", g.since, g) for g in guardianship]
+    return ClientSafeguarding(
+        current_risk=versions[0] if versions else None,
+        next_risk_review=client_risk_review(user=user, client=client, today=today),
+        guardianship=current_guardianship(guardianship, today),
+        events=events,
+    )
+
+
+# --- Supported decisions and guardianship ----------------------------------------------------
+
+
+def supported_decisions(
+    *, user: User, client: Client, limit: int | None = None
+) -> list[SupportedDecision]:
+    """The client's supported decisions, newest first, with who supported them."""
+    qs = (
+        scoped_readable(SupportedDecision.objects.filter(client=client), user, via="client")
+        .select_related("support_person", "staff_supporter")
+        .order_by("-decided_on", "-pk")
+    )
+    return list(qs[:limit] if limit else qs)
+
+
+def guardianship_history(*, user: User, client: Client) -> list[GuardianshipStatus]:
+    """The client's guardianship statuses, latest first (the first one in force is current)."""
+    return list(
+        scoped_readable(GuardianshipStatus.objects.filter(client=client), user, via="client")
+        .select_related("guardian", "author")
+        .order_by("-since", "-pk")
+    )
+
+
+def current_guardianship(
+    history: list[GuardianshipStatus], today: date | None = None
+) -> GuardianshipStatus | None:
+    """The status in force today, from a history ordered latest first."""
+    today = today or timezone.localdate()
+    return next((s for s in history if s.since <= today), None)
+
+
+@dataclass
+class LegalCapacity:
+    """What the advance statement shows of legal capacity: guardianship now, recent decisions."""
+
+    guardianship: GuardianshipStatus | None
+    decisions: list[SupportedDecision]
+
+
+RECENT_DECISIONS = 3
+
+
+def legal_capacity(*, user: User, client: Client) -> LegalCapacity:
+    """The current guardianship status and the latest supported decisions (two queries)."""
+    return LegalCapacity(
+        guardianship=current_guardianship(guardianship_history(user=user, client=client)),
+        decisions=supported_decisions(user=user, client=client, limit=RECENT_DECISIONS),
+    )

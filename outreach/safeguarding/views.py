@@ -1,0 +1,194 @@
+"""Pages of risk, supported decisions, guardianship, complaints and staff training.
+
+Parse, check access (404 for anyone outside the team), call a selector or a service, render.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_safe
+
+from outreach import access
+from outreach.forms import apply_validation_error
+from outreach.models import RiskAssessment, SupportedDecision
+from outreach.origin import Origin
+from outreach.safeguarding import selectors, services
+from outreach.safeguarding.forms import (
+    GuardianshipForm,
+    RiskAssessmentForm,
+    SupportedDecisionForm,
+    risk_domain_forms,
+)
+from outreach.submissions import idempotent_create
+
+
+@login_required
+@require_safe
+def risk_detail(request: HttpRequest, client_pk: int) -> HttpResponse:
+    """The client's risk assessment and plan: the current version, when it is due, the history."""
+    client = access.client_for_reading(request, client_pk, action="riskassessment.view")
+    versions = selectors.risk_assessments(user=request.user, client=client)
+    context = {
+        "client": client,
+        "current": versions[0] if versions else None,
+        "history": versions[1:],
+        "next_review": selectors.client_risk_review(user=request.user, client=client),
+        "emergency_access": client.emergency_access,
+    }
+    return render(request, "outreach/safeguarding/risk_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@idempotent_create()
+def risk_create(request: HttpRequest, client_pk: int) -> HttpResponse:
+    """Review the risk assessment with the client: a new version, starting from the current one."""
+    client = access.client_or_404(request, client_pk)
+    current = (
+        RiskAssessment.objects.filter(client=client)
+        .prefetch_related("domains")
+        .order_by("-version")
+        .first()
+    )
+    access.audit_read(request, client, action="client.view")
+    initial = {"assessed_on": timezone.localdate(), "written_with_client": True}
+    if current is not None:
+        initial.update(summary=current.summary, client_comment=current.client_comment)
+    form = RiskAssessmentForm(request.POST or None, client=client, initial=initial)
+    domain_forms = risk_domain_forms(request.POST or None, current)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and all(f.is_valid() for _label, f in domain_forms)
+    ):
+        try:
+            with transaction.atomic():
+                services.risk_assessment_record(
+                    client=client,
+                    actor=request.user,
+                    assessment=form.save(commit=False),
+                    domains={f.prefix: f.cleaned_data for _label, f in domain_forms},
+                    origin=Origin.from_request(request),
+                )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Risk assessment saved."))
+            return redirect(reverse("outreach:risk-detail", args=[client.pk]))
+    invalid = form.errors or any(f.errors for _label, f in domain_forms)
+    return render(
+        request,
+        "outreach/safeguarding/risk_form.html",
+        {"client": client, "form": form, "domain_forms": domain_forms, "current": current},
+        status=400 if invalid else 200,
+    )
+
+
+# --- Supported decisions and guardianship ----------------------------------------------------
+
+
+@login_required
+@require_safe
+def decisions_detail(request: HttpRequest, client_pk: int) -> HttpResponse:
+    """Legal capacity: the guardianship status over time and the log of supported decisions."""
+    client = access.client_for_reading(request, client_pk, action="supporteddecision.list_view")
+    history = selectors.guardianship_history(user=request.user, client=client)
+    context = {
+        "client": client,
+        "guardianship": selectors.current_guardianship(history),
+        "history": history,
+        "decisions": selectors.supported_decisions(user=request.user, client=client),
+        "emergency_access": client.emergency_access,
+    }
+    return render(request, "outreach/safeguarding/decisions_detail.html", context)
+
+
+def _client_form(
+    request: HttpRequest,
+    client_pk: int,
+    *,
+    form_class,
+    save,
+    param: str,
+    title,
+    saved,
+    back: str,
+    model=None,
+    pk: int | None = None,
+    initial: dict | None = None,
+) -> HttpResponse:
+    client = access.client_or_404(request, client_pk)
+    instance = None
+    if pk is not None:
+        instance = get_object_or_404(
+            access.scoped(model.objects.filter(client=client), request.user, via="client"), pk=pk
+        )
+    access.audit_read(request, client, action="client.view")
+    form = form_class(request.POST or None, client=client, instance=instance, initial=initial or {})
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(
+                client=client,
+                actor=request.user,
+                origin=Origin.from_request(request),
+                **{param: form.save(commit=False)},
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, saved)
+            return redirect(reverse(back, args=[client.pk]) if back else client)
+    return render(
+        request,
+        "outreach/safeguarding/form.html",
+        {"client": client, "form": form, "title": title, "back": back},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@idempotent_create("pk")
+def supported_decision_edit(
+    request: HttpRequest, client_pk: int, pk: int | None = None
+) -> HttpResponse:
+    """Log a decision the client made with support, or say later whether it was followed."""
+    return _client_form(
+        request,
+        client_pk,
+        pk=pk,
+        model=SupportedDecision,
+        form_class=SupportedDecisionForm,
+        save=services.supported_decision_save,
+        param="decision",
+        title=gettext_lazy("Supported decision"),
+        saved=_("Supported decision saved."),
+        back="outreach:decisions-detail",
+        initial={"decided_on": timezone.localdate(), "staff_supporter": request.user.pk},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@idempotent_create()
+def guardianship_create(request: HttpRequest, client_pk: int) -> HttpResponse:
+    """Record the client's guardianship status from a day on (none, partial, full)."""
+    return _client_form(
+        request,
+        client_pk,
+        form_class=GuardianshipForm,
+        save=services.guardianship_record,
+        param="status",
+        title=gettext_lazy("Guardianship status"),
+        saved=_("Guardianship status saved."),
+        back="outreach:decisions-detail",
+    )
