@@ -404,3 +404,15 @@ def can_change_access(actor: User, user: User) -> bool:
 def sees_team_access_changes(user: User) -> bool:
     """Tell whether the user sees who changed the roles and teams of their teams' members."""
     return _supervises(user)
+
+
+def sees_open_complaints(user: User) -> bool:
+    """Tell whether open complaints of the team's clients are on the user's work list
+    (supervisors)."""
+    return _supervises(user)
+
+
+def can_close_complaint(user: User, client: Client) -> bool:
+    """Tell whether the user may record a complaint's outcome and close it: the team's
+    supervisor (the team records complaints and responses)."""
+    return can_manage_team(user, client.team)

@@ -20,5 +20,6 @@ router.register(
 router.register(
     "guardianship-statuses", safeguarding_api.GuardianshipViewSet, basename="guardianshipstatus"
 )
+router.register("complaints", safeguarding_api.ComplaintViewSet, basename="complaint")
 
 urlpatterns = router.urls

@@ -226,3 +226,19 @@ def risk_reviews(scope: WorkScope) -> Iterator[WorkItem]:
             due_on=row.next.due_on,
             overdue=row.next.overdue,
         )
+
+
+@work_source("complaint", gettext_lazy("Open complaints"))
+def complaints(scope: WorkScope) -> Iterator[WorkItem]:
+    """Complaints of the tandems' clients not closed yet, on the supervisor's list."""
+    if not access.sees_open_complaints(scope.user):
+        return
+    for c in safeguarding.complaints_open(user=scope.user, clients=scope.clients):
+        yield WorkItem(
+            kind="complaint",
+            client=c.client,
+            title=_("Complaint received %(day)s: %(about)s")
+            % {"day": _day(c.received_on), "about": c.about},
+            url=reverse("outreach:complaint-update", args=[c.client_id, c.pk]),
+            detail=_("Response recorded") if c.response else _("No response yet"),
+        )

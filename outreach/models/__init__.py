@@ -24,6 +24,7 @@ from outreach.models.caserecord import (
     Relapse,
     Responsibility,
 )
+from outreach.models.complaints import Complaint
 from outreach.models.contacts import (
     CONTACT_MINUTES,
     SEEN_CONTACT,
@@ -74,6 +75,7 @@ __all__ = [
     "ClientErasure",
     "ClientExport",
     "CoerciveMeasure",
+    "Complaint",
     "Consent",
     "ConsentScope",
     "WithdrawalMode",

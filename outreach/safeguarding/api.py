@@ -14,11 +14,13 @@ from rest_framework.response import Response
 
 from outreach import access, audit
 from outreach.api import AuditedListMixin, _visible_clients
-from outreach.models import Client, GuardianshipStatus, RiskAssessment, SupportedDecision
+from outreach.models import Client, Complaint, GuardianshipStatus, RiskAssessment, SupportedDecision
 from outreach.origin import Origin
 from outreach.permissions import IsVerifiedStaff
 from outreach.safeguarding import services
 from outreach.safeguarding.serializers import (
+    ComplaintInSerializer,
+    ComplaintOutSerializer,
     GuardianshipInSerializer,
     GuardianshipOutSerializer,
     RiskAssessmentInSerializer,
@@ -187,3 +189,25 @@ class GuardianshipViewSet(_ClientRowViewSet):
     param = "status"
     ordering = ("-since", "-pk")
     service = staticmethod(services.guardianship_record)
+
+
+class ComplaintFilter(ClientRowFilter):
+    open = filters.BooleanFilter(field_name="closed_on", lookup_expr="isnull", label="open")
+
+    class Meta:
+        model = Complaint
+        fields = ["client", "about_kind"]
+
+
+class ComplaintViewSet(_ClientRowViewSet):
+    """Clients' complaints; only the team's supervisor gives an outcome and closes one."""
+
+    list_action = "complaint.list"
+    filterset_class = ComplaintFilter
+    model = Complaint
+    in_serializer = ComplaintInSerializer
+    out_serializer = ComplaintOutSerializer
+    entity = "complaint"
+    param = "complaint"
+    ordering = ("-received_on", "-pk")
+    service = staticmethod(services.complaint_save)

@@ -13,6 +13,7 @@ from outreach.caserecord.forms import (
 )
 from outreach.forms import DateInput
 from outreach.models import (
+    Complaint,
     Crisis,
     GuardianshipStatus,
     HospitalStay,
@@ -123,3 +124,33 @@ class GuardianshipForm(ClientEventForm):
     def __init__(self, *args, client, **kwargs):
         super().__init__(*args, client=client, **kwargs)
         self.fields["guardian"].queryset = client.support_people.all()
+
+
+class ComplaintForm(ClientEventForm):
+    class Meta:
+        model = Complaint
+        fields = [
+            "received_on",
+            "about_kind",
+            "about",
+            "complaint",
+            "response",
+            "responded_on",
+            "outcome",
+            "closed_on",
+        ]
+        radios = ("about_kind",)
+        widgets = {
+            "received_on": DateInput(),
+            "responded_on": DateInput(),
+            "closed_on": DateInput(),
+            "complaint": forms.Textarea(attrs={"rows": 3}),
+            "response": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, client, can_close: bool, **kwargs):
+        super().__init__(*args, client=client, **kwargs)
+        if not can_close:
+            # The outcome and closing are the supervisor's (outreach.access.can_close_complaint).
+            del self.fields["outcome"]
+            del self.fields["closed_on"]

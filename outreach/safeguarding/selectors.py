@@ -15,6 +15,7 @@ from outreach.access import scoped, scoped_readable
 from outreach.caserecord.selectors import Event
 from outreach.models import (
     Client,
+    Complaint,
     Crisis,
     Episode,
     GuardianshipStatus,
@@ -135,6 +136,7 @@ class ClientSafeguarding:
     current_risk: RiskAssessment | None
     next_risk_review: NextRiskReview | None
     guardianship: GuardianshipStatus | None
+    complaints_open: int
     events: list[Event]
 
 
@@ -152,10 +154,18 @@ def client_safeguarding(
     events = [Event("risk", v.assessed_on, v) for v in versions]
     events += [Event("decision", d.decided_on, d) for d in decisions]
     events += [Event("guardianship", g.since, g) for g in guardianship]
+    # Complaints stay with the team: an emergency grant shows none.
+    complaints = list(
+        scoped(Complaint.objects.filter(client=client), user, via="client").only(
+            "id", "client_id", "received_on", "about_kind", "about", "outcome", "closed_on"
+        )
+    )
+    events += [Event("complaint", c.received_on, c) for c in complaints]
     return ClientSafeguarding(
         current_risk=versions[0] if versions else None,
         next_risk_review=client_risk_review(user=user, client=client, today=today),
         guardianship=current_guardianship(guardianship, today),
+        complaints_open=sum(1 for c in complaints if c.is_open),
         events=events,
     )
 
@@ -209,3 +219,28 @@ def legal_capacity(*, user: User, client: Client) -> LegalCapacity:
         guardianship=current_guardianship(guardianship_history(user=user, client=client)),
         decisions=supported_decisions(user=user, client=client, limit=RECENT_DECISIONS),
     )
+
+
+# --- Complaints ------------------------------------------------------------------------------
+
+
+def client_complaints(*, user: User, client: Client) -> list[Complaint]:
+    """The client's complaints, open ones first, then newest first (the team's only)."""
+    return sorted(
+        scoped(Complaint.objects.filter(client=client), user, via="client")
+        .select_related("author")
+        .order_by("-received_on", "-pk"),
+        key=lambda c: not c.is_open,
+    )
+
+
+def complaints_open(
+    *, user: User, team: Team | None = None, clients: QuerySet[Client] | None = None
+) -> QuerySet[Complaint]:
+    """Complaints not closed yet of the clients the user may open, oldest first."""
+    qs = scoped(Complaint.objects.filter(closed_on__isnull=True), user, via="client")
+    if team is not None:
+        qs = qs.filter(client__team=team)
+    if clients is not None:
+        qs = qs.filter(client__in=clients.values("pk"))
+    return qs.select_related("client").order_by("received_on", "pk")

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from outreach.dates import not_in_future
 from outreach.models import (
+    Complaint,
     Crisis,
     GuardianshipStatus,
     HospitalStay,
@@ -153,3 +154,41 @@ class GuardianshipInSerializer(serializers.Serializer):
     guardian = ClientRowField(SupportPerson)
     decided_by = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
     note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ComplaintOutSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Complaint
+        fields = [
+            "id",
+            "client",
+            "received_on",
+            "about_kind",
+            "about",
+            "complaint",
+            "response",
+            "responded_on",
+            "outcome",
+            "closed_on",
+            "author",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class ComplaintInSerializer(serializers.Serializer):
+    client = serializers.IntegerField()
+    received_on = serializers.DateField(validators=[not_in_future])
+    about_kind = serializers.ChoiceField(choices=Complaint.About.choices)
+    about = serializers.CharField(max_length=200)
+    complaint = serializers.CharField()
+    response = serializers.CharField(required=False, allow_blank=True, default="")
+    responded_on = serializers.DateField(
+        required=False, allow_null=True, default=None, validators=[not_in_future]
+    )
+    outcome = serializers.ChoiceField(
+        choices=Complaint.Outcome.choices, required=False, allow_blank=True, default=""
+    )
+    closed_on = serializers.DateField(
+        required=False, allow_null=True, default=None, validators=[not_in_future]
+    )

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from outreach import access, audit
 from outreach.models import (
     Client,
+    Complaint,
     Episode,
     GuardianshipStatus,
     RiskAssessment,
@@ -195,3 +196,42 @@ def guardianship_record(
         detail={"status": status.status, "since": status.since.isoformat()},
     )
     return status
+
+
+# --- Complaints ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def complaint_save(
+    *, client: Client, actor: User, complaint: Complaint, origin: Origin
+) -> Complaint:
+    """Record a client's complaint, its response, and (the team's supervisor) its outcome."""
+    _check_writer(actor, client)
+    if complaint.pk is not None and complaint.client_id != client.pk:
+        raise ValidationError(_("That complaint is not this client's."), code="other_client")
+    before = audit.stored_values(complaint)
+    closing = (complaint.outcome, complaint.closed_on) != (
+        before.get("outcome", ""),
+        before.get("closed_on"),
+    )
+    if closing and not access.can_close_complaint(actor, client):
+        raise ValidationError(
+            {
+                "outcome": _(
+                    "Only the team's supervisor records the outcome and closes a complaint."
+                )
+            },
+            code="not_supervisor",
+        )
+    complaint.client = client
+    if complaint.pk is None:
+        complaint.author = actor
+    _save(
+        complaint,
+        actor=actor,
+        client=client,
+        entity="complaint",
+        origin=origin,
+        detail={"open": complaint.closed_on is None},
+    )
+    return complaint

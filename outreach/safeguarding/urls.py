@@ -14,6 +14,9 @@ client_urlpatterns = [
     path("decisions/new/", v.supported_decision_edit, name="supporteddecision-create"),
     path("decisions/<int:pk>/edit/", v.supported_decision_edit, name="supporteddecision-update"),
     path("guardianship/new/", v.guardianship_create, name="guardianship-create"),
+    path("complaints/", v.complaint_list, name="complaint-list"),
+    path("complaints/new/", v.complaint_edit, name="complaint-create"),
+    path("complaints/<int:pk>/edit/", v.complaint_edit, name="complaint-update"),
 ]
 
 team_urlpatterns: list = []

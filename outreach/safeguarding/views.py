@@ -19,10 +19,11 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from outreach import access
 from outreach.forms import apply_validation_error
-from outreach.models import RiskAssessment, SupportedDecision
+from outreach.models import Complaint, RiskAssessment, SupportedDecision
 from outreach.origin import Origin
 from outreach.safeguarding import selectors, services
 from outreach.safeguarding.forms import (
+    ComplaintForm,
     GuardianshipForm,
     RiskAssessmentForm,
     SupportedDecisionForm,
@@ -119,6 +120,7 @@ def _client_form(
     form_class,
     save,
     param: str,
+    form_kwargs: dict | None = None,
     title,
     saved,
     back: str,
@@ -133,7 +135,13 @@ def _client_form(
             access.scoped(model.objects.filter(client=client), request.user, via="client"), pk=pk
         )
     access.audit_read(request, client, action="client.view")
-    form = form_class(request.POST or None, client=client, instance=instance, initial=initial or {})
+    form = form_class(
+        request.POST or None,
+        client=client,
+        instance=instance,
+        initial=initial or {},
+        **(form_kwargs or {}),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             save(
@@ -191,4 +199,42 @@ def guardianship_create(request: HttpRequest, client_pk: int) -> HttpResponse:
         title=gettext_lazy("Guardianship status"),
         saved=_("Guardianship status saved."),
         back="outreach:decisions-detail",
+    )
+
+
+# --- Complaints ------------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def complaint_list(request: HttpRequest, client_pk: int) -> HttpResponse:
+    """The client's complaints: open ones first, with their response and outcome."""
+    # The team's own matter: an emergency grant does not open it.
+    client = access.client_for_request(request, client_pk, action="complaint.list_view")
+    context = {
+        "client": client,
+        "complaints": selectors.client_complaints(user=request.user, client=client),
+    }
+    return render(request, "outreach/safeguarding/complaint_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@idempotent_create("pk")
+def complaint_edit(request: HttpRequest, client_pk: int, pk: int | None = None) -> HttpResponse:
+    """Record a complaint, its response, and (the team's supervisor) its outcome and closing."""
+    client = access.client_or_404(request, client_pk)
+    return _client_form(
+        request,
+        client_pk,
+        pk=pk,
+        model=Complaint,
+        form_class=ComplaintForm,
+        form_kwargs={"can_close": access.can_close_complaint(request.user, client)},
+        save=services.complaint_save,
+        param="complaint",
+        title=gettext_lazy("Complaint"),
+        saved=_("Complaint saved."),
+        back="outreach:complaint-list",
+        initial={"received_on": timezone.localdate()},
     )

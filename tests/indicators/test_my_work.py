@@ -496,6 +496,7 @@ def test_every_source_is_registered():
         "not_seen",
         "discharge",
         "risk_review",
+        "complaint",
     }
 
 

@@ -81,7 +81,7 @@ def test_client_page_queries_do_not_grow(
     # episodes, support people, consents, session save (savepoint, update, release);
     # risk and rights (safeguarding_selectors.client_safeguarding): risk versions, the risk
     # review clock (open episodes, reviews, crises, admissions), supported decisions,
-    # guardianship statuses
-    with django_assert_num_queries(33):
+    # guardianship statuses, complaints
+    with django_assert_num_queries(34):
         response = client.get(team_client.get_absolute_url())
     assert len(response.context["timeline"]) == contacts

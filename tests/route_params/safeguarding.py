@@ -37,3 +37,15 @@ def route_param_guardianshipstatus_detail__pk(team_client, worker):
         since=team_client.episodes.first().started_on,
         author=worker,
     ).pk
+
+
+@pytest.fixture
+def route_param_outreach_complaint_update__pk(team_client, worker):
+    from tests.outreach.safeguarding.factories import ComplaintFactory
+
+    return ComplaintFactory(client=team_client, author=worker).pk
+
+
+@pytest.fixture
+def route_param_complaint_detail__pk(route_param_outreach_complaint_update__pk):
+    return route_param_outreach_complaint_update__pk

@@ -7,7 +7,13 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from outreach.models import RiskAssessment, RiskDomain, RiskReviewReason, SupportedDecision
+from outreach.models import (
+    Complaint,
+    RiskAssessment,
+    RiskDomain,
+    RiskReviewReason,
+    SupportedDecision,
+)
 from tests.factories import ClientFactory, UserFactory
 
 
@@ -46,3 +52,15 @@ class SupportedDecisionFactory(factory.django.DjangoModelFactory):
     will_and_preferences = "Wants a place of her own, near her sister, no hostel."
     other_supporter = "Peer advocate"
     author = factory.LazyAttribute(lambda d: UserFactory(teams=[d.client.team]))
+
+
+class ComplaintFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Complaint
+
+    client = factory.SubFactory(ClientFactory)
+    received_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=10))
+    about_kind = Complaint.About.HOSPITAL
+    about = "Ward 4 of the state hospital"
+    complaint = "They took my phone for the whole stay."
+    author = factory.LazyAttribute(lambda c: UserFactory(teams=[c.client.team]))
