@@ -21,5 +21,11 @@ router.register(
     "guardianship-statuses", safeguarding_api.GuardianshipViewSet, basename="guardianshipstatus"
 )
 router.register("complaints", safeguarding_api.ComplaintViewSet, basename="complaint")
+router.register("trainings", safeguarding_api.TrainingViewSet, basename="training")
+router.register(
+    "supervision-sessions",
+    safeguarding_api.SupervisionSessionViewSet,
+    basename="supervisionsession",
+)
 
 urlpatterns = router.urls

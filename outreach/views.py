@@ -132,6 +132,10 @@ def team_caseload(request: HttpRequest) -> HttpResponse:
     if not request.htmx:
         # Who changed the roles and teams of the team's members: the supervisor's check on admins.
         context["access_changes"] = account_selectors.team_access_changes(user=request.user)
+        # WHO's share of staff trained in rights-based approaches, per team (one query each).
+        context["training_shares"] = [
+            (t, safeguarding_selectors.rights_trained_share(team=t)) for t in context["teams"]
+        ]
         if access.sees_emergency_reviews(request.user):
             # Where supervisors start their day: the uses of emergency access they must review.
             context["pending_reviews"] = list(

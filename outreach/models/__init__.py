@@ -56,6 +56,12 @@ from outreach.models.people import (
 )
 from outreach.models.risk import RiskAssessment, RiskDomain, RiskDomainKind, RiskReviewReason
 from outreach.models.submissions import SubmissionToken  # noqa: E402
+from outreach.models.training import (
+    RIGHTS_BASED_KINDS,
+    SupervisionSession,
+    Training,
+    TrainingKind,
+)
 
 __all__ = [
     "SubmissionToken",
@@ -109,10 +115,14 @@ __all__ = [
     "RiskReviewReason",
     "Role",
     "Sex",
+    "RIGHTS_BASED_KINDS",
+    "SupervisionSession",
     "SupportPerson",
     "SupportedDecision",
     "Tandem",
     "Team",
+    "Training",
+    "TrainingKind",
     "User",
     "new_client_code",
     "not_in_future",

@@ -14,7 +14,16 @@ from rest_framework.response import Response
 
 from outreach import access, audit
 from outreach.api import AuditedListMixin, _visible_clients
-from outreach.models import Client, Complaint, GuardianshipStatus, RiskAssessment, SupportedDecision
+from outreach.models import (
+    Client,
+    Complaint,
+    GuardianshipStatus,
+    RiskAssessment,
+    SupervisionSession,
+    SupportedDecision,
+    Team,
+    Training,
+)
 from outreach.origin import Origin
 from outreach.permissions import IsVerifiedStaff
 from outreach.safeguarding import services
@@ -25,8 +34,12 @@ from outreach.safeguarding.serializers import (
     GuardianshipOutSerializer,
     RiskAssessmentInSerializer,
     RiskAssessmentOutSerializer,
+    SupervisionSessionInSerializer,
+    SupervisionSessionOutSerializer,
     SupportedDecisionInSerializer,
     SupportedDecisionOutSerializer,
+    TrainingInSerializer,
+    TrainingOutSerializer,
 )
 
 
@@ -211,3 +224,69 @@ class ComplaintViewSet(_ClientRowViewSet):
     param = "complaint"
     ordering = ("-received_on", "-pk")
     service = staticmethod(services.complaint_save)
+
+
+def _recordable_team_of(request) -> Team | None:
+    """The team a create names, if the user records its training; 404 for any other id."""
+    raw = request.data.get("team") if hasattr(request.data, "get") else None
+    try:
+        pk = serializers.IntegerField().run_validation(raw)
+    except ValidationError:
+        return None
+    team = access.visible_teams(request.user).filter(pk=pk).first()
+    if team is None or not access.can_record_team_training(request.user, team):
+        raise Http404
+    return team
+
+
+class _TeamRowViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Rows of a team (no client data): the team's staff list, read and create them."""
+
+    permission_classes = [IsVerifiedStaff]
+    filterset_fields = ["team", "kind"]
+
+    def get_queryset(self):
+        return (
+            self.model.objects.filter(team__in=access.visible_teams(self.request.user))
+            .prefetch_related("attendees")
+            .order_by("-held_on", "-pk")
+        )
+
+    def get_serializer_class(self):
+        return self.in_serializer if self.action == "create" else self.out_serializer
+
+    def create(self, request, *args, **kwargs):
+        team = _recordable_team_of(request)
+        serializer = self.in_serializer(data=request.data, context={"team": team})
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("team")
+        attendees = data.pop("attendees")
+        row = self.service(
+            team=team,
+            actor=request.user,
+            attendees=attendees,
+            origin=Origin.from_request(request),
+            **{self.param: self.model(**data)},
+        )
+        return Response(self.out_serializer(row).data, status=status.HTTP_201_CREATED)
+
+
+class TrainingViewSet(_TeamRowViewSet):
+    """Trainings of the user's teams' staff."""
+
+    model = Training
+    in_serializer = TrainingInSerializer
+    out_serializer = TrainingOutSerializer
+    param = "training"
+    service = staticmethod(services.training_save)
+
+
+class SupervisionSessionViewSet(_TeamRowViewSet):
+    """Supervision sessions of the user's teams."""
+
+    model = SupervisionSession
+    in_serializer = SupervisionSessionInSerializer
+    out_serializer = SupervisionSessionOutSerializer
+    param = "session"
+    service = staticmethod(services.supervision_session_save)

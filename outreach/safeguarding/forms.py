@@ -20,8 +20,10 @@ from outreach.models import (
     RiskAssessment,
     RiskDomain,
     RiskDomainKind,
+    SupervisionSession,
     SupportedDecision,
     SupportPerson,
+    Training,
     User,
 )
 from outreach.staff import team_staff
@@ -154,3 +156,41 @@ class ComplaintForm(ClientEventForm):
             # The outcome and closing are the supervisor's (outreach.access.can_close_complaint).
             del self.fields["outcome"]
             del self.fields["closed_on"]
+
+
+class TeamStaffField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.get_full_name() or obj.username
+
+
+class TrainingForm(forms.ModelForm):
+    attendees = TeamStaffField(
+        label=_("Who attended"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Training
+        fields = ["kind", "title", "held_on", "hours", "provider", "attendees"]
+        widgets = {"held_on": DateInput()}
+
+    def __init__(self, *args, team, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.team = team
+        self.fields["attendees"].queryset = team_staff(team)
+
+
+class SupervisionSessionForm(forms.ModelForm):
+    attendees = TeamStaffField(
+        label=_("Who took part"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = SupervisionSession
+        fields = ["kind", "held_on", "supervisor_name", "attendees", "topics"]
+        widgets = {"held_on": DateInput(), "topics": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, team, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.team = team
+        self.fields["attendees"].queryset = team_staff(team)
+        self.fields["kind"].widget = forms.RadioSelect(choices=SupervisionSession.Kind.choices)

@@ -8,12 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from outreach.access import scoped, scoped_readable
+from outreach.access import scoped, scoped_readable, team_workers, visible_teams
 from outreach.caserecord.selectors import Event
+from outreach.dates import years_before
 from outreach.models import (
+    RIGHTS_BASED_KINDS,
     Client,
     Complaint,
     Crisis,
@@ -23,8 +25,10 @@ from outreach.models import (
     RiskAssessment,
     RiskDomain,
     RiskReviewReason,
+    SupervisionSession,
     SupportedDecision,
     Team,
+    Training,
     User,
 )
 from outreach.safeguarding.schedule import NextRiskReview, next_risk_review
@@ -244,3 +248,66 @@ def complaints_open(
     if clients is not None:
         qs = qs.filter(client__in=clients.values("pk"))
     return qs.select_related("client").order_by("received_on", "pk")
+
+
+# --- Staff training and supervision ------------------------------------------------------------
+
+TRAINED_WITHIN_YEARS = 2
+
+
+def training_team(*, user: User, team_pk: int) -> Team | None:
+    """The team, if the user sees its trainings (its workers and supervisors)."""
+    return visible_teams(user).filter(pk=team_pk).first()
+
+
+def team_trainings(*, user: User, team: Team) -> list[Training]:
+    """The team's trainings, newest first, with who attended."""
+    return list(
+        Training.objects.filter(team__in=visible_teams(user), team=team)
+        .prefetch_related(Prefetch("attendees", queryset=_people()))
+        .order_by("-held_on", "-pk")
+    )
+
+
+def team_supervision_sessions(*, user: User, team: Team) -> list[SupervisionSession]:
+    """The team's supervision sessions, newest first, with who took part."""
+    return list(
+        SupervisionSession.objects.filter(team__in=visible_teams(user), team=team)
+        .prefetch_related(Prefetch("attendees", queryset=_people()))
+        .order_by("-held_on", "-pk")
+    )
+
+
+def _people() -> QuerySet[User]:
+    return User.objects.only("id", "first_name", "last_name", "username")
+
+
+@dataclass(frozen=True)
+class TrainedShare:
+    """Staff of the team trained in rights-based approaches in the last two years."""
+
+    trained: int
+    staff: int
+    since: date
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.trained / self.staff) if self.staff else None
+
+
+def rights_trained_share(*, team: Team | int, today: date | None = None) -> TrainedShare:
+    """The team's active staff (workers and supervisors) who attended a training in a
+    rights-based approach (WHO QualityRights and others) in the two years up to today."""
+    today = today or timezone.localdate()
+    since = years_before(today, TRAINED_WITHIN_YEARS)
+    staff = team_workers(team)
+    trained = staff.filter(
+        trainings__kind__in=RIGHTS_BASED_KINDS,
+        trainings__held_on__gte=since,
+        trainings__held_on__lte=today,
+    )
+    counts = staff.aggregate(
+        staff=Count("pk", distinct=True),
+        trained=Count("pk", distinct=True, filter=Q(pk__in=trained.values("pk"))),
+    )
+    return TrainedShare(trained=counts["trained"], staff=counts["staff"], since=since)

@@ -14,8 +14,11 @@ from outreach.models import (
     RiskDomain,
     RiskDomainKind,
     RiskReviewReason,
+    SupervisionSession,
     SupportedDecision,
     SupportPerson,
+    Training,
+    TrainingKind,
     User,
 )
 from outreach.staff import team_staff
@@ -192,3 +195,48 @@ class ComplaintInSerializer(serializers.Serializer):
     closed_on = serializers.DateField(
         required=False, allow_null=True, default=None, validators=[not_in_future]
     )
+
+
+class TrainingOutSerializer(serializers.ModelSerializer):
+    attendees = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Training
+        fields = ["id", "team", "kind", "title", "held_on", "hours", "provider", "attendees"]
+        read_only_fields = fields
+
+
+class SupervisionSessionOutSerializer(serializers.ModelSerializer):
+    attendees = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = SupervisionSession
+        fields = ["id", "team", "kind", "held_on", "supervisor_name", "attendees", "topics"]
+        read_only_fields = fields
+
+
+class TeamMembersField(serializers.PrimaryKeyRelatedField):
+    """Active workers and supervisors of the team in the context; any other id is invalid."""
+
+    def get_queryset(self):
+        team = self.context.get("team")
+        return team_staff(team) if team else User.objects.none()
+
+
+class TrainingInSerializer(serializers.Serializer):
+    team = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=TrainingKind.choices)
+    title = serializers.CharField(max_length=200)
+    held_on = serializers.DateField(validators=[not_in_future])
+    hours = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0)
+    provider = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    attendees = TeamMembersField(many=True, queryset=User.objects.none())
+
+
+class SupervisionSessionInSerializer(serializers.Serializer):
+    team = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=SupervisionSession.Kind.choices, default="group")
+    held_on = serializers.DateField(validators=[not_in_future])
+    supervisor_name = serializers.CharField(max_length=200)
+    attendees = TeamMembersField(many=True, queryset=User.objects.none())
+    topics = serializers.CharField(required=False, allow_blank=True, default="")

@@ -5,7 +5,7 @@ Validated, atomic, audited in the same transaction; nothing half-saved.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,8 +22,11 @@ from outreach.models import (
     RiskAssessment,
     RiskDomain,
     RiskDomainKind,
+    SupervisionSession,
     SupportedDecision,
     SupportPerson,
+    Team,
+    Training,
     User,
 )
 from outreach.origin import Origin
@@ -235,3 +238,65 @@ def complaint_save(
         detail={"open": complaint.closed_on is None},
     )
     return complaint
+
+
+# --- Staff training and supervision ------------------------------------------------------------
+
+
+def _team_save(obj: Model, *, team: Team, actor: User, entity: str, people, origin: Origin):
+    if not access.can_record_team_training(actor, team):
+        raise PermissionDenied
+    people = check_team_staff(team.pk, people, field="attendees")
+    if not people:
+        raise ValidationError({"attendees": _("Choose who took part.")}, code="no_attendees")
+    obj.team = team
+    if obj.pk is None:
+        obj.author = actor
+    before = set(obj.attendees.values_list("pk", flat=True)) if obj.pk else set()
+    stored = audit.stored_values(obj)
+    creating = obj.pk is None
+    obj.full_clean()
+    obj.save()
+    obj.attendees.set(people)
+    after = {p.pk for p in people}
+    detail = {"attendees": len(after)}
+    if not creating:
+        detail["changes"] = audit.changes_of(obj, stored, extra={"attendees": (before, after)})
+    audit.record(
+        actor=actor,
+        action=f"{entity}.{'create' if creating else 'update'}",
+        target=obj,
+        origin=origin,
+        detail=detail,
+    )
+    return obj
+
+
+@transaction.atomic
+def training_save(
+    *, team: Team, actor: User, training: Training, attendees: Iterable[User], origin: Origin
+) -> Training:
+    """Record (or correct) a training of the team's staff and who attended it."""
+    return _team_save(
+        training, team=team, actor=actor, entity="training", people=attendees, origin=origin
+    )
+
+
+@transaction.atomic
+def supervision_session_save(
+    *,
+    team: Team,
+    actor: User,
+    session: SupervisionSession,
+    attendees: Iterable[User],
+    origin: Origin,
+) -> SupervisionSession:
+    """Record a supervision session of the team's staff and who took part."""
+    return _team_save(
+        session,
+        team=team,
+        actor=actor,
+        entity="supervisionsession",
+        people=attendees,
+        origin=origin,
+    )

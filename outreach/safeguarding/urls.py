@@ -19,4 +19,9 @@ client_urlpatterns = [
     path("complaints/<int:pk>/edit/", v.complaint_edit, name="complaint-update"),
 ]
 
-team_urlpatterns: list = []
+team_urlpatterns = [
+    path("training/", v.team_training, name="team-training"),
+    path("training/new/", v.training_edit, name="training-create"),
+    path("training/<int:pk>/edit/", v.training_edit, name="training-update"),
+    path("supervision/new/", v.supervision_session_create, name="supervisionsession-create"),
+]

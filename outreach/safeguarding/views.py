@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,14 +19,23 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from outreach import access
 from outreach.forms import apply_validation_error
-from outreach.models import Complaint, RiskAssessment, SupportedDecision
+from outreach.models import (
+    Complaint,
+    RiskAssessment,
+    SupervisionSession,
+    SupportedDecision,
+    Team,
+    Training,
+)
 from outreach.origin import Origin
 from outreach.safeguarding import selectors, services
 from outreach.safeguarding.forms import (
     ComplaintForm,
     GuardianshipForm,
     RiskAssessmentForm,
+    SupervisionSessionForm,
     SupportedDecisionForm,
+    TrainingForm,
     risk_domain_forms,
 )
 from outreach.submissions import idempotent_create
@@ -237,4 +246,96 @@ def complaint_edit(request: HttpRequest, client_pk: int, pk: int | None = None) 
         saved=_("Complaint saved."),
         back="outreach:complaint-list",
         initial={"received_on": timezone.localdate()},
+    )
+
+
+# --- Staff training and supervision ------------------------------------------------------------
+
+
+def _team_or_404(request: HttpRequest, team_pk: int) -> Team:
+    team = selectors.training_team(user=request.user, team_pk=team_pk)
+    if team is None:
+        raise Http404
+    return team
+
+
+@login_required
+@require_safe
+def team_training(request: HttpRequest, team_pk: int) -> HttpResponse:
+    """The team's trainings and supervision sessions, and its share of staff trained in
+    rights-based approaches in the last two years."""
+    team = _team_or_404(request, team_pk)
+    context = {
+        "team": team,
+        "trainings": selectors.team_trainings(user=request.user, team=team),
+        "sessions": selectors.team_supervision_sessions(user=request.user, team=team),
+        "share": selectors.rights_trained_share(team=team),
+        "can_record": access.can_record_team_training(request.user, team),
+    }
+    return render(request, "outreach/safeguarding/team_training.html", context)
+
+
+def _team_form(request, team_pk, *, form_class, model, save, param, title, saved, pk=None):
+    team = _team_or_404(request, team_pk)
+    if not access.can_record_team_training(request.user, team):
+        raise Http404
+    instance = get_object_or_404(model.objects.filter(team=team), pk=pk) if pk else None
+    initial = {"held_on": timezone.localdate(), "attendees": [request.user.pk]}
+    form = form_class(
+        request.POST or None, team=team, instance=instance, initial={} if instance else initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(
+                team=team,
+                actor=request.user,
+                attendees=form.cleaned_data["attendees"],
+                origin=Origin.from_request(request),
+                **{param: form.save(commit=False)},
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, saved)
+            return redirect(reverse("outreach:team-training", args=[team.pk]))
+    return render(
+        request,
+        "outreach/safeguarding/team_form.html",
+        {"team": team, "form": form, "title": title},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@idempotent_create("pk")
+def training_edit(request: HttpRequest, team_pk: int, pk: int | None = None) -> HttpResponse:
+    """Record a training of the team's staff (kind, title, day, who attended), or correct it."""
+    return _team_form(
+        request,
+        team_pk,
+        pk=pk,
+        form_class=TrainingForm,
+        model=Training,
+        save=services.training_save,
+        param="training",
+        title=gettext_lazy("Training"),
+        saved=_("Training saved."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@idempotent_create()
+def supervision_session_create(request: HttpRequest, team_pk: int) -> HttpResponse:
+    """Record a supervision session of the team (day, kind, supervisor, who took part)."""
+    return _team_form(
+        request,
+        team_pk,
+        form_class=SupervisionSessionForm,
+        model=SupervisionSession,
+        save=services.supervision_session_save,
+        param="session",
+        title=gettext_lazy("Supervision session"),
+        saved=_("Supervision session saved."),
     )

@@ -49,3 +49,34 @@ def route_param_outreach_complaint_update__pk(team_client, worker):
 @pytest.fixture
 def route_param_complaint_detail__pk(route_param_outreach_complaint_update__pk):
     return route_param_outreach_complaint_update__pk
+
+
+@pytest.fixture
+def route_param_outreach_training_update__pk(team, worker):
+    from outreach.models import Training
+
+    training = Training.objects.create(
+        team=team,
+        kind="who_qualityrights",
+        title="QualityRights module 1",
+        held_on="2026-01-15",
+        author=worker,
+    )
+    training.attendees.set([worker])
+    return training.pk
+
+
+@pytest.fixture
+def route_param_training_detail__pk(route_param_outreach_training_update__pk):
+    return route_param_outreach_training_update__pk
+
+
+@pytest.fixture
+def route_param_supervisionsession_detail__pk(team, worker):
+    from outreach.models import SupervisionSession
+
+    session = SupervisionSession.objects.create(
+        team=team, held_on="2026-01-20", supervisor_name="Dr. External", author=worker
+    )
+    session.attendees.set([worker])
+    return session.pk
