@@ -24,6 +24,7 @@ from outreach import access, audit
 from outreach.forms import DoneForm, apply_validation_error, errors_text
 from outreach.models import SupportPerson
 from outreach.origin import Origin
+from outreach.safeguarding import selectors as safeguarding_selectors
 from outreach.submissions import idempotent_create
 
 
@@ -255,6 +256,7 @@ def careplan_detail(request: HttpRequest, plan_pk: int) -> HttpResponse:
         "user_signed": request.user.pk in state["signed"],
         "goals": list(plan.goals.all()),
         "statement": statement,
+        "legal": safeguarding_selectors.legal_capacity(user=request.user, client=client),
         "do_not_contact": [p for p in support_people if p.do_not_contact],
         "history": history,
         "schedule": schedule,
@@ -349,7 +351,13 @@ def advance_update(request: HttpRequest, plan_pk: int) -> HttpResponse:
     return render(
         request,
         "careplans/advance_form.html",
-        {"plan": plan, "client": client, "form": form, "do_not_contact": list(dnc)},
+        {
+            "plan": plan,
+            "client": client,
+            "form": form,
+            "do_not_contact": list(dnc),
+            "legal": safeguarding_selectors.legal_capacity(user=request.user, client=client),
+        },
     )
 
 

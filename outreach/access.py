@@ -452,3 +452,21 @@ def team_costs_teams(user: User) -> QuerySet[Team]:
     if not _supervises(user):
         return Team.objects.none()
     return Team.objects.filter(members=user)
+
+
+def sees_open_complaints(user: User) -> bool:
+    """Tell whether open complaints of the team's clients are on the user's work list
+    (supervisors)."""
+    return _supervises(user)
+
+
+def can_close_complaint(user: User, client: Client) -> bool:
+    """Tell whether the user may record a complaint's outcome and close it: the team's
+    supervisor (the team records complaints and responses)."""
+    return can_manage_team(user, client.team)
+
+
+def can_record_team_training(user: User, team: Team) -> bool:
+    """Tell whether the user records the team's trainings and supervision sessions: an active
+    worker or supervisor of the team (they are seen by the team, as `visible_teams`)."""
+    return works_in_team(user) and user.teams.filter(pk=team.pk).exists()

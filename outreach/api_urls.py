@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from outreach import api, network_api
 from outreach.caserecord import api as event_api
+from outreach.safeguarding import api as safeguarding_api
 from outreach.social import api as social_api
 
 router = DefaultRouter()
@@ -32,5 +33,23 @@ router.register("living-statuses", social_api.LivingStatusViewSet, basename="liv
 router.register("carers", social_api.CarerViewSet, basename="carer")
 router.register("carer-reviews", social_api.CarerReviewViewSet, basename="carerreview")
 router.register("spending", social_api.SpendingViewSet, basename="spending")
+router.register(
+    "risk-assessments", safeguarding_api.RiskAssessmentViewSet, basename="riskassessment"
+)
+router.register(
+    "supported-decisions",
+    safeguarding_api.SupportedDecisionViewSet,
+    basename="supporteddecision",
+)
+router.register(
+    "guardianship-statuses", safeguarding_api.GuardianshipViewSet, basename="guardianshipstatus"
+)
+router.register("complaints", safeguarding_api.ComplaintViewSet, basename="complaint")
+router.register("trainings", safeguarding_api.TrainingViewSet, basename="training")
+router.register(
+    "supervision-sessions",
+    safeguarding_api.SupervisionSessionViewSet,
+    basename="supervisionsession",
+)
 
 urlpatterns = router.urls

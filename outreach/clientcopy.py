@@ -80,6 +80,19 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "follow_ups", gettext_lazy("Actions agreed at case conferences"), "outreach.FollowUpAction"
     ),
+    Section(
+        "risk_assessments",
+        gettext_lazy("Risk assessments and plans"),
+        "outreach.RiskAssessment",
+    ),
+    Section("risk_domains", gettext_lazy("Risk plan: each area"), "outreach.RiskDomain"),
+    Section(
+        "supported_decisions",
+        gettext_lazy("Decisions you made with support"),
+        "outreach.SupportedDecision",
+    ),
+    Section("guardianship", gettext_lazy("Guardianship"), "outreach.GuardianshipStatus"),
+    Section("complaints", gettext_lazy("Your complaints"), "outreach.Complaint"),
     Section("care_plans", gettext_lazy("Your care plan"), "careplans.CarePlan"),
     Section("goals", gettext_lazy("Goals"), "careplans.Goal"),
     Section("actions", gettext_lazy("Actions for the goals"), "careplans.Action"),

@@ -9,6 +9,7 @@ from outreach import account_views, dataprotection_views, offline_views, views
 from outreach.accounts import views as accounts_views
 from outreach.caserecord import urls as event_routes
 from outreach.emergency import views as emergency_views
+from outreach.safeguarding import urls as safeguarding_routes
 from outreach.social import urls as social_routes
 from outreach.social import views as social_views
 from outreach.visits import urls as visit_routes
@@ -85,4 +86,6 @@ urlpatterns = [
     ),
     path("clients/<int:client_pk>/", include(event_routes)),
     path("clients/<int:client_pk>/", include(social_routes)),
+    path("clients/<int:client_pk>/", include(safeguarding_routes.client_urlpatterns)),
+    path("teams/<int:team_pk>/", include(safeguarding_routes.team_urlpatterns)),
 ]

@@ -29,6 +29,7 @@ from outreach.forms import (
 )
 from outreach.models import AuditEvent, Client, Consent, Contact, SupportPerson, Tandem
 from outreach.origin import Origin
+from outreach.safeguarding import selectors as safeguarding_selectors
 from outreach.search import search_filter
 from outreach.social import selectors as social_selectors
 from outreach.staff import team_staff
@@ -130,6 +131,10 @@ def team_caseload(request: HttpRequest) -> HttpResponse:
     if not request.htmx:
         # Who changed the roles and teams of the team's members: the supervisor's check on admins.
         context["access_changes"] = account_selectors.team_access_changes(user=request.user)
+        # WHO's share of staff trained in rights-based approaches, per team (one query each).
+        context["training_shares"] = [
+            (t, safeguarding_selectors.rights_trained_share(team=t)) for t in context["teams"]
+        ]
         if access.sees_emergency_reviews(request.user):
             # Where supervisors start their day: the uses of emergency access they must review.
             context["pending_reviews"] = list(
@@ -169,13 +174,15 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     carers = social_selectors.carers_of(user=request.user, client=client)
     spendings = social_selectors.spendings_of(user=request.user, client=client)
+    safeguarding = safeguarding_selectors.client_safeguarding(user=request.user, client=client)
     page = selectors.timeline_page(
         user=request.user,
         client=client,
         events=events.events
         + social_selectors.timeline_events(living=living)
         + social_selectors.carer_events(carers)
-        + social_selectors.spending_events(spendings),
+        + social_selectors.spending_events(spendings)
+        + safeguarding.events,
         page=_timeline_page_number(request),
     )
     timeline = {
@@ -199,6 +206,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "spendings": spendings,
         "data": events,
         "risks": event_selectors.risk_alerts(events),
+        "safeguarding": safeguarding,
         "in_page": True,
         "support_people": support_people,
         "key_people": [p for p in support_people if not p.do_not_contact],

@@ -20,6 +20,7 @@ from tests.outreach.caserecord.factories import (
     CrisisFactory,
     HospitalStayFactory,
 )
+from tests.outreach.safeguarding.factories import RiskAssessmentFactory
 
 
 @pytest.fixture
@@ -49,6 +50,7 @@ def calm_client(today, noon):
         plan: bool = True,
         assessed: bool = True,
         started_days_ago: int = 10,
+        risk_assessed: bool = True,
     ):
         client = ClientFactory(
             team=tandem.team, tandem=tandem, given_name="Test", family_name=family_name
@@ -67,6 +69,13 @@ def calm_client(today, noon):
             )
         if assessed:
             AssessmentFactory(client=client, episode=episode, assessed_on=today - timedelta(days=5))
+        if risk_assessed:
+            RiskAssessmentFactory(
+                client=client,
+                episode=episode,
+                author=tandem.professional,
+                assessed_on=today - timedelta(days=5),
+            )
         return client
 
     return make

@@ -20,6 +20,7 @@ from indicators.mywork.registry import WorkItem, WorkScope, work_source
 from outreach import access
 from outreach import selectors as core
 from outreach.caserecord import selectors as caserecord
+from outreach.safeguarding import selectors as safeguarding
 from outreach.social import selectors as social
 from outreach.visits import selectors as visits
 
@@ -247,4 +248,36 @@ def emergency_reviews(scope: WorkScope) -> Iterator[WorkItem]:
                 )
             },
             urgent=True,
+        )
+
+
+@work_source("risk_review", gettext_lazy("Risk reviews"))
+def risk_reviews(scope: WorkScope) -> Iterator[WorkItem]:
+    """Risk reviews due: months 0, 3, 6, 9 of the episode and after a crisis or an admission."""
+    for row in safeguarding.risk_reviews_due(
+        user=scope.user, today=scope.today, clients=scope.clients
+    ):
+        yield WorkItem(
+            kind="risk_review",
+            client=row.client,
+            title=row.next.label,
+            url=reverse("outreach:risk-create", args=[row.client.pk]),
+            due_on=row.next.due_on,
+            overdue=row.next.overdue,
+        )
+
+
+@work_source("complaint", gettext_lazy("Open complaints"))
+def complaints(scope: WorkScope) -> Iterator[WorkItem]:
+    """Complaints of the tandems' clients not closed yet, on the supervisor's list."""
+    if not access.sees_open_complaints(scope.user):
+        return
+    for c in safeguarding.complaints_open(user=scope.user, clients=scope.clients):
+        yield WorkItem(
+            kind="complaint",
+            client=c.client,
+            title=_("Complaint received %(day)s: %(about)s")
+            % {"day": _day(c.received_on), "about": c.about},
+            url=reverse("outreach:complaint-update", args=[c.client_id, c.pk]),
+            detail=_("Response recorded") if c.response else _("No response yet"),
         )

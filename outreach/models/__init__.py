@@ -27,6 +27,7 @@ from outreach.models.caserecord import (
     Relapse,
     Responsibility,
 )
+from outreach.models.complaints import Complaint
 from outreach.models.contacts import (
     CONTACT_MINUTES,
     SEEN_CONTACT,
@@ -37,6 +38,7 @@ from outreach.models.contacts import (
 )
 from outreach.models.costs import Spending
 from outreach.models.dataprotection import ClientErasure, ClientExport, ErasureReason
+from outreach.models.decisions import GuardianshipStatus, SupportedDecision
 from outreach.models.emergency import EmergencyAccess, ReviewOutcome
 from outreach.models.episodes import DischargeReason, Episode
 from outreach.models.living import (
@@ -64,7 +66,14 @@ from outreach.models.people import (
     WithdrawalMode,
     new_client_code,
 )
+from outreach.models.risk import RiskAssessment, RiskDomain, RiskDomainKind, RiskReviewReason
 from outreach.models.submissions import SubmissionToken  # noqa: E402
+from outreach.models.training import (
+    RIGHTS_BASED_KINDS,
+    SupervisionSession,
+    Training,
+    TrainingKind,
+)
 from outreach.models.visits import PlannedVisit
 
 __all__ = [
@@ -96,6 +105,7 @@ __all__ = [
     "ClientErasure",
     "ClientExport",
     "CoerciveMeasure",
+    "Complaint",
     "Consent",
     "ConsentScope",
     "WithdrawalMode",
@@ -111,6 +121,7 @@ __all__ = [
     "ExitSurvey",
     "FollowUpAction",
     "GroupSession",
+    "GuardianshipStatus",
     "HospitalStay",
     "Housing",
     "IncomeStatus",
@@ -123,11 +134,20 @@ __all__ = [
     "PlannedVisit",
     "Relapse",
     "Responsibility",
+    "RiskAssessment",
+    "RiskDomain",
+    "RiskDomainKind",
+    "RiskReviewReason",
     "Role",
     "Sex",
+    "RIGHTS_BASED_KINDS",
+    "SupervisionSession",
     "SupportPerson",
+    "SupportedDecision",
     "Tandem",
     "Team",
+    "Training",
+    "TrainingKind",
     "User",
     "new_client_code",
     "not_in_future",

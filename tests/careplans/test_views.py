@@ -136,8 +136,9 @@ def test_plan_page_queries_do_not_grow_with_versions_and_goals(
     # session, user, plan+episode+client+team+tandem+advance statement, goals, actions,
     # crisis contacts, sign-offs (+users), responses, comments (+authors), reviews, agreements,
     # audit insert, history (+users joined), support people, can_edit (visible client),
+    # legal capacity (guardianship statuses, supported decisions),
     # session refresh (savepoint, update, release)
-    with django_assert_num_queries(20) as first:
+    with django_assert_num_queries(22) as first:
         assert client.get(_url("careplan-detail", plan)).status_code == 200
     grow(4)
     assert plan.history.count() > 10

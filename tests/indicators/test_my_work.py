@@ -415,7 +415,9 @@ def test_a_write_makes_the_menu_counts_stale(client, worker, tandem, settled):
 def _many(n, tandem, settled, today, noon):
     """n clients, each with an item of every kind."""
     for i in range(n):
-        c = settled(f"Many{i}", tandem=tandem, seen_days_ago=20, started_days_ago=100)
+        c = settled(
+            f"Many{i}", tandem=tandem, seen_days_ago=20, started_days_ago=100, risk_assessed=False
+        )
         plan = c.episodes.get().careplan
         PlanSignoff.objects.filter(careplan=plan, user=tandem.professional).delete()
         CoerciveMeasureFactory(client=c, started_at=noon(3))
@@ -449,8 +451,9 @@ def _many(n, tandem, settled, today, noon):
 # episodes, plans, agreements, reviews; instruments in use, clients with their open episode,
 # assessments done; pending debriefs; plan actions; follow-ups; open requests; caseload with
 # last-seen figures; discharges not followed up; planned visits, their staff; carers' needs
-# reviews; audit insert; session refresh (savepoint, update, release)
-PAGE_QUERIES = 25
+# reviews; risk review clock: open episodes, reviews, crises, admissions; audit insert; session
+# refresh (savepoint, update, release)
+PAGE_QUERIES = 29
 
 
 @pytest.mark.parametrize("n", [1, 12])
@@ -478,6 +481,7 @@ def test_query_count_does_not_grow_with_the_items(
             "discharge",
             "assessment",
             "visit",
+            "risk_review",
         )
     }
 
@@ -510,6 +514,8 @@ def test_every_source_is_registered():
         "request",
         "not_seen",
         "discharge",
+        "risk_review",
+        "complaint",
     }
 
 

@@ -143,7 +143,8 @@ def test_team_caseload_queries_do_not_grow(
     client.get(reverse("outreach:team-caseload"))
     # session, user, teams, caseload, tandem load, the supervisor's teams and the role and team
     # changes touching them, the uses of emergency access waiting for review and their count in
-    # the menu, audit insert, session save (3)
-    with django_assert_num_queries(13):
+    # the menu, the share of staff trained in rights-based approaches (one per team), audit
+    # insert, session save (3)
+    with django_assert_num_queries(14):
         response = client.get(reverse("outreach:team-caseload"))
     assert len(response.context["rows"]) == clients

@@ -109,9 +109,11 @@ def _full_record(client_, worker, *, contacts, events, goals):
 # interventions); episodes, living-situation statuses, carers, spending, support people, last seen contact, next planned visit; what is
 # due (the My work sources for this client: tandem scope, signatures, reviews, assessments,
 # debriefs, actions, follow-ups, requests, caseload, discharges, visits and their staff);
-# the care plan (plan and its prefetches, goals with their open actions); consents; session
+# the care plan (plan and its prefetches, goals with their open actions); consents; risk and
+# rights (risk versions, the risk review clock: open episodes, reviews, crises, admissions;
+# supported decisions, guardianship statuses, complaints); session
 # save (savepoint, update, release)
-CLIENT_PAGE_QUERIES = 58
+CLIENT_PAGE_QUERIES = 66
 
 
 @pytest.mark.parametrize(("contacts", "events", "goals"), [(1, 1, 1), (50, 12, 6)])

@@ -282,6 +282,10 @@ READABLE_UNDER_GRANT = {
     "clients/<int:pk>/",
     "careplans/clients/<int:client_pk>/summary/",
     "careplans/plans/<int:plan_pk>/",
+    # In a crisis another team needs the risk plan and who the guardian is; complaints stay
+    # with the team.
+    "clients/<int:client_pk>/risk/",
+    "clients/<int:client_pk>/decisions/",
 }
 
 
