@@ -58,6 +58,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("support_people", gettext_lazy("People who support you"), "outreach.SupportPerson"),
     Section("consents", gettext_lazy("Your consents to share"), "outreach.Consent"),
     Section("contacts", gettext_lazy("Contacts with the team"), "outreach.Contact"),
+    Section("planned_visits", gettext_lazy("Visits the team planned"), "outreach.PlannedVisit"),
     Section("crises", gettext_lazy("Crises"), "outreach.Crisis"),
     Section("relapses", gettext_lazy("Relapses"), "outreach.Relapse"),
     Section("hospital_stays", gettext_lazy("Hospital stays"), "outreach.HospitalStay"),

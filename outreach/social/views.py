@@ -43,7 +43,7 @@ def _form_page(request, client, form, title, **extra) -> HttpResponse:
 @require_GET
 def living_situation(request: HttpRequest, client_pk: int) -> HttpResponse:
     """The client's living situation: intake against now, and every dated status."""
-    client = access.client_for_reading(request, client_pk, action="client.living_view")
+    client = access.client_for_request(request, client_pk, action="client.living_view")
     situation = selectors.living_situation(
         user=request.user,
         client=client,

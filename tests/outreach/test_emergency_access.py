@@ -270,6 +270,8 @@ def test_404_does_not_tell_whether_the_client_exists(client, outsider, team_clie
     def page(response):  # the CSRF token differs on every response, the language form's
         # "next" is the address asked for
         html = re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", response.content)
+        # and the time the page was served (the offline copy's age is read from it)
+        html = re.sub(rb'name="outreach-served-at" content="[^"]+"', b"", html)
         return html.replace(response.request["PATH_INFO"].encode(), b"PATH")
 
     assert page(existing) == page(missing)
