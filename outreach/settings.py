@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "outreach.middleware.TwoFactorRequiredMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so that a replayed answer passes the guards above it (outreach/idempotency.py).
+    "outreach.idempotency.IdempotencyKeyMiddleware",
 ]
 
 ROOT_URLCONF = "outreach.urls"
@@ -206,6 +208,9 @@ STORAGES = {
     },
 }
 
+# Hours an API POST's Idempotency-Key replays its first answer (outreach/idempotency.py).
+IDEMPOTENCY_KEY_HOURS = 24
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # First, so that a missing or bad token is answered 401 with `WWW-Authenticate: Token`.
@@ -248,6 +253,10 @@ CELERY_BEAT_SCHEDULE = {
     "draft-monthly-reports": {
         "task": "indicators.tasks.draft_monthly_reports",
         "schedule": crontab(hour=3, minute=30, day_of_month=1),
+    },
+    "idempotency-keys-expire": {
+        "task": "outreach.tasks.idempotency_keys_expire",
+        "schedule": crontab(minute=45),
     },
     "anonymise-past-retention": {
         "task": "outreach.tasks.anonymise_past_retention",

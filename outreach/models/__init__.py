@@ -35,6 +35,7 @@ from outreach.models.contacts import (
 from outreach.models.dataprotection import ClientErasure, ClientExport, ErasureReason
 from outreach.models.emergency import EmergencyAccess, ReviewOutcome
 from outreach.models.episodes import DischargeReason, Episode
+from outreach.models.idempotency import IdempotencyKey  # noqa: E402
 from outreach.models.people import (
     Client,
     Consent,
@@ -56,6 +57,7 @@ from outreach.models.submissions import SubmissionToken  # noqa: E402
 
 __all__ = [
     "SubmissionToken",
+    "IdempotencyKey",
     "CONTACT_MINUTES",
     "SEEN_CONTACT",
     "AdvanceStatementUpheld",
