@@ -6,10 +6,11 @@ from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 EXEMPT_PREFIXES = (
     "/static/",
@@ -93,4 +94,29 @@ class UserLanguageMiddleware:
                 httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
                 samesite=settings.LANGUAGE_COOKIE_SAMESITE,
             )
+        return response
+
+
+class ApiJsonErrorsMiddleware:
+    """Answer errors under /api/ in JSON, as the schema says, also where no API view answered.
+
+    A path that no API route matches (`/api/v1/clients/x%00/`) gets Django's HTML 404 page;
+    an API client gets `{"detail": "Not found."}` instead. API views answer JSON themselves.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            request.path.startswith("/api/")
+            and response.status_code in (404, 405)
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            detail = _("Not found.") if response.status_code == 404 else _("Method not allowed.")
+            json_response = JsonResponse({"detail": str(detail)}, status=response.status_code)
+            if response.has_header("Allow"):
+                json_response["Allow"] = response["Allow"]
+            return json_response
         return response
