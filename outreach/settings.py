@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served from static (no CDN)
     "django_filters",
     "django_htmx",
     "simple_history",
@@ -224,6 +225,13 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "outreach.api.exception_handler",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Per token, per signed-in user, per address (outreach/throttling.py); over it: 429.
+    "DEFAULT_THROTTLE_CLASSES": ["outreach.throttling.ApiRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env_str("API_THROTTLE_TOKEN", "2000/hour"),
+        "user": env_str("API_THROTTLE_USER", "2000/hour"),
+        "anon": env_str("API_THROTTLE_ANON", "60/minute"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Outreach API",
@@ -231,6 +239,15 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # The schema maps the API: only for signed-in staff (past the second factor) and tokens.
     "SERVE_PERMISSIONS": ["outreach.permissions.IsVerifiedStaff"],
+    "DESCRIPTION": (
+        "The case record of Outreach teams, with the same access rules and audit as the pages. "
+        "Authenticate with `Authorization: Token <key>` (make a key on /account/tokens/). "
+        "Every POST accepts an `Idempotency-Key` header; answers over the rate are 429."
+    ),
+    # The API docs page (/api/docs/) serves Swagger UI from drf-spectacular-sidecar's files.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Celery: Redis when CELERY_BROKER_URL is set; otherwise tasks run in-process.

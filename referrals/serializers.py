@@ -81,7 +81,7 @@ class ReferralOutSerializer(serializers.ModelSerializer):
 class ReferralTriageOutSerializer(ReferralOutSerializer):
     """What coordinators and supervisors see in addition: the score and its version."""
 
-    criteria_version = serializers.StringRelatedField()
+    criteria_version = serializers.StringRelatedField(allow_null=True)
 
     class Meta(ReferralOutSerializer.Meta):
         fields = [*ReferralOutSerializer.Meta.fields, "score", "eligible", "criteria_version"]
@@ -113,6 +113,8 @@ class ReferralTriageOutSchema(OpenApiSerializerExtension):
     def map_serializer(self, auto_schema, direction):
         schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
         schema["required"] = [f for f in schema.get("required", []) if f not in TRIAGE_FIELDS]
+        # A referral screened under no criteria version has none.
+        schema["properties"]["criteria_version"]["nullable"] = True
         for name in TRIAGE_FIELDS:
             schema["properties"][name]["description"] = (
                 "Only for coordinators and supervisors, who triage referrals."
