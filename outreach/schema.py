@@ -11,6 +11,7 @@ with their bodies, so a new endpoint is described truthfully without code of its
   the end of a list ("Invalid page.");
 - 409 the record changed since it was read (operations that check a `version`: they say so
   with `extend_schema(responses={409: ...})` and keep their own body);
+- 415 a body that is not JSON (the API parses JSON only);
 - 422 the Idempotency-Key was used with another request (every POST);
 - 429 too many requests for this token or user (with `Retry-After`).
 
@@ -63,6 +64,10 @@ ERRORS = {
     "404": (
         "Not found, or not visible to you (another team's record), or a page past the end of the list.",
         {"detail": "No Client matches the given query."},
+    ),
+    "415": (
+        "The body is not JSON (send Content-Type: application/json).",
+        {"detail": 'Unsupported media type "text/plain" in request.'},
     ),
     "422": (
         "The Idempotency-Key was already used with another request.",
@@ -150,6 +155,8 @@ class ApiAutoSchema(AutoSchema):
         wanted = ["401", "403", "404", "429"]
         if self._has_input():
             wanted.append("400")
+        if self.method in ("POST", "PUT", "PATCH"):
+            wanted.append("415")
         if self.method == "POST":
             wanted.append("422")
         for code in wanted:

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from outreach import idempotency
 from outreach.accounts.services import api_token_create
-from outreach.models import Contact, IdempotencyKey
+from outreach.models import AuditEvent, Contact, IdempotencyKey
 from outreach.tasks import idempotency_keys_expire
 from tests.factories import UserFactory, make_origin
 
@@ -117,12 +117,17 @@ def test_without_a_key_every_post_writes(client, worker, team_client):
 
 
 def test_token_clients_get_it_too(client, worker, team_client):
-    key = api_token_create(owner=worker, origin=make_origin(), name="phone").key
-    auth = {"HTTP_AUTHORIZATION": f"Token {key}"}
+    made = api_token_create(owner=worker, origin=make_origin(), name="phone")
+    auth = {"HTTP_AUTHORIZATION": f"Token {made.key}"}
     payload = _payload(team_client)
     assert _post(client, payload, "t1", **auth).status_code == 201
+    audit_rows = AuditEvent.objects.count()
     assert _post(client, payload, "t1", **auth)["Idempotent-Replayed"] == "true"
     assert Contact.objects.count() == 1
+    # The write is audited with the token's name; the replay writes nothing, not even audit.
+    created = AuditEvent.objects.get(action="contact.create")
+    assert created.token_name == f"phone ({made.token.prefix})"
+    assert AuditEvent.objects.count() == audit_rows
 
 
 def test_a_bad_token_with_a_key_is_401(client, worker, team_client):
