@@ -29,7 +29,12 @@ class ReferralInSerializer(serializers.Serializer):
     referrer_phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
     given_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
     family_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    birth_date = serializers.DateField(required=False, allow_null=True, validators=[not_in_future])
+    birth_date = serializers.DateField(
+        required=False,
+        allow_null=True,
+        validators=[not_in_future],
+        help_text="Not in the future (a later date is answered 400).",
+    )
     approximate_age = serializers.IntegerField(
         min_value=0, max_value=120, required=False, allow_null=True
     )
