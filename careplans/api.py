@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
@@ -11,6 +18,7 @@ from careplans.models import CarePlan, Contributor, LifeDomain
 from outreach import audit
 from outreach.api import AuditedListMixin, IsVerifiedStaff
 from outreach.origin import Origin
+from outreach.schema import NO_NUL, ErrorSerializer
 
 
 class CarePlanOutSerializer(serializers.ModelSerializer):
@@ -35,12 +43,33 @@ class CarePlanOutSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "description": "Text per life domain; only the domains named here change.",
+        "properties": {d: {"type": "string", "pattern": NO_NUL} for d in LifeDomain.values},
+        "additionalProperties": False,
+    }
+)
+class DomainsField(serializers.DictField):
+    child = serializers.CharField(allow_blank=True)
+
+
 class CarePlanInSerializer(serializers.Serializer):
-    version = serializers.IntegerField(min_value=1)
+    """A change of the plan: the `version` read, and the fields to change (others are kept)."""
+
+    # The whole body is validated (a PATCH that names no version is refused): see ApiAutoSchema.
+    partial_patch = False
+
+    version = serializers.IntegerField(
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="The version you read; if the plan changed since, the answer is 409.",
+    )
     what_matters = serializers.CharField(required=False, allow_blank=True)
     strengths = serializers.CharField(required=False, allow_blank=True)
     diagnosis = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    domains = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
+    domains = DomainsField(required=False)
     contributors = serializers.ListField(
         child=serializers.ChoiceField(choices=Contributor.choices), required=False
     )
@@ -53,6 +82,33 @@ class CarePlanInSerializer(serializers.Serializer):
         return value
 
 
+class CarePlanConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    current = CarePlanOutSerializer(help_text="The plan as it is now, to merge your change into.")
+
+
+@extend_schema_view(
+    partial_update=extend_schema(
+        request=CarePlanInSerializer,
+        responses={
+            200: CarePlanOutSerializer,
+            403: OpenApiResponse(
+                ErrorSerializer, description="Only the client's tandem and supervisor edit."
+            ),
+            409: OpenApiResponse(
+                CarePlanConflictSerializer,
+                description="The plan was changed since you read it (stale `version`).",
+            ),
+        },
+        examples=[
+            OpenApiExample(
+                "Change what matters",
+                value={"version": 3, "what_matters": "A room of my own."},
+                request_only=True,
+            ),
+        ],
+    )
+)
 class CarePlanViewSet(AuditedListMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     list_action = "careplan.list"
     permission_classes = [IsVerifiedStaff]

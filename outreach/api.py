@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination
@@ -12,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from outreach import access, audit, services
-from outreach.models import Client, Contact, Episode, Tandem, Team
+from outreach.models import Client, Contact, Episode
 from outreach.origin import Origin
 from outreach.permissions import IsVerifiedStaff
 from outreach.serializers import (
@@ -33,16 +35,17 @@ def exception_handler(exc, context):
     return drf_exception_handler(exc, context)
 
 
-def _visible_clients(request):
-    return access.visible_clients(request.user) if request else Client.objects.none()
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 2**31 - 1})
+class IdFilter(filters.NumberFilter):
+    """Filter by a related row's id. The list is already limited to what the user may see, so
+    an id of another team's row (or of none) gives an empty list, never an error."""
 
+    field_class = forms.IntegerField
 
-def _visible_teams(request):
-    return access.visible_teams(request.user) if request else Team.objects.none()
-
-
-def _visible_tandems(request):
-    return Tandem.objects.filter(team__in=_visible_teams(request))
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**31 - 1)
+        super().__init__(*args, **kwargs)
 
 
 class ClientFilter(filters.FilterSet):
@@ -51,8 +54,8 @@ class ClientFilter(filters.FilterSet):
         lookup_expr="gte",
         label="Only rows changed at or after this moment (ISO 8601), to sync.",
     )
-    team = filters.ModelChoiceFilter(queryset=_visible_teams)
-    tandem = filters.ModelChoiceFilter(queryset=_visible_tandems)
+    team = IdFilter(field_name="team_id")
+    tandem = IdFilter(field_name="tandem_id")
 
     class Meta:
         model = Client
@@ -65,7 +68,7 @@ class EpisodeFilter(filters.FilterSet):
         lookup_expr="gte",
         label="Only rows changed at or after this moment (ISO 8601), to sync.",
     )
-    client = filters.ModelChoiceFilter(queryset=_visible_clients)
+    client = IdFilter(field_name="client_id")
 
     class Meta:
         model = Episode
@@ -78,7 +81,7 @@ class ContactFilter(filters.FilterSet):
         lookup_expr="gte",
         label="Only rows changed at or after this moment (ISO 8601), to sync.",
     )
-    client = filters.ModelChoiceFilter(queryset=_visible_clients)
+    client = IdFilter(field_name="client_id")
 
     class Meta:
         model = Contact

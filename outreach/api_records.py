@@ -27,6 +27,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from outreach import access, audit
+from outreach.api import IdFilter
 from outreach.models import Client
 from outreach.origin import Origin
 from outreach.permissions import IsVerifiedStaff
@@ -186,7 +187,7 @@ def visible_clients(request) -> models.QuerySet[Client]:
 class RecordFilter(filters.FilterSet):
     """`?client=` (a visible client) and `?updated_since=` (rows changed at or after it)."""
 
-    client = filters.ModelChoiceFilter(queryset=visible_clients)
+    client = IdFilter(field_name="client_id")
     updated_since = filters.IsoDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",
@@ -206,9 +207,7 @@ def record_filter(
         "Meta": type("Meta", (), {"model": model_, "fields": list(filter_fields)}),
     }
     if client_path != "client":
-        attrs["client"] = filters.ModelChoiceFilter(
-            queryset=visible_clients, field_name=client_path
-        )
+        attrs["client"] = IdFilter(field_name=client_path)
     return type(f"{model_.__name__}Filter", (base,), attrs)
 
 

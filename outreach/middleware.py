@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 EXEMPT_PREFIXES = (
     "/static/",
@@ -131,3 +132,28 @@ class OutboxAnswerMiddleware:
         answer["X-Outbox-Answer"] = "redirect"
         answer.cookies = response.cookies
         return answer
+
+
+class ApiJsonErrorsMiddleware:
+    """Answer errors under /api/ in JSON, as the schema says, also where no API view answered.
+
+    A path that no API route matches (`/api/v1/clients/x%00/`) gets Django's HTML 404 page;
+    an API client gets `{"detail": "Not found."}` instead. API views answer JSON themselves.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            request.path.startswith("/api/")
+            and response.status_code in (404, 405)
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            detail = _("Not found.") if response.status_code == 404 else _("Method not allowed.")
+            json_response = JsonResponse({"detail": str(detail)}, status=response.status_code)
+            if response.has_header("Allow"):
+                json_response["Allow"] = response["Allow"]
+            return json_response
+        return response

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served from static (no CDN)
     "django_filters",
     "django_htmx",
     "simple_history",
@@ -61,6 +62,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "outreach.middleware.UserLanguageMiddleware",
     "outreach.middleware.NoStoreMiddleware",
+    "outreach.middleware.ApiJsonErrorsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Where a form sent by the phone's outbox led, as JSON (offline work, issue 17).
     "outreach.middleware.OutboxAnswerMiddleware",
@@ -72,6 +74,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "outreach.middleware.TwoFactorRequiredMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so that a replayed answer passes the guards above it (outreach/idempotency.py).
+    "outreach.idempotency.IdempotencyKeyMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
@@ -225,6 +229,9 @@ STORAGES = {
     },
 }
 
+# Hours an API POST's Idempotency-Key replays its first answer (outreach/idempotency.py).
+IDEMPOTENCY_KEY_HOURS = 24
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # First, so that a missing or bad token is answered 401 with `WWW-Authenticate: Token`.
@@ -232,11 +239,20 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["outreach.permissions.IsVerifiedStaff"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # The API speaks JSON (forms cannot say null); another body type is answered 415.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "outreach.schema.ApiAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "outreach.api.exception_handler",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Per token, per signed-in user, per address (outreach/throttling.py); over it: 429.
+    "DEFAULT_THROTTLE_CLASSES": ["outreach.throttling.ApiRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env_str("API_THROTTLE_TOKEN", "2000/hour"),
+        "user": env_str("API_THROTTLE_USER", "2000/hour"),
+        "anon": env_str("API_THROTTLE_ANON", "60/minute"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Outreach API",
@@ -244,6 +260,15 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # The schema maps the API: only for signed-in staff (past the second factor) and tokens.
     "SERVE_PERMISSIONS": ["outreach.permissions.IsVerifiedStaff"],
+    "DESCRIPTION": (
+        "The case record of Outreach teams, with the same access rules and audit as the pages. "
+        "Authenticate with `Authorization: Token <key>` (make a key on /account/tokens/). "
+        "Every POST accepts an `Idempotency-Key` header; answers over the rate are 429."
+    ),
+    # The API docs page (/api/docs/) serves Swagger UI from drf-spectacular-sidecar's files.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 # Names of the choice sets that several API resources share or name alike (outreach/api_enums.py).
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
@@ -257,6 +282,15 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "GoalStatusEnum": "careplans.parts_api.GoalStatus",
     "ReferralStatusEnum": "referrals.models.Status",
     "ReportStatusEnum": "indicators.api.ReportStatus",
+    "CarerKindEnum": "outreach.api_enums.CarerKind",
+    "ContactOutcomeEnum": "outreach.api_enums.ContactOutcome",
+    "ComplaintOutcomeEnum": "outreach.api_enums.ComplaintOutcome",
+    "ComplaintAboutEnum": "outreach.api_enums.ComplaintAbout",
+    "GuardianshipKindEnum": "outreach.api_enums.GuardianshipKind",
+    "SupervisionKindEnum": "outreach.api_enums.SupervisionKind",
+    "LivingDomainEnum": "outreach.api_enums.LivingDomain",
+    "RiskDomainKindEnum": "outreach.api_enums.RiskDomainKind",
+    "TrainingKindEnum": "outreach.api_enums.TrainingKind",
 }
 
 # Celery: Redis when CELERY_BROKER_URL is set; otherwise tasks run in-process.
@@ -303,6 +337,10 @@ CELERY_BEAT_SCHEDULE = {
     "draft-monthly-reports": {
         "task": "indicators.tasks.draft_monthly_reports",
         "schedule": crontab(hour=3, minute=30, day_of_month=1),
+    },
+    "idempotency-keys-expire": {
+        "task": "outreach.tasks.idempotency_keys_expire",
+        "schedule": crontab(minute=45),
     },
     "anonymise-past-retention": {
         "task": "outreach.tasks.anonymise_past_retention",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import OperationalError
 
-from outreach import clientcopy, erasure
+from outreach import clientcopy, erasure, idempotency
 from outreach.origin import Origin
 
 
@@ -29,3 +29,15 @@ def anonymise_past_retention() -> list[int]:
 def client_copy_build(export_id: int) -> int:
     """Make the client's copy that was asked for (PDF and JSON), with progress on the page."""
     return clientcopy.copy_build(export_id=export_id).pk
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def idempotency_keys_expire() -> int:
+    """Forget the API's Idempotency-Keys older than the replay window (hourly)."""
+    return idempotency.keys_expire()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from django_filters import rest_framework as filters
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
@@ -31,6 +32,26 @@ class ReferralFilter(filters.FilterSet):
         fields = ["status", "source"]
 
 
+@extend_schema_view(
+    list=extend_schema(responses=ReferralTriageOutSerializer(many=True)),
+    retrieve=extend_schema(responses=ReferralTriageOutSerializer),
+    create=extend_schema(
+        request=ReferralInSerializer,
+        responses={201: ReferralTriageOutSerializer},
+        examples=[
+            OpenApiExample(
+                "A hospital refers a person",
+                value={
+                    "source": "hospital",
+                    "given_name": "Nikola",
+                    "reasons": "Discharged without a place to go.",
+                    "person_knows": True,
+                },
+                request_only=True,
+            )
+        ],
+    ),
+)
 class ReferralViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     permission_classes = [IsVerifiedStaff]
     filterset_class = ReferralFilter
@@ -71,10 +92,12 @@ class ReferralViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         allowed = access.submit_municipalities(user)
-        municipality = data.pop("municipality", None)
-        if municipality is None:
+        municipality_id = data.pop("municipality", None)
+        if municipality_id is None:
             municipality = allowed.first() if allowed.count() == 1 else None
-        if municipality is None or not allowed.filter(pk=municipality.pk).exists():
+        else:
+            municipality = allowed.filter(pk=municipality_id).first()
+        if municipality is None:
             raise Http404
         data = {k: v for k, v in data.items() if k in services.SUBMIT_FIELDS}
         referral = services.referral_submit(

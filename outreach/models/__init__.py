@@ -41,6 +41,7 @@ from outreach.models.dataprotection import ClientErasure, ClientExport, ErasureR
 from outreach.models.decisions import GuardianshipStatus, SupportedDecision
 from outreach.models.emergency import EmergencyAccess, ReviewOutcome
 from outreach.models.episodes import DischargeReason, Episode
+from outreach.models.idempotency import IdempotencyKey  # noqa: E402
 from outreach.models.living import (
     DOMAIN_STATUSES,
     GpStatus,
@@ -87,6 +88,7 @@ __all__ = [
     "LivingStatus",
     "WorkStatus",
     "SubmissionToken",
+    "IdempotencyKey",
     "CONTACT_MINUTES",
     "SEEN_CONTACT",
     "AdvanceStatementUpheld",

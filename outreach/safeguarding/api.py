@@ -13,7 +13,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from outreach import access, audit
-from outreach.api import AuditedListMixin, _visible_clients
+from outreach.api import AuditedListMixin, IdFilter
 from outreach.models import (
     Client,
     Complaint,
@@ -57,7 +57,7 @@ def writable_client_of(request) -> Client | None:
 
 
 class ClientRowFilter(filters.FilterSet):
-    client = filters.ModelChoiceFilter(queryset=_visible_clients)
+    client = IdFilter(field_name="client_id")
 
 
 class RiskAssessmentFilter(ClientRowFilter):

@@ -13,7 +13,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from outreach import access, audit
-from outreach.api import AuditedListMixin, _visible_clients
+from outreach.api import AuditedListMixin, IdFilter
 from outreach.models import Carer, CarerNeedsReview, Client, LivingStatus, Spending
 from outreach.origin import Origin
 from outreach.permissions import IsVerifiedStaff
@@ -83,7 +83,7 @@ class ClientRecordViewSet(AuditedListMixin, mixins.CreateModelMixin, viewsets.Re
 
 
 class LivingStatusFilter(filters.FilterSet):
-    client = filters.ModelChoiceFilter(queryset=_visible_clients)
+    client = IdFilter(field_name="client_id")
 
     class Meta:
         model = LivingStatus
@@ -109,7 +109,7 @@ class LivingStatusViewSet(ClientRecordViewSet):
 
 
 class CarerFilter(filters.FilterSet):
-    client = filters.ModelChoiceFilter(queryset=_visible_clients)
+    client = IdFilter(field_name="client_id")
 
     class Meta:
         model = Carer
@@ -177,7 +177,7 @@ class CarerReviewViewSet(ClientRecordViewSet):
 
 
 class SpendingFilter(filters.FilterSet):
-    client = filters.ModelChoiceFilter(queryset=_visible_clients)
+    client = IdFilter(field_name="client_id")
 
     class Meta:
         model = Spending
