@@ -146,7 +146,12 @@ class ApiAutoSchema(AutoSchema):
     def _has_input(self) -> bool:
         if self.method in ("POST", "PUT", "PATCH"):
             return True
-        return bool(self._get_filter_parameters() or self._get_pagination_parameters())
+        return bool(
+            self._get_filter_parameters()
+            or self._get_pagination_parameters()
+            # query parameters a view declares itself (@extend_schema(parameters=...))
+            or any(where == "query" for _name, where in self._process_override_parameters())
+        )
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)

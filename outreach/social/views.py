@@ -52,7 +52,7 @@ def living_situation(request: HttpRequest, client_pk: int) -> HttpResponse:
     return render(
         request,
         "outreach/social/living_situation.html",
-        {"client": client, "living": situation, "emergency_access": client.emergency_access},
+        {"client": client, "living": situation, "emergency_access": None},
     )
 
 

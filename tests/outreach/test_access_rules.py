@@ -174,9 +174,10 @@ def test_core_questions_for_anonymous_are_all_no():
 
 
 MENU_LABELS = {
-    "worker": ["My caseload", "Team", "Find", "My referrals", "Emergency access"],
-    "peer": ["My caseload", "Team", "Find", "My referrals", "Emergency access"],
+    "worker": ["My caseload", "Visits", "Team", "Find", "My referrals", "Emergency access"],
+    "peer": ["My caseload", "Visits", "Team", "Find", "My referrals", "Emergency access"],
     "supervisor": [
+        "Visits",
         "Team",
         "Find",
         "Emergency reviews",

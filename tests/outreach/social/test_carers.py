@@ -221,7 +221,7 @@ def test_client_page_queries_do_not_grow_with_carers(
     client.get(team_client.get_absolute_url())
     # As tests/outreach/test_client_page.py (with contacts there: here no contacts, so no
     # staff and interventions prefetches), plus the carers' reviews prefetch.
-    with django_assert_num_queries(46):
+    with django_assert_num_queries(58):
         response = client.get(team_client.get_absolute_url())
     assert len(response.context["carers"]) == n
 
