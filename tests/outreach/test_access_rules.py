@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -13,7 +14,7 @@ from django.utils.functional import SimpleLazyObject
 
 from outreach import access
 from outreach.context_processors import CoreQuestions, Questions, ask, core_access
-from outreach.models import Contact, Municipality, Role
+from outreach.models import Contact, Municipality, PlannedVisit, Role
 from tests.access_people import SUPERVISORS, TEAM_STAFF, WORKERS, answers, only, people
 from tests.factories import ClientFactory, ContactFactory, TeamFactory, UserFactory
 
@@ -210,3 +211,35 @@ def test_administrators_start_in_the_admin(client, people):
     response = client.get("/")
     assert response.status_code == 302 and response["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200
+
+
+# --- Questions about one client record (found by the mutation run of outreach/access.py) -----
+
+
+def test_only_the_clients_own_team_staff_write_its_record(people, team_client, other_team):
+    assert answers(access.can_write_record, people, team_client) == only(
+        {"worker", "peer", "supervisor"}
+    )
+    elsewhere = ClientFactory(team=other_team)
+    assert answers(access.can_write_record, people, elsewhere) == only(
+        {"outsider", "outside_supervisor"}
+    )
+
+
+def test_only_the_teams_supervisor_or_an_administrator_erases_a_client(people, team_client):
+    assert answers(access.can_erase_client, people, team_client) == only({"supervisor", "admin"})
+
+
+def test_only_the_teams_supervisor_or_the_tandem_exports_a_client(people, team_client):
+    assert answers(access.can_export_client, people, team_client) == only(
+        {"supervisor", "worker", "peer"}
+    )
+
+
+def test_only_an_open_visit_of_the_own_team_is_closed(people, team_client):
+    visit = PlannedVisit.objects.create(
+        client=team_client, planned_on=date(2026, 1, 5), purpose="Check-in"
+    )
+    assert answers(access.can_close_visit, people, visit) == only({"worker", "peer", "supervisor"})
+    visit.status = PlannedVisit.Status.DONE
+    assert answers(access.can_close_visit, people, visit) == only(set())
