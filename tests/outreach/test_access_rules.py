@@ -7,14 +7,14 @@ from datetime import date
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.utils.functional import SimpleLazyObject
 
 from outreach import access
 from outreach.context_processors import CoreQuestions, Questions, ask, core_access
-from outreach.models import Contact, Municipality, PlannedVisit, Role
+from outreach.models import AuditEvent, Contact, Municipality, PlannedVisit, Role
 from tests.access_people import SUPERVISORS, TEAM_STAFF, WORKERS, answers, only, people
 from tests.factories import ClientFactory, ContactFactory, TeamFactory, UserFactory
 
@@ -243,3 +243,22 @@ def test_only_an_open_visit_of_the_own_team_is_closed(people, team_client):
     assert answers(access.can_close_visit, people, visit) == only({"worker", "peer", "supervisor"})
     visit.status = PlannedVisit.Status.DONE
     assert answers(access.can_close_visit, people, visit) == only(set())
+
+
+def test_client_for_request_returns_the_teams_client_and_audits_the_read(people, team_client):
+    request = RequestFactory().get("/clients/")
+    request.user = people["worker"]
+    assert access.client_for_request(request, team_client.pk) == team_client
+    event = AuditEvent.objects.get()
+    assert (event.action, event.actor, event.client_id) == (
+        "client.view",
+        people["worker"],
+        team_client.pk,
+    )
+    assert (event.object_type, event.object_id) == ("outreach.client", str(team_client.pk))
+    assert event.path == "/clients/"
+
+    request.user = people["outsider"]
+    with pytest.raises(Http404):
+        access.client_for_request(request, team_client.pk)
+    assert AuditEvent.objects.count() == 1
