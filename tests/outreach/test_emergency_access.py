@@ -201,6 +201,10 @@ def test_the_active_grant_is_found_by_client_or_pk_and_the_latest_wins(
     )
     assert access.active_grant(outsider, team_client) == later
     assert access.active_grant(outsider, team_client.pk) == later
+    # Only the user's own grant, and only to that client.
+    colleague = UserFactory(role=Role.PROFESSIONAL, teams=list(outsider.teams.all()))
+    assert access.active_grant(colleague, team_client) is None
+    assert access.active_grant(outsider, ClientFactory(team=team_client.team)) is None
 
 
 def test_an_expired_grant_opens_nothing(grant, outsider, team_client):
