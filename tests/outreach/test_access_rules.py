@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.utils.functional import SimpleLazyObject
 
 from outreach import access
 from outreach.context_processors import CoreQuestions, Questions, ask, core_access
-from outreach.models import Contact, Municipality, Role
+from outreach.models import AuditEvent, Contact, Municipality, PlannedVisit, Role
 from tests.access_people import SUPERVISORS, TEAM_STAFF, WORKERS, answers, only, people
 from tests.factories import ClientFactory, ContactFactory, TeamFactory, UserFactory
 
@@ -211,3 +212,54 @@ def test_administrators_start_in_the_admin(client, people):
     response = client.get("/")
     assert response.status_code == 302 and response["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200
+
+
+# --- Questions about one client record (found by the mutation run of outreach/access.py) -----
+
+
+def test_only_the_clients_own_team_staff_write_its_record(people, team_client, other_team):
+    assert answers(access.can_write_record, people, team_client) == only(
+        {"worker", "peer", "supervisor"}
+    )
+    elsewhere = ClientFactory(team=other_team)
+    assert answers(access.can_write_record, people, elsewhere) == only(
+        {"outsider", "outside_supervisor"}
+    )
+
+
+def test_only_the_teams_supervisor_or_an_administrator_erases_a_client(people, team_client):
+    assert answers(access.can_erase_client, people, team_client) == only({"supervisor", "admin"})
+
+
+def test_only_the_teams_supervisor_or_the_tandem_exports_a_client(people, team_client):
+    assert answers(access.can_export_client, people, team_client) == only(
+        {"supervisor", "worker", "peer"}
+    )
+
+
+def test_only_an_open_visit_of_the_own_team_is_closed(people, team_client):
+    visit = PlannedVisit.objects.create(
+        client=team_client, planned_on=date(2026, 1, 5), purpose="Check-in"
+    )
+    assert answers(access.can_close_visit, people, visit) == only({"worker", "peer", "supervisor"})
+    visit.status = PlannedVisit.Status.DONE
+    assert answers(access.can_close_visit, people, visit) == only(set())
+
+
+def test_client_for_request_returns_the_teams_client_and_audits_the_read(people, team_client):
+    request = RequestFactory().get("/clients/")
+    request.user = people["worker"]
+    assert access.client_for_request(request, team_client.pk) == team_client
+    event = AuditEvent.objects.get()
+    assert (event.action, event.actor, event.client_id) == (
+        "client.view",
+        people["worker"],
+        team_client.pk,
+    )
+    assert (event.object_type, event.object_id) == ("outreach.client", str(team_client.pk))
+    assert event.path == "/clients/"
+
+    request.user = people["outsider"]
+    with pytest.raises(Http404):
+        access.client_for_request(request, team_client.pk)
+    assert AuditEvent.objects.count() == 1

@@ -190,6 +190,23 @@ def test_a_grant_opens_reading_only(grant, outsider, team_client):
     assert access.active_grant(outsider, team_client) == grant
 
 
+def test_the_active_grant_is_found_by_client_or_pk_and_the_latest_wins(
+    grant, outsider, team_client
+):
+    later = EmergencyAccess.objects.create(
+        user=outsider,
+        client=team_client,
+        reason=REASON,
+        expires_at=grant.expires_at + timedelta(hours=1),
+    )
+    assert access.active_grant(outsider, team_client) == later
+    assert access.active_grant(outsider, team_client.pk) == later
+    # Only the user's own grant, and only to that client.
+    colleague = UserFactory(role=Role.PROFESSIONAL, teams=list(outsider.teams.all()))
+    assert access.active_grant(colleague, team_client) is None
+    assert access.active_grant(outsider, ClientFactory(team=team_client.team)) is None
+
+
 def test_an_expired_grant_opens_nothing(grant, outsider, team_client):
     EmergencyAccess.objects.filter(pk=grant.pk).update(
         granted_at=timezone.now() - timedelta(hours=5),
