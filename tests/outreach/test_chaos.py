@@ -75,10 +75,15 @@ class ThrowawayRedis:
 
 def _reset_connections(app) -> None:
     """Drop Celery's pooled broker connections so that the next send uses the new broker URL."""
+    from kombu import pools
+
     if app._pool is not None:
         app._pool.force_close_all()
         app._pool = None
     app.amqp._producer_pool = None
+    # kombu keeps producer pools per connection in a registry of its own; one made on the closed
+    # pool would answer "Acquire on closed pool" to every later test that sends a task.
+    pools.reset()
 
 
 @pytest.fixture
