@@ -317,6 +317,7 @@ CELERY_TASK_ROUTES = {
     "indicators.tasks.refresh_current_drafts": {"queue": "indicators"},
     "indicators.tasks.finalise_previous_quarter": {"queue": "indicators"},
     "outreach.tasks.anonymise_past_retention": {"queue": "indicators"},
+    "outreach.tasks.idempotency_keys_expire": {"queue": "indicators"},
 }
 # Beat takes a Redis lock before it sends anything, so a second beat started by mistake (or
 # for failover) stands by instead of sending every task twice (outreach/ops/beat.py).
