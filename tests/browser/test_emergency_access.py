@@ -59,6 +59,8 @@ def test_worker_breaks_the_glass_and_supervisor_accepts(
     ).exists()
 
     page.get_by_role("button", name="Sign out").click()
+    # Let the sign-out land before the next navigation (a goto would abort it under load).
+    page.wait_for_url("**/accounts/login/")
     browser_login(page, supervisor)
     # The supervisor starts the day on the team page: the use waits there and in the menu.
     page.wait_for_url("**/team/")
@@ -96,6 +98,7 @@ def test_worker_breaks_the_glass_and_supervisor_accepts(
             desk.goto(url)
             _shot(desk, name)
         desk.get_by_role("button", name="Sign out").click()
+        desk.wait_for_url("**/accounts/login/")
         browser_login(desk, outsider)
         for name, url in [
             ("emergency_start_1280", "/emergency/"),
