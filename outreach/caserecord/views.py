@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -39,6 +34,7 @@ from outreach.caserecord.forms import (
     RelapseForm,
     ResponsibilityForm,
 )
+from outreach.formpages import client_record_form, render_client_form
 from outreach.forms import DoneForm, apply_validation_error, errors_text
 from outreach.models import (
     AgencyRequest,
@@ -54,57 +50,6 @@ from outreach.models import (
 from outreach.origin import Origin
 from outreach.staff import team_staff
 from outreach.submissions import idempotent_create
-
-FORM_TEMPLATE = "outreach/caserecord/event_form.html"
-
-
-def _render_form(request: HttpRequest, client: Client, form, title, **extra: Any) -> HttpResponse:
-    invalid = form.errors or any(
-        getattr(f, "errors", None) or getattr(f, "non_form_errors", lambda: None)()
-        for f in extra.get("extra_forms", ())
-    )
-    return render(
-        request,
-        extra.pop("template", FORM_TEMPLATE),
-        {"client": client, "form": form, "title": title, **extra},
-        status=400 if invalid else 200,
-    )
-
-
-def _event_edit(
-    request: HttpRequest,
-    client_pk: int,
-    *,
-    model: type[models.Model],
-    form_class: type[forms.ModelForm],
-    save: Callable[..., Any],
-    param: str,
-    title,
-    saved,
-    pk: int | None = None,
-    initial: dict[str, Any] | None = None,
-    extra_kwargs: Callable[[forms.ModelForm], dict[str, Any]] | None = None,
-) -> HttpResponse:
-    client = access.client_or_404(request, client_pk)
-    instance = None
-    if pk is not None:
-        instance = get_object_or_404(
-            access.scoped(model.objects.filter(client=client), request.user, via="client"), pk=pk
-        )
-    access.audit_read(request, client, action="client.view")
-    form = form_class(request.POST or None, client=client, instance=instance, initial=initial or {})
-    if request.method == "POST" and form.is_valid():
-        kwargs = {param: form.save(commit=False)}
-        if extra_kwargs is not None:
-            kwargs.update(extra_kwargs(form))
-        try:
-            save(client=client, actor=request.user, origin=Origin.from_request(request), **kwargs)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, saved)
-            return redirect(client)
-    return _render_form(request, client, form, title)
 
 
 @login_required
@@ -130,7 +75,7 @@ def hospital_stay_edit(request: HttpRequest, client_pk: int, pk: int | None = No
     initial = {}
     if pk is None and request.GET.get("pre_intake"):
         initial["pre_intake"] = True
-    return _event_edit(
+    return client_record_form(
         request,
         client_pk,
         pk=pk,
@@ -149,7 +94,7 @@ def hospital_stay_edit(request: HttpRequest, client_pk: int, pk: int | None = No
 @idempotent_create()
 def coercive_measure_create(request: HttpRequest, client_pk: int) -> HttpResponse:
     """Record a coercive measure; its debrief becomes due within 14 days."""
-    return _event_edit(
+    return client_record_form(
         request,
         client_pk,
         model=CoerciveMeasure,
@@ -195,7 +140,7 @@ def debrief_update(request: HttpRequest, client_pk: int, pk: int) -> HttpRespons
         else:
             messages.success(request, _("Debrief saved."))
             return redirect(client)
-    return _render_form(
+    return render_client_form(
         request, client, form, gettext_lazy("Debrief after a coercive measure"), debrief=debrief
     )
 
@@ -205,7 +150,7 @@ def debrief_update(request: HttpRequest, client_pk: int, pk: int) -> HttpRespons
 @idempotent_create("pk")
 def crisis_edit(request: HttpRequest, client_pk: int, pk: int | None = None) -> HttpResponse:
     """Record a crisis, or add its first response and outcome later."""
-    return _event_edit(
+    return client_record_form(
         request,
         client_pk,
         pk=pk,
@@ -224,7 +169,7 @@ def _simple_create(name: str, form_class, save, param: str, title, saved):
     @require_http_methods(["GET", "POST"])
     @idempotent_create()
     def view(request: HttpRequest, client_pk: int) -> HttpResponse:
-        return _event_edit(
+        return client_record_form(
             request,
             client_pk,
             model=form_class._meta.model,
@@ -318,7 +263,7 @@ def agency_request_respond(request: HttpRequest, client_pk: int, pk: int) -> Htt
         else:
             messages.success(request, _("Response saved."))
             return redirect(client)
-    return _render_form(
+    return render_client_form(
         request,
         client,
         form,
@@ -361,7 +306,7 @@ def followup_update(request: HttpRequest, client_pk: int, pk: int) -> HttpRespon
         else:
             messages.success(request, _("Follow-up action saved."))
             return redirect(client)
-    return _render_form(request, client, form, gettext_lazy("Follow-up action"))
+    return render_client_form(request, client, form, gettext_lazy("Follow-up action"))
 
 
 @login_required
@@ -424,7 +369,7 @@ def case_conference_create(request: HttpRequest, client_pk: int) -> HttpResponse
         p.name
         for p in client.support_people.exclude(involvement=SupportPerson.Involvement.DO_NOT_CONTACT)
     ]
-    return _render_form(
+    return render_client_form(
         request,
         client,
         form,
@@ -475,7 +420,7 @@ def group_session_create(request: HttpRequest, client_pk: int) -> HttpResponse:
                 % {"n": len(form.cleaned_data["attendees"])},
             )
             return redirect(client)
-    return _render_form(request, client, form, gettext_lazy("Group session"))
+    return render_client_form(request, client, form, gettext_lazy("Group session"))
 
 
 @login_required
@@ -507,7 +452,7 @@ def episode_discharge(request: HttpRequest, client_pk: int, pk: int) -> HttpResp
         else:
             messages.success(request, _("Episode closed."))
             return redirect(client)
-    return _render_form(
+    return render_client_form(
         request,
         client,
         form,

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from outreach import access
+from outreach.formpages import client_record_form
 from outreach.forms import apply_validation_error
 from outreach.models import (
     Complaint,
@@ -122,53 +123,9 @@ def decisions_detail(request: HttpRequest, client_pk: int) -> HttpResponse:
     return render(request, "outreach/safeguarding/decisions_detail.html", context)
 
 
-def _client_form(
-    request: HttpRequest,
-    client_pk: int,
-    *,
-    form_class,
-    save,
-    param: str,
-    form_kwargs: dict | None = None,
-    title,
-    saved,
-    back: str,
-    model=None,
-    pk: int | None = None,
-    initial: dict | None = None,
-) -> HttpResponse:
-    client = access.client_or_404(request, client_pk)
-    instance = None
-    if pk is not None:
-        instance = get_object_or_404(
-            access.scoped(model.objects.filter(client=client), request.user, via="client"), pk=pk
-        )
-    access.audit_read(request, client, action="client.view")
-    form = form_class(
-        request.POST or None,
-        client=client,
-        instance=instance,
-        initial=initial or {},
-        **(form_kwargs or {}),
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(
-                client=client,
-                actor=request.user,
-                origin=Origin.from_request(request),
-                **{param: form.save(commit=False)},
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, saved)
-            return redirect(reverse(back, args=[client.pk]) if back else client)
-    return render(
-        request,
-        "outreach/safeguarding/form.html",
-        {"client": client, "form": form, "title": title, "back": back},
-        status=400 if form.errors else 200,
+def _client_form(request: HttpRequest, client_pk: int, **kwargs) -> HttpResponse:
+    return client_record_form(
+        request, client_pk, template="outreach/safeguarding/form.html", **kwargs
     )
 
 

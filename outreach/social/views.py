@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from outreach import access
+from outreach.formpages import render_client_form
 from outreach.forms import apply_validation_error
 from outreach.models import DOMAIN_STATUSES, Carer, LivingDomain, SupportPerson
 from outreach.origin import Origin
@@ -26,17 +27,6 @@ from outreach.social.forms import (
     SpendingForm,
 )
 from outreach.submissions import idempotent_create
-
-FORM_TEMPLATE = "outreach/caserecord/event_form.html"
-
-
-def _form_page(request, client, form, title, **extra) -> HttpResponse:
-    return render(
-        request,
-        extra.pop("template", FORM_TEMPLATE),
-        {"client": client, "form": form, "title": title, **extra},
-        status=400 if form.errors else 200,
-    )
 
 
 @login_required
@@ -82,7 +72,7 @@ def living_status_create(request: HttpRequest, client_pk: int, domain: str) -> H
         else:
             messages.success(request, _("Living situation saved."))
             return redirect(client)
-    return _form_page(
+    return render_client_form(
         request, client, form, _("%(domain)s: new status") % {"domain": LivingDomain(domain).label}
     )
 
@@ -113,7 +103,7 @@ def carer_edit(request: HttpRequest, client_pk: int, pk: int | None = None) -> H
         else:
             messages.success(request, _("Carer saved."))
             return redirect(client)
-    return _form_page(request, client, form, _("Carer"))
+    return render_client_form(request, client, form, _("Carer"))
 
 
 @login_required
@@ -144,7 +134,7 @@ def carer_review_create(request: HttpRequest, client_pk: int, pk: int) -> HttpRe
         else:
             messages.success(request, _("Carer's needs review saved."))
             return redirect(client)
-    return _form_page(
+    return render_client_form(
         request,
         client,
         form,
@@ -173,7 +163,7 @@ def spending_create(request: HttpRequest, client_pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Spending saved."))
             return redirect(client)
-    return _form_page(request, client, form, _("Money spent for the client"))
+    return render_client_form(request, client, form, _("Money spent for the client"))
 
 
 def _quarter_start(day: date) -> date:
