@@ -205,7 +205,9 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "carers": carers,
         "spendings": spendings,
         "data": events,
-        "risks": event_selectors.risk_alerts(events),
+        "risk": safeguarding_selectors.risk_banner(
+            safeguarding=safeguarding, recent=event_selectors.risk_alerts(events)
+        ),
         "safeguarding": safeguarding,
         "in_page": True,
         "support_people": support_people,

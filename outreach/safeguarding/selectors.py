@@ -12,7 +12,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from outreach.access import scoped, scoped_readable, team_workers, visible_teams
-from outreach.caserecord.selectors import Event
+from outreach.caserecord.selectors import Event, RiskAlert
 from outreach.dates import years_before
 from outreach.models import (
     RIGHTS_BASED_KINDS,
@@ -172,6 +172,27 @@ def client_safeguarding(
         complaints_open=sum(1 for c in complaints if c.is_open),
         events=events,
     )
+
+
+@dataclass(frozen=True)
+class RiskBanner:
+    """The client page's one risk alert: what happened lately (a stay not ended, recent crises,
+    coercive measures, adverse events) and the current risk plan's summary."""
+
+    recent: list[RiskAlert]
+    assessment: RiskAssessment | None
+
+    @property
+    def danger(self) -> bool:
+        return any(alert.danger for alert in self.recent)
+
+    def __bool__(self) -> bool:
+        return bool(self.recent or self.assessment)
+
+
+def risk_banner(*, safeguarding: ClientSafeguarding, recent: list[RiskAlert]) -> RiskBanner:
+    """One risk alert from the events already read and the safeguarding already read."""
+    return RiskBanner(recent=recent, assessment=safeguarding.current_risk)
 
 
 # --- Supported decisions and guardianship ----------------------------------------------------

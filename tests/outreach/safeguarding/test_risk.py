@@ -70,6 +70,17 @@ def test_worker_writes_the_risk_plan_and_the_client_page_shows_it(
     assert "Risk assessment, version 1" in timeline
 
 
+def test_a_recent_crisis_and_the_risk_plan_are_one_alert(post_page, client, team_client, days_ago):
+    CrisisFactory(client=team_client)
+    post_page("risk-create", _form(days_ago))
+    page = client.get(team_client.get_absolute_url()).content.decode()
+    assert page.count('data-alert="risk"') == 1
+    alert = page.split('data-alert="risk"')[1].split("</div>")[0]
+    assert 'data-risk="crisis"' in alert and "Talks of ending it when evicted" in alert
+    # A crisis makes the one alert red, not a second one.
+    assert 'class="alert danger" role="note" data-alert="risk"' in page
+
+
 def test_a_review_is_a_new_version_and_the_old_one_is_kept(
     post_page, client, team_client, days_ago
 ):
