@@ -59,6 +59,7 @@ class Carer(models.Model):
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["support_person__name"]
@@ -107,6 +108,7 @@ class CarerNeedsReview(models.Model):
         User, on_delete=models.PROTECT, related_name="+", verbose_name=_("reviewed by")
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["-reviewed_on", "-pk"]

@@ -40,6 +40,7 @@ class Complaint(models.Model):
     closed_on = models.DateField(_("closed on"), null=True, blank=True, validators=[not_in_future])
     author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["-received_on", "-pk"]

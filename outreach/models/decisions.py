@@ -50,6 +50,7 @@ class SupportedDecision(models.Model):
     followed_note = models.TextField(_("by whom, or why not"), blank=True)
     author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["-decided_on", "-pk"]
@@ -100,6 +101,7 @@ class GuardianshipStatus(models.Model):
     note = models.TextField(_("note"), blank=True)
     author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["-since", "-pk"]

@@ -88,6 +88,7 @@ class LivingStatus(models.Model):
     )
     source_ref = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["domain", "-since", "-pk"]

@@ -68,6 +68,7 @@ class RiskAssessment(models.Model):
     client_comment = models.TextField(_("the client's comment on the whole plan"), blank=True)
     author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["-version"]
