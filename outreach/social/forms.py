@@ -19,7 +19,7 @@ from outreach.models import (
 
 
 class LivingStatusForm(forms.Form):
-    """A new status of one domain (the domain comes from the URL), in force from a day."""
+    """A new status of one domain (named by the URL, or by `domain` in the API), from a day."""
 
     status = forms.ChoiceField(label=_("Status"), widget=forms.RadioSelect)
     since = forms.DateField(label=_("Since"), widget=DateInput, validators=[not_in_future])

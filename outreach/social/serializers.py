@@ -1,20 +1,13 @@
-"""API input and output shapes of the living situation, carers and costs; fields listed explicitly."""
+"""API output shapes of the living situation, carers and costs; fields listed explicitly.
+
+The input is the pages' forms (outreach/social/forms.py), bound in outreach/social/api.py.
+"""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from rest_framework import serializers
 
-from outreach.dates import not_in_future
-from outreach.models import (
-    Carer,
-    CarerNeedsReview,
-    LivingDomain,
-    LivingStatus,
-    Spending,
-    SupportPerson,
-)
+from outreach.models import Carer, CarerNeedsReview, LivingStatus, Spending
 
 
 class LivingStatusOutSerializer(serializers.ModelSerializer):
@@ -23,15 +16,8 @@ class LivingStatusOutSerializer(serializers.ModelSerializer):
     class Meta:
         model = LivingStatus
         fields = ["id", "client", "domain", "status", "label", "since", "note", "recorded_by"]
+        fields += ["updated_at"]
         read_only_fields = fields
-
-
-class LivingStatusInSerializer(serializers.Serializer):
-    client = serializers.IntegerField()
-    domain = serializers.ChoiceField(choices=LivingDomain.choices)
-    status = serializers.CharField(max_length=20, help_text="A status of the domain's list.")
-    since = serializers.DateField(validators=[not_in_future])
-    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
 class CarerOutSerializer(serializers.ModelSerializer):
@@ -50,28 +36,9 @@ class CarerOutSerializer(serializers.ModelSerializer):
             "since",
             "note",
             "recorded_on",
+            "updated_at",
         ]
         read_only_fields = fields
-
-
-class CarerInSerializer(serializers.Serializer):
-    client = serializers.IntegerField()
-    support_person = serializers.IntegerField(
-        help_text="A person of the client's support network (not do-not-contact)."
-    )
-    kind = serializers.ChoiceField(choices=Carer.Kind.choices)
-    frequency = serializers.ChoiceField(choices=Carer.Frequency.choices)
-    hours_per_week = serializers.IntegerField(min_value=0, required=False, allow_null=True)
-    since = serializers.DateField(validators=[not_in_future], required=False, allow_null=True)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
-
-    def validate_support_person(self, value: int) -> SupportPerson:
-        client = self.context.get("client")
-        person = SupportPerson.objects.filter(pk=value, client=client).first()
-        if person is None:
-            # Another client's person gets the same answer as an id that does not exist.
-            raise serializers.ValidationError("Not a person of this client's support network.")
-        return person
 
 
 class CarerReviewOutSerializer(serializers.ModelSerializer):
@@ -80,14 +47,8 @@ class CarerReviewOutSerializer(serializers.ModelSerializer):
     class Meta:
         model = CarerNeedsReview
         fields = ["id", "carer", "client", "reviewed_on", "needs", "support_offered", "reviewed_by"]
+        fields += ["updated_at"]
         read_only_fields = fields
-
-
-class CarerReviewInSerializer(serializers.Serializer):
-    carer = serializers.IntegerField()
-    reviewed_on = serializers.DateField(validators=[not_in_future])
-    needs = serializers.CharField()
-    support_offered = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class SpendingOutSerializer(serializers.ModelSerializer):
@@ -102,18 +63,6 @@ class SpendingOutSerializer(serializers.ModelSerializer):
             "purpose",
             "note",
             "recorded_by",
+            "updated_at",
         ]
         read_only_fields = fields
-
-
-class SpendingInSerializer(serializers.Serializer):
-    client = serializers.IntegerField()
-    spent_on = serializers.DateField(validators=[not_in_future])
-    amount = serializers.DecimalField(
-        max_digits=10,
-        decimal_places=2,
-        min_value=Decimal("0.01"),
-        help_text="In the currency of the installation (OUTREACH_CURRENCY).",
-    )
-    purpose = serializers.ChoiceField(choices=Spending.Purpose.choices)
-    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
