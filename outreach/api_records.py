@@ -184,15 +184,20 @@ def visible_clients(request) -> models.QuerySet[Client]:
     return access.visible_clients(request.user) if request else Client.objects.none()
 
 
-class RecordFilter(filters.FilterSet):
-    """`?client=` (a visible client) and `?updated_since=` (rows changed at or after it)."""
+class UpdatedSinceFilter(filters.FilterSet):
+    """`?updated_since=` (rows changed at or after it): alone for a team's rows (no client)."""
 
-    client = IdFilter(field_name="client_id")
     updated_since = filters.IsoDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",
         label="Only rows changed at or after this moment (ISO 8601), to sync.",
     )
+
+
+class RecordFilter(UpdatedSinceFilter):
+    """`?client=` (a visible client) and `?updated_since=` (rows changed at or after it)."""
+
+    client = IdFilter(field_name="client_id")
 
 
 def record_filter(
@@ -296,6 +301,8 @@ class ClientFormCreateMixin:
 
     form_class: type[forms.ModelForm]
     param: str
+    # Values a body may leave out (the API's defaults; a page's form shows its own initial).
+    create_defaults: dict[str, Any] = {}
 
     @staticmethod
     def service(**kwargs: Any) -> Any:  # pragma: no cover - always set by a subclass
@@ -308,7 +315,7 @@ class ClientFormCreateMixin:
         return {"client": client}
 
     def create(self, request, *args, **kwargs):
-        body = request_object(request)
+        body = {**self.create_defaults, **request_object(request)}
         client = client_for_write(request, body.pop("client", None))
         form = valid_form(
             self.form_class(form_data(self.form_class, body), **self.form_kwargs(client))
@@ -358,6 +365,9 @@ def document_writes(
         f"{name}CreateRequest",
         extra={"client": serializers.IntegerField(help_text="The client's id.")},
     )
+    for field_name, default in getattr(view, "create_defaults", {}).items():
+        field = create_in._declared_fields[field_name]
+        field.required, field.default = False, default
     schemas = {"create": extend_schema(request=create_in, responses={201: view.serializer_class})}
     if patch:
         patch_in = form_serializer(form_class, f"{name}PatchRequest")

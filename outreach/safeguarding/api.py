@@ -1,19 +1,38 @@
-"""REST API of risk, decisions, guardianship, complaints and training: the pages' access rules.
+"""API resources of risk, decisions, guardianship, complaints and training, on the pages' forms.
 
-The pattern of `outreach.api`: list and read through the access querysets (another team's row
-is a 404), one audit row per client a list returned, create through the service.
+The building blocks of `outreach.api_records`: lists and reads through the access querysets
+(another team's row is a 404), audited with one row per client shown, with `?client=`,
+`?updated_since=` and cursor pages; a create binds the page's form to the JSON body and calls
+the page's service, so a rule holds on both paths. Trainings and supervision sessions are a
+team's rows (no client's data): listed for the user's teams, recorded by who may record them.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404
 from django_filters import rest_framework as filters
-from rest_framework import mixins, serializers, status, viewsets
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from outreach import access, audit
-from outreach.api import AuditedListMixin, IdFilter
+from outreach import access
+from outreach.api_records import (
+    ClientFormCreateMixin,
+    RecordFilter,
+    RecordViewSet,
+    UpdatedSinceFilter,
+    client_for_write,
+    document_writes,
+    form_data,
+    form_errors,
+    form_serializer,
+    record_filter,
+    request_object,
+    valid_form,
+)
 from outreach.models import (
     Client,
     Complaint,
@@ -21,272 +40,221 @@ from outreach.models import (
     RiskAssessment,
     SupervisionSession,
     SupportedDecision,
-    Team,
     Training,
 )
 from outreach.origin import Origin
-from outreach.permissions import IsVerifiedStaff
 from outreach.safeguarding import services
+from outreach.safeguarding.forms import (
+    ComplaintForm,
+    GuardianshipForm,
+    ListedRiskDomainForm,
+    RiskAssessmentForm,
+    SupervisionSessionForm,
+    SupportedDecisionForm,
+    TrainingForm,
+    listed_risk_domains,
+)
 from outreach.safeguarding.serializers import (
-    ComplaintInSerializer,
     ComplaintOutSerializer,
-    GuardianshipInSerializer,
     GuardianshipOutSerializer,
-    RiskAssessmentInSerializer,
     RiskAssessmentOutSerializer,
-    SupervisionSessionInSerializer,
     SupervisionSessionOutSerializer,
-    SupportedDecisionInSerializer,
     SupportedDecisionOutSerializer,
-    TrainingInSerializer,
     TrainingOutSerializer,
 )
 
-
-def writable_client_of(request) -> Client | None:
-    """The client a create names, if the user may write their record; 404 for any other id."""
-    raw = request.data.get("client") if hasattr(request.data, "get") else None
-    try:
-        pk = serializers.IntegerField().run_validation(raw)
-    except ValidationError:
-        return None
-    client = access.visible_clients(request.user).select_related("team").filter(pk=pk).first()
-    if client is None or not access.can_write_record(request.user, client):
-        raise Http404
-    return client
+# --- A client's record -------------------------------------------------------------------------
 
 
-class ClientRowFilter(filters.FilterSet):
-    client = IdFilter(field_name="client_id")
-
-
-class RiskAssessmentFilter(ClientRowFilter):
-    class Meta:
-        model = RiskAssessment
-        fields = ["client", "reason"]
-
-
-class RiskAssessmentViewSet(
-    AuditedListMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
-):
+class RiskAssessmentViewSet(mixins.CreateModelMixin, RecordViewSet):
     """Versions of clients' risk assessments; a create writes a new version."""
 
-    list_action = "riskassessment.list"
-    permission_classes = [IsVerifiedStaff]
-    filterset_class = RiskAssessmentFilter
+    model = RiskAssessment
+    entity = "riskassessment"
+    serializer_class = RiskAssessmentOutSerializer
+    prefetch = ("domains",)
+    filterset_class = record_filter(RiskAssessment, ["reason"])
+    http_method_names = ["get", "post", "head", "options"]
 
-    def get_queryset(self):
-        return (
-            access.scoped(RiskAssessment.objects.all(), self.request.user, via="client")
-            .prefetch_related("domains")
-            .order_by("client_id", "-version")
-        )
-
-    def get_serializer_class(self):
-        return (
-            RiskAssessmentInSerializer if self.action == "create" else RiskAssessmentOutSerializer
-        )
-
-    def retrieve(self, request, *args, **kwargs):
-        assessment = self.get_object()
-        audit.record(
-            action="riskassessment.view",
-            target=assessment,
-            client_id=assessment.client_id,
-            origin=Origin.from_request(request),
-        )
-        return Response(RiskAssessmentOutSerializer(assessment).data)
-
+    @extend_schema(
+        request=form_serializer(
+            RiskAssessmentForm,
+            "RiskAssessmentCreateRequest",
+            extra={
+                "client": serializers.IntegerField(help_text="The client's id."),
+                "domains": form_serializer(ListedRiskDomainForm, "RiskDomainRequest")(many=True),
+            },
+        ),
+        responses={201: RiskAssessmentOutSerializer},
+    )
     def create(self, request, *args, **kwargs):
-        client = writable_client_of(request)
-        serializer = RiskAssessmentInSerializer(data=request.data, context={"client": client})
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        data.pop("client")
-        domains = {d.pop("domain"): d for d in data.pop("domains")}
+        body = request_object(request)
+        client = client_for_write(request, body.pop("client", None))
+        listed = body.pop("domains", None)
+        body.setdefault("written_with_client", True)
+        form = RiskAssessmentForm(form_data(RiskAssessmentForm, body), client=client)
+        errors = form_errors(form) if not form.is_valid() else {}
+        domains, domain_errors = listed_risk_domains(listed)
+        if domain_errors:
+            errors["domains"] = domain_errors
+        if errors:
+            raise ValidationError(errors)
         assessment = services.risk_assessment_record(
             client=client,
             actor=request.user,
-            assessment=RiskAssessment(**data),
+            assessment=form.save(commit=False),
             domains=domains,
             origin=Origin.from_request(request),
         )
-        assessment = RiskAssessment.objects.prefetch_related("domains").get(pk=assessment.pk)
-        return Response(
-            RiskAssessmentOutSerializer(assessment).data, status=status.HTTP_201_CREATED
-        )
+        return self.answer(assessment, status.HTTP_201_CREATED)
 
 
-class _ClientRowViewSet(AuditedListMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """List, read and create rows of a client's record through one service."""
-
-    permission_classes = [IsVerifiedStaff]
-    model = None
-    in_serializer = None
-    out_serializer = None
-    entity = ""
-    param = ""
-    ordering: tuple[str, ...] = ("-pk",)
-    related: tuple[str, ...] = ()
-
-    def get_queryset(self):
-        return (
-            access.scoped(self.model.objects.all(), self.request.user, via="client")
-            .select_related(*self.related)
-            .order_by(*self.ordering)
-        )
-
-    def get_serializer_class(self):
-        return self.in_serializer if self.action == "create" else self.out_serializer
-
-    def retrieve(self, request, *args, **kwargs):
-        row = self.get_object()
-        audit.record(
-            action=f"{self.entity}.view",
-            target=row,
-            client_id=row.client_id,
-            origin=Origin.from_request(request),
-        )
-        return Response(self.out_serializer(row).data)
-
-    def create(self, request, *args, **kwargs):
-        client = writable_client_of(request)
-        serializer = self.in_serializer(data=request.data, context={"client": client})
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        data.pop("client")
-        row = self.service(
-            client=client,
-            actor=request.user,
-            origin=Origin.from_request(request),
-            **{self.param: self.model(**data)},
-        )
-        return Response(self.out_serializer(row).data, status=status.HTTP_201_CREATED)
+class ClientRowViewSet(ClientFormCreateMixin, mixins.CreateModelMixin, RecordViewSet):
+    http_method_names = ["get", "post", "head", "options"]
 
 
-class SupportedDecisionFilter(ClientRowFilter):
-    class Meta:
-        model = SupportedDecision
-        fields = ["client", "followed"]
-
-
-class SupportedDecisionViewSet(_ClientRowViewSet):
+class SupportedDecisionViewSet(ClientRowViewSet):
     """Decisions clients made with support."""
 
-    list_action = "supporteddecision.list"
-    filterset_class = SupportedDecisionFilter
     model = SupportedDecision
-    in_serializer = SupportedDecisionInSerializer
-    out_serializer = SupportedDecisionOutSerializer
     entity = "supporteddecision"
-    param = "decision"
-    ordering = ("-decided_on", "-pk")
+    serializer_class = SupportedDecisionOutSerializer
+    filterset_class = record_filter(SupportedDecision, ["followed"])
+    form_class = SupportedDecisionForm
     service = staticmethod(services.supported_decision_save)
+    param = "decision"
+    create_defaults = {"followed": SupportedDecision.Followed.PENDING.value}
 
 
-class GuardianshipFilter(ClientRowFilter):
-    class Meta:
-        model = GuardianshipStatus
-        fields = ["client", "status"]
-
-
-class GuardianshipViewSet(_ClientRowViewSet):
+class GuardianshipViewSet(ClientRowViewSet):
     """Clients' guardianship statuses over time."""
 
-    list_action = "guardianshipstatus.list"
-    filterset_class = GuardianshipFilter
     model = GuardianshipStatus
-    in_serializer = GuardianshipInSerializer
-    out_serializer = GuardianshipOutSerializer
     entity = "guardianshipstatus"
-    param = "status"
-    ordering = ("-since", "-pk")
+    serializer_class = GuardianshipOutSerializer
+    filterset_class = record_filter(GuardianshipStatus, ["status"])
+    form_class = GuardianshipForm
     service = staticmethod(services.guardianship_record)
+    param = "status"
 
 
-class ComplaintFilter(ClientRowFilter):
+class ComplaintRecordFilter(RecordFilter):
     open = filters.BooleanFilter(field_name="closed_on", lookup_expr="isnull", label="open")
 
-    class Meta:
-        model = Complaint
-        fields = ["client", "about_kind"]
 
-
-class ComplaintViewSet(_ClientRowViewSet):
+class ComplaintViewSet(ClientRowViewSet):
     """Clients' complaints; only the team's supervisor gives an outcome and closes one."""
 
-    list_action = "complaint.list"
-    filterset_class = ComplaintFilter
     model = Complaint
-    in_serializer = ComplaintInSerializer
-    out_serializer = ComplaintOutSerializer
     entity = "complaint"
-    param = "complaint"
-    ordering = ("-received_on", "-pk")
+    serializer_class = ComplaintOutSerializer
+    filterset_class = record_filter(Complaint, ["about_kind"], base=ComplaintRecordFilter)
+    form_class = ComplaintForm
     service = staticmethod(services.complaint_save)
+    param = "complaint"
+
+    def form_kwargs(self, client: Client) -> dict[str, Any]:
+        # The page leaves the outcome and closing out of a worker's form; the API binds them
+        # for everyone, so that a worker who sends them is refused (by complaint_save, the
+        # rule of both paths) rather than have them dropped without a word.
+        return {"client": client, "can_close": True}
 
 
-def _recordable_team_of(request) -> Team | None:
-    """The team a create names, if the user records its training; 404 for any other id."""
-    raw = request.data.get("team") if hasattr(request.data, "get") else None
-    try:
-        pk = serializers.IntegerField().run_validation(raw)
-    except ValidationError:
-        return None
-    team = access.visible_teams(request.user).filter(pk=pk).first()
-    if team is None or not access.can_record_team_training(request.user, team):
-        raise Http404
-    return team
+# --- A team's rows ------------------------------------------------------------------------------
 
 
-class _TeamRowViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Rows of a team (no client data): the team's staff list, read and create them."""
+class TeamRowViewSet(mixins.CreateModelMixin, RecordViewSet):
+    """Rows of a team (no client data): the team's staff list and read them (not audited as a
+    read of a client), and who records the team's training creates them through the page's
+    form and service."""
 
-    permission_classes = [IsVerifiedStaff]
-    filterset_fields = ["team", "kind"]
+    prefetch = ("attendees",)
+    filterset_class: type[filters.FilterSet]
+    form_class: type[TrainingForm | SupervisionSessionForm]
+    param: str
+    create_defaults: dict[str, Any] = {}
+    http_method_names = ["get", "post", "head", "options"]
+
+    @staticmethod
+    def service(**kwargs: Any) -> Any:  # pragma: no cover - always set by a subclass
+        raise NotImplementedError
 
     def get_queryset(self):
+        teams = access.visible_teams(self.request.user)
         return (
-            self.model.objects.filter(team__in=access.visible_teams(self.request.user))
-            .prefetch_related("attendees")
-            .order_by("-held_on", "-pk")
+            self.model.objects.filter(team__in=teams)
+            .prefetch_related(*self.prefetch)
+            .order_by("-pk")
         )
 
-    def get_serializer_class(self):
-        return self.in_serializer if self.action == "create" else self.out_serializer
+    def list(self, request, *args, **kwargs):
+        return super(RecordViewSet, self).list(request, *args, **kwargs)
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(self.get_serializer(self.get_object()).data)
 
     def create(self, request, *args, **kwargs):
-        team = _recordable_team_of(request)
-        serializer = self.in_serializer(data=request.data, context={"team": team})
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        data.pop("team")
-        attendees = data.pop("attendees")
-        row = self.service(
+        body = {**self.create_defaults, **request_object(request)}
+        try:
+            team_pk = serializers.IntegerField().run_validation(body.pop("team", None))
+        except ValidationError as exc:
+            raise ValidationError({"team": exc.detail}) from exc
+        team = access.visible_teams(request.user).filter(pk=team_pk).first()
+        if team is None or not access.can_record_team_training(request.user, team):
+            raise Http404
+        form = valid_form(self.form_class(form_data(self.form_class, body), team=team))
+        row = type(self).service(
             team=team,
             actor=request.user,
-            attendees=attendees,
+            attendees=form.cleaned_data["attendees"],
             origin=Origin.from_request(request),
-            **{self.param: self.model(**data)},
+            **{self.param: form.save(commit=False)},
         )
-        return Response(self.out_serializer(row).data, status=status.HTTP_201_CREATED)
+        return self.answer(row, status.HTTP_201_CREATED)
 
 
-class TrainingViewSet(_TeamRowViewSet):
+class TrainingViewSet(TeamRowViewSet):
     """Trainings of the user's teams' staff."""
 
     model = Training
-    in_serializer = TrainingInSerializer
-    out_serializer = TrainingOutSerializer
-    param = "training"
+    serializer_class = TrainingOutSerializer
+    filterset_class = record_filter(Training, ["team", "kind"], base=UpdatedSinceFilter)
+    form_class = TrainingForm
     service = staticmethod(services.training_save)
+    param = "training"
 
 
-class SupervisionSessionViewSet(_TeamRowViewSet):
+class SupervisionSessionViewSet(TeamRowViewSet):
     """Supervision sessions of the user's teams."""
 
     model = SupervisionSession
-    in_serializer = SupervisionSessionInSerializer
-    out_serializer = SupervisionSessionOutSerializer
-    param = "session"
+    serializer_class = SupervisionSessionOutSerializer
+    filterset_class = record_filter(SupervisionSession, ["team", "kind"], base=UpdatedSinceFilter)
+    form_class = SupervisionSessionForm
     service = staticmethod(services.supervision_session_save)
+    param = "session"
+    create_defaults = {"kind": SupervisionSession.Kind.GROUP.value}
+
+
+def _document_team_writes(view: type[TeamRowViewSet], name: str) -> None:
+    create_in = form_serializer(
+        view.form_class,
+        f"{name}CreateRequest",
+        extra={"team": serializers.IntegerField(help_text="The team's id.")},
+    )
+    for field_name, default in view.create_defaults.items():
+        field = create_in._declared_fields[field_name]
+        field.required, field.default = False, default
+    extend_schema_view(
+        create=extend_schema(request=create_in, responses={201: view.serializer_class})
+    )(view)
+
+
+for _view, _name, _form in [
+    (SupportedDecisionViewSet, "SupportedDecision", SupportedDecisionForm),
+    (GuardianshipViewSet, "GuardianshipStatus", GuardianshipForm),
+    (ComplaintViewSet, "Complaint", ComplaintForm),
+]:
+    document_writes(_view, name=_name, form_class=_form)
+_document_team_writes(TrainingViewSet, "Training")
+_document_team_writes(SupervisionSessionViewSet, "SupervisionSession")

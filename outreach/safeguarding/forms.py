@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -81,6 +83,32 @@ def risk_domain_forms(data, current: RiskAssessment | None) -> list[tuple[str, R
         initial = {f: getattr(old, f) for f in RiskDomainForm.Meta.fields} if old else {}
         out.append((label, RiskDomainForm(data, prefix=kind, initial=initial)))
     return out
+
+
+class ListedRiskDomainForm(RiskDomainForm):
+    """One domain of a list (the API's shape): which domain, and its four texts."""
+
+    class Meta(RiskDomainForm.Meta):
+        fields = ["domain", *RiskDomainForm.Meta.fields]
+
+
+def listed_risk_domains(items) -> tuple[dict[str, dict[str, str]], list[Any] | None]:
+    """The domains of a list (the API's shape) as the service takes them, and the errors.
+
+    Each item is a known domain with its texts; a domain at most once (the page has one form
+    per domain, so it cannot name one twice). The errors are None, one dict per item, or a
+    message for the whole list.
+    """
+    if not isinstance(items, list):
+        return {}, [_("Send a list of domains.")]
+    domain_forms = [ListedRiskDomainForm(item if isinstance(item, dict) else {}) for item in items]
+    item_errors = [{} if f.is_valid() else dict(f.errors) for f in domain_forms]
+    if any(item_errors):
+        return {}, [{k: [str(e) for e in v] for k, v in errs.items()} for errs in item_errors]
+    kinds = [f.cleaned_data["domain"] for f in domain_forms]
+    if len(kinds) != len(set(kinds)):
+        return {}, [_("Each domain at most once.")]
+    return {f.cleaned_data["domain"]: f.cleaned_data for f in domain_forms}, None
 
 
 class SupportedDecisionForm(ClientEventForm):
