@@ -356,18 +356,37 @@ class ClientFormPatchMixin:
         return self.answer(saved)
 
 
+def with_defaults(serializer: type[serializers.Serializer], defaults: dict[str, Any]) -> None:
+    """Document the fields a body may leave out (a view's `create_defaults`) with their default.
+
+    A serializer's fields are copied from their constructor's arguments, so those are changed.
+    """
+    for name, default in defaults.items():
+        field = serializer._declared_fields[name]
+        kwargs = {**field._kwargs, "required": False, "default": default}
+        serializer._declared_fields[name] = type(field)(*field._args, **kwargs)
+
+
 def document_writes(
-    view: type[RecordViewSet], *, name: str, form_class: type[forms.BaseForm], patch: bool = False
+    view: type[RecordViewSet],
+    *,
+    name: str,
+    form_class: type[forms.BaseForm],
+    patch: bool = False,
+    fields: dict[str, serializers.Field] | None = None,
 ) -> type[RecordViewSet]:
-    """Put the form's request body (with `client` on create) and the output in the schema."""
+    """Put the form's request body (with `client` on create) and the output in the schema.
+
+    `fields` documents a form field that `_drf_field` would describe wrongly (e.g. a list of
+    answers that holds yes and no among others, which is not a yes/no/unknown field).
+    """
     create_in = form_serializer(
         form_class,
         f"{name}CreateRequest",
         extra={"client": serializers.IntegerField(help_text="The client's id.")},
     )
-    for field_name, default in getattr(view, "create_defaults", {}).items():
-        field = create_in._declared_fields[field_name]
-        field.required, field.default = False, default
+    create_in._declared_fields.update(fields or {})
+    with_defaults(create_in, getattr(view, "create_defaults", {}))
     schemas = {"create": extend_schema(request=create_in, responses={201: view.serializer_class})}
     if patch:
         patch_in = form_serializer(form_class, f"{name}PatchRequest")

@@ -32,6 +32,7 @@ from outreach.api_records import (
     record_filter,
     request_object,
     valid_form,
+    with_defaults,
 )
 from outreach.models import (
     Client,
@@ -242,16 +243,19 @@ def _document_team_writes(view: type[TeamRowViewSet], name: str) -> None:
         f"{name}CreateRequest",
         extra={"team": serializers.IntegerField(help_text="The team's id.")},
     )
-    for field_name, default in view.create_defaults.items():
-        field = create_in._declared_fields[field_name]
-        field.required, field.default = False, default
+    with_defaults(create_in, view.create_defaults)
     extend_schema_view(
         create=extend_schema(request=create_in, responses={201: view.serializer_class})
     )(view)
 
 
+document_writes(
+    SupportedDecisionViewSet,
+    name="SupportedDecision",
+    form_class=SupportedDecisionForm,
+    fields={"followed": serializers.ChoiceField(choices=SupportedDecision.Followed.choices)},
+)
 for _view, _name, _form in [
-    (SupportedDecisionViewSet, "SupportedDecision", SupportedDecisionForm),
     (GuardianshipViewSet, "GuardianshipStatus", GuardianshipForm),
     (ComplaintViewSet, "Complaint", ComplaintForm),
 ]:
