@@ -19,6 +19,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from outreach import access
+from outreach.api import IdFilter
 from outreach.api_records import (
     ClientFormCreateMixin,
     RecordFilter,
@@ -214,12 +215,17 @@ class TeamRowViewSet(mixins.CreateModelMixin, RecordViewSet):
         return self.answer(row, status.HTTP_201_CREATED)
 
 
+class TeamRowFilter(UpdatedSinceFilter):
+    # An id, not a choice of all teams: another team and none answer alike (an empty list).
+    team = IdFilter(field_name="team_id")
+
+
 class TrainingViewSet(TeamRowViewSet):
     """Trainings of the user's teams' staff."""
 
     model = Training
     serializer_class = TrainingOutSerializer
-    filterset_class = record_filter(Training, ["team", "kind"], base=UpdatedSinceFilter)
+    filterset_class = record_filter(Training, ["kind"], base=TeamRowFilter)
     form_class = TrainingForm
     service = staticmethod(services.training_save)
     param = "training"
@@ -230,7 +236,7 @@ class SupervisionSessionViewSet(TeamRowViewSet):
 
     model = SupervisionSession
     serializer_class = SupervisionSessionOutSerializer
-    filterset_class = record_filter(SupervisionSession, ["team", "kind"], base=UpdatedSinceFilter)
+    filterset_class = record_filter(SupervisionSession, ["kind"], base=TeamRowFilter)
     form_class = SupervisionSessionForm
     service = staticmethod(services.supervision_session_save)
     param = "session"

@@ -14,8 +14,10 @@ from rest_framework import mixins, serializers, status
 from rest_framework.exceptions import ValidationError
 
 from outreach import access
+from outreach.api import IdFilter
 from outreach.api_records import (
     ClientFormCreateMixin,
+    RecordFilter,
     RecordViewSet,
     client_for_write,
     document_writes,
@@ -98,6 +100,11 @@ class CarerViewSet(ClientFormCreateMixin, mixins.CreateModelMixin, RecordViewSet
     http_method_names = ["get", "post", "head", "options"]
 
 
+class CarerReviewFilter(RecordFilter):
+    # An id, not a choice of all carers: another team's carer and none answer alike (empty).
+    carer = IdFilter(field_name="carer_id")
+
+
 class CarerReviewViewSet(mixins.CreateModelMixin, RecordViewSet):
     """Reviews of a carer's own needs; POST names the carer (its client is the carer's)."""
 
@@ -106,7 +113,9 @@ class CarerReviewViewSet(mixins.CreateModelMixin, RecordViewSet):
     client_path = "carer__client"
     serializer_class = CarerReviewOutSerializer
     related = ("carer",)
-    filterset_class = record_filter(CarerNeedsReview, ["carer"], client_path="carer__client")
+    filterset_class = record_filter(
+        CarerNeedsReview, client_path="carer__client", base=CarerReviewFilter
+    )
     http_method_names = ["get", "post", "head", "options"]
 
     @extend_schema(

@@ -284,3 +284,15 @@ def test_a_supervision_session_is_a_group_one_unless_said(api, worker, team):
     response = api.post("/api/v1/supervision-sessions/", body, content_type="application/json")
     assert response.status_code == 201, response.content
     assert response.json()["kind"] == "group"
+
+
+def test_a_teams_rows_by_team_and_another_team_lists_nothing(
+    api, worker, outsider, team, other_team
+):
+    own = _training(team, worker)
+    _training(other_team, outsider)
+    listed = api.get("/api/v1/trainings/", {"team": team.pk}).json()["results"]
+    assert [r["id"] for r in listed] == [own.pk]
+    for pk in (other_team.pk, other_team.pk + 1000):
+        response = api.get("/api/v1/trainings/", {"team": pk})
+        assert response.status_code == 200 and response.json()["results"] == []

@@ -173,3 +173,18 @@ def test_spending_of_nothing_is_refused_on_both_paths(api, team_client):
         {"client": team_client.pk, **data},
         "amount",
     )
+
+
+def test_reviews_by_carer_and_another_teams_carer_lists_nothing(
+    api, worker, outsider, team_client, other_team
+):
+    own = CarerNeedsReviewFactory(carer=CarerFactory(client=team_client), reviewed_by=worker)
+    theirs = CarerNeedsReviewFactory(
+        carer=CarerFactory(client=ClientFactory(team=other_team)), reviewed_by=outsider
+    )
+    listed = api.get("/api/v1/carer-reviews/", {"carer": own.carer_id}).json()["results"]
+    assert [r["id"] for r in listed] == [own.pk]
+    # Another team's carer and a carer of nobody answer alike.
+    for carer in (theirs.carer_id, theirs.carer_id + 1000):
+        response = api.get("/api/v1/carer-reviews/", {"carer": carer})
+        assert response.status_code == 200 and response.json()["results"] == []
