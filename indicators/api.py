@@ -9,22 +9,21 @@ suppression), never more exact than what leaves the team.
 from __future__ import annotations
 
 from django.db.models import Q
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
-from rest_framework.pagination import CursorPagination
 
 from indicators import access as figure_access
 from indicators import reports
 from indicators.models import IndicatorSnapshot, Report
+from outreach.api import ApiFilterSet, StrictCursorPagination, UpdatedSinceFilter
 from outreach.permissions import IsVerifiedStaff
 
 ReportStatus = Report.Status  # named in the schema (SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"])
 
 
-class ReportCursorPagination(CursorPagination):
+class ReportCursorPagination(StrictCursorPagination):
     ordering = "-pk"
-    page_size = 50
+    page_size_query_param = None
 
 
 class ReportOut(serializers.ModelSerializer):
@@ -84,11 +83,9 @@ class ReportDetailOut(ReportOut):
         ]
 
 
-class ReportFilter(filters.FilterSet):
-    updated_since = filters.IsoDateTimeFilter(
-        field_name="updated_at",
-        lookup_expr="gte",
-        label="Only reports changed at or after this moment (ISO 8601), to sync.",
+class ReportFilter(ApiFilterSet):
+    updated_since = UpdatedSinceFilter(
+        label="Only reports changed at or after this moment (ISO 8601), to sync."
     )
 
     class Meta:
@@ -149,8 +146,8 @@ class SnapshotOut(serializers.ModelSerializer):
         return {key: hidden.text("p0", key, kind) for key, kind in reports.ROWS}
 
 
-class SnapshotFilter(filters.FilterSet):
-    updated_since = filters.IsoDateTimeFilter(
+class SnapshotFilter(ApiFilterSet):
+    updated_since = UpdatedSinceFilter(
         method="changed_since",
         label="Only snapshots computed or published at or after this moment (ISO 8601).",
     )

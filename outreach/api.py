@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+from decimal import Decimal, InvalidOperation
+
 from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
+from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
@@ -35,12 +40,32 @@ def exception_handler(exc, context):
     return drf_exception_handler(exc, context)
 
 
+class _GivenIntegerField(forms.IntegerField):
+    """An id; a parameter given empty (`?client=`) is an error, not "no filter"."""
+
+    def clean(self, value):
+        if value == "":
+            raise forms.ValidationError(_("Give an id, or leave the parameter out."), code="empty")
+        return super().clean(value)
+
+    def to_python(self, value):
+        # JSON Schema counts 3.0 and 3e0 as the integer 3; so does the API.
+        if isinstance(value, str) and value.strip():
+            try:
+                number = Decimal(value.strip())
+            except InvalidOperation:
+                number = None
+            if number is not None and number.is_finite() and number == number.to_integral_value():
+                return int(number)
+        return super().to_python(value)
+
+
 @extend_schema_field({"type": "integer", "minimum": 1, "maximum": 2**31 - 1})
 class IdFilter(filters.NumberFilter):
     """Filter by a related row's id. The list is already limited to what the user may see, so
     an id of another team's row (or of none) gives an empty list, never an error."""
 
-    field_class = forms.IntegerField
+    field_class = _GivenIntegerField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", 1)
@@ -48,12 +73,58 @@ class IdFilter(filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
-class ClientFilter(filters.FilterSet):
-    updated_since = filters.IsoDateTimeFilter(
-        field_name="updated_at",
-        lookup_expr="gte",
-        label="Only rows changed at or after this moment (ISO 8601), to sync.",
-    )
+class _GivenIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 moment; a parameter given empty is an error, not "no filter"."""
+
+    def clean(self, value):
+        if value == "":
+            raise forms.ValidationError(
+                _("Give a moment in ISO 8601 (2026-01-31T08:00:00Z), or leave the parameter out."),
+                code="empty",
+            )
+        moment = super().clean(value)
+        if moment is None:
+            return None
+        # In UTC: PostgreSQL refuses offsets beyond ±15:59 that ISO 8601 allows (a 500 before).
+        try:
+            return moment.astimezone(UTC)
+        except (OverflowError, ValueError) as exc:
+            raise forms.ValidationError(_("This moment is out of range."), code="range") from exc
+
+
+class UpdatedSinceFilter(filters.IsoDateTimeFilter):
+    """`?updated_since=`: rows changed at or after the moment, for a system that syncs."""
+
+    field_class = _GivenIsoDateTimeField
+
+    def __init__(self, *args, **kwargs):
+        if "method" not in kwargs:
+            kwargs.setdefault("field_name", "updated_at")
+            kwargs.setdefault("lookup_expr", "gte")
+        kwargs.setdefault("label", "Only rows changed at or after this moment (ISO 8601), to sync.")
+        super().__init__(*args, **kwargs)
+
+
+class ApiFilterSet(filters.FilterSet):
+    """The API's filters: a related row is named by its id, and the list is already limited
+    to what the user may see, so another team's id (or none) gives an empty list, never a 400
+    that would tell that the row exists."""
+
+    @classmethod
+    def filter_for_field(cls, field, field_name, lookup_expr=None):
+        if (
+            field.is_relation
+            and (field.many_to_one or field.one_to_one)
+            and (lookup_expr in (None, "exact"))
+        ):
+            return IdFilter(field_name=field_name)
+        if lookup_expr is None:
+            return super().filter_for_field(field, field_name)
+        return super().filter_for_field(field, field_name, lookup_expr)
+
+
+class ClientFilter(ApiFilterSet):
+    updated_since = UpdatedSinceFilter()
     team = IdFilter(field_name="team_id")
     tandem = IdFilter(field_name="tandem_id")
 
@@ -62,12 +133,8 @@ class ClientFilter(filters.FilterSet):
         fields = ["team", "tandem", "sex"]
 
 
-class EpisodeFilter(filters.FilterSet):
-    updated_since = filters.IsoDateTimeFilter(
-        field_name="updated_at",
-        lookup_expr="gte",
-        label="Only rows changed at or after this moment (ISO 8601), to sync.",
-    )
+class EpisodeFilter(ApiFilterSet):
+    updated_since = UpdatedSinceFilter()
     client = IdFilter(field_name="client_id")
 
     class Meta:
@@ -75,12 +142,8 @@ class EpisodeFilter(filters.FilterSet):
         fields = ["client"]
 
 
-class ContactFilter(filters.FilterSet):
-    updated_since = filters.IsoDateTimeFilter(
-        field_name="updated_at",
-        lookup_expr="gte",
-        label="Only rows changed at or after this moment (ISO 8601), to sync.",
-    )
+class ContactFilter(ApiFilterSet):
+    updated_since = UpdatedSinceFilter()
     client = IdFilter(field_name="client_id")
 
     class Meta:
@@ -145,13 +208,30 @@ class EpisodeViewSet(AuditedListMixin, viewsets.ReadOnlyModelViewSet):
         return Response(self.get_serializer(episode).data)
 
 
-class ContactCursorPagination(CursorPagination):
-    """Contacts are the largest list: stable pages by a cursor, newest first, no COUNT."""
+class StrictCursorPagination(CursorPagination):
+    """Cursor pages whose `?page_size=` is an integer or absent: `?page_size=ten` is a 400, not
+    a silent page of the default size."""
 
-    ordering = ("-started_at", "-pk")
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is not None:
+            try:
+                int(raw)
+            except ValueError as exc:
+                raise ValidationError(
+                    {self.page_size_query_param: [_("Give a whole number of rows.")]}
+                ) from exc
+        return super().get_page_size(request)
+
+
+class ContactCursorPagination(StrictCursorPagination):
+    """Contacts are the largest list: stable pages by a cursor, newest first, no COUNT."""
+
+    ordering = ("-started_at", "-pk")
 
 
 class ContactViewSet(AuditedListMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):

@@ -23,11 +23,10 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
-from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from outreach import access, audit
-from outreach.api import IdFilter
+from outreach.api import ApiFilterSet, IdFilter, StrictCursorPagination, UpdatedSinceFilter
 from outreach.models import Client
 from outreach.origin import Origin
 from outreach.permissions import IsVerifiedStaff
@@ -170,13 +169,10 @@ def bind_form(
 # --- Reading: access, audit, filters, pages --------------------------------------------------
 
 
-class RecordCursorPagination(CursorPagination):
+class RecordCursorPagination(StrictCursorPagination):
     """Stable pages however large the list grows (newest row first)."""
 
     ordering = "-pk"
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
 
 
 def visible_clients(request) -> models.QuerySet[Client]:
@@ -184,17 +180,13 @@ def visible_clients(request) -> models.QuerySet[Client]:
     return access.visible_clients(request.user) if request else Client.objects.none()
 
 
-class UpdatedSinceFilter(filters.FilterSet):
+class UpdatedSinceFilterSet(ApiFilterSet):
     """`?updated_since=` (rows changed at or after it): alone for a team's rows (no client)."""
 
-    updated_since = filters.IsoDateTimeFilter(
-        field_name="updated_at",
-        lookup_expr="gte",
-        label="Only rows changed at or after this moment (ISO 8601), to sync.",
-    )
+    updated_since = UpdatedSinceFilter()
 
 
-class RecordFilter(UpdatedSinceFilter):
+class RecordFilter(UpdatedSinceFilterSet):
     """`?client=` (a visible client) and `?updated_since=` (rows changed at or after it)."""
 
     client = IdFilter(field_name="client_id")

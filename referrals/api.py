@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.http import Http404
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
 from outreach import audit
+from outreach.api import ApiFilterSet, UpdatedSinceFilter
 from outreach.origin import Origin
 from outreach.permissions import IsVerifiedStaff
 from referrals import access, services
@@ -20,11 +20,9 @@ from referrals.serializers import (
 )
 
 
-class ReferralFilter(filters.FilterSet):
-    updated_since = filters.IsoDateTimeFilter(
-        field_name="updated_at",
-        lookup_expr="gte",
-        label="Only referrals changed at or after this moment (ISO 8601), to sync.",
+class ReferralFilter(ApiFilterSet):
+    updated_since = UpdatedSinceFilter(
+        label="Only referrals changed at or after this moment (ISO 8601), to sync."
     )
 
     class Meta:

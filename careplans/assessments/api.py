@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
@@ -221,7 +222,10 @@ class AssessmentDueViewSet(viewsets.GenericViewSet):
         if not plan_access.sees_due_lists(request.user):
             raise Http404
         own = plan_access.due_lists_start_with_own_clients(request.user)
-        mine = request.query_params.get("scope", "mine" if own else "team") == "mine"
+        scope = request.query_params.get("scope", "mine" if own else "team")
+        if scope not in ("mine", "team"):
+            raise ValidationError({"scope": [_("Give mine or team.")]})
+        mine = scope == "mine"
         clients = access.visible_clients(request.user)
         if mine:
             clients = clients.filter(

@@ -24,7 +24,7 @@ from outreach.api_records import (
     ClientFormCreateMixin,
     RecordFilter,
     RecordViewSet,
-    UpdatedSinceFilter,
+    UpdatedSinceFilterSet,
     client_for_write,
     document_writes,
     form_data,
@@ -215,7 +215,7 @@ class TeamRowViewSet(mixins.CreateModelMixin, RecordViewSet):
         return self.answer(row, status.HTTP_201_CREATED)
 
 
-class TeamRowFilter(UpdatedSinceFilter):
+class TeamRowFilter(UpdatedSinceFilterSet):
     # An id, not a choice of all teams: another team and none answer alike (an empty list).
     team = IdFilter(field_name="team_id")
 
