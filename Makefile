@@ -11,7 +11,7 @@ RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-co
 TEST_DEBS := $(RUN_DEBS) chromium poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-browser lint security fmt bench bench-load mutation messages sysdeps sysdeps-test venv clean
+.PHONY: run test api-coverage test-browser lint security fmt bench bench-load mutation messages sysdeps sysdeps-test venv clean
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -41,8 +41,17 @@ run: sysdeps venv
 	DEBUG=true $(PY) manage.py seed_demo
 	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
+# The suite runs on every core (pytest-xdist; each worker has its own test database and Redis
+# database, tests/pytest_env.py). PYTEST_WORKERS=0 runs it in one process.
+PYTEST_WORKERS ?= auto
 test: sysdeps-test venv
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist load $(PYTEST_ARGS)
+
+# Schemathesis's coverage phase (boundary and negative values of every parameter of every
+# operation, some 6 000 requests, about six minutes) as the worker; CI runs it after the suite.
+api-coverage: venv
+	SCHEMATHESIS_PHASES=examples,coverage,fuzzing $(PY) -m pytest -p no:randomly -q \
+	  "tests/api/test_schemathesis.py::test_schemathesis_finds_nothing_as_any_role[worker]"
 
 test-browser: sysdeps-test venv
 	$(PY) -m pytest -m browser $(PYTEST_ARGS)
