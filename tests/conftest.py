@@ -25,6 +25,34 @@ pytest_plugins = [
 ]
 
 
+MANIFEST_STORAGE = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
+
+
+@pytest.fixture(scope="session")
+def _collected_static(tmp_path_factory) -> Path:
+    """collectstatic with the production storage, once per test process (it compresses every
+    file: half a minute)."""
+    from django.conf import settings as django_settings
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    root = tmp_path_factory.mktemp("static")
+    storages = {**django_settings.STORAGES, "staticfiles": MANIFEST_STORAGE}
+    with override_settings(STATIC_ROOT=root, STORAGES=storages):
+        call_command("collectstatic", "--noinput", verbosity=0)
+    return root
+
+
+@pytest.fixture
+def production_static(settings, _collected_static) -> Path:
+    """Collected, content-hashed static files as in production (DEBUG is off in tests)."""
+    assert not settings.DEBUG
+    # Django's test signals rebuild the static storage when these settings change.
+    settings.STATIC_ROOT = _collected_static
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": MANIFEST_STORAGE}
+    return settings.STATIC_ROOT
+
+
 @pytest.fixture
 def municipality(db):
     return MunicipalityFactory(name="Sofia", slug="sofia")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 
 import pytest
-from django.core.management import call_command
 from django.db import connections
 from django.test.testcases import LiveServerThread
 from django_otp.oath import TOTP
@@ -14,18 +13,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from tests.browser.conftest import PHONE
 
 PASSWORD = "correct-horse-battery"
-
-
-@pytest.fixture
-def production_static(settings, tmp_path):
-    """Serve collected, hashed static files the way production does (manifest storage)."""
-    settings.STATIC_ROOT = tmp_path / "static"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-    }
-    call_command("collectstatic", "--noinput", verbosity=0)
-    return settings.STATIC_ROOT
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from careplans.models import CrisisSheetShare
@@ -16,19 +15,6 @@ from tests.factories import ConsentFactory
 @pytest.fixture(autouse=True)
 def _no_2fa(settings):
     settings.OUTREACH_REQUIRE_2FA = False
-
-
-@pytest.fixture
-def production_static(settings, tmp_path):
-    """Collected, content-hashed static files as in production (DEBUG is off in tests)."""
-    assert not settings.DEBUG
-    # Django's test signals rebuild the static storage when these settings change.
-    settings.STATIC_ROOT = tmp_path / "static"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-    }
-    call_command("collectstatic", "--noinput", verbosity=0)
 
 
 def test_care_plan_pdfs_render_with_production_static_files(

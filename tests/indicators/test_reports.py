@@ -464,18 +464,9 @@ def test_report_detail_queries_do_not_grow(
 
 
 def test_pdf_renders_with_production_static_files(
-    client, coordinator, report_data, settings, tmp_path
+    client, coordinator, report_data, production_static
 ):
     """In production the manifest storage gives hashed names that only STATIC_ROOT holds."""
-    from django.core.management import call_command
-
-    # Django's test signals rebuild the static storage when these settings change.
-    settings.STATIC_ROOT = tmp_path / "static"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-    }
-    call_command("collectstatic", "--noinput", verbosity=0)
     report = _draft(client, coordinator)
     response = _pdf(client, report, "en")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
