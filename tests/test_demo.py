@@ -17,6 +17,7 @@ from django.db import transaction
 from django.test import override_settings
 
 import outreach.caserecord.demo  # noqa: F401 - registers the events' demo function
+import outreach.safeguarding.demo  # noqa: F401 - registers the risk assessments' demo function
 import outreach.visits.demo  # noqa: F401 - registers the planned visits' demo function
 from careplans.models import Assessment
 from outreach.caserecord import selectors as event_selectors
@@ -146,3 +147,17 @@ def test_the_demo_has_a_few_planned_visits_this_week(demo, db):
     assert 3 <= mine.count() <= 6
     assert all((v.planned_on - today).days < 7 for v in mine)
     assert mine.filter(planned_on=today).exists()
+
+
+def test_seed_demo_keeps_most_risk_reviews_and_misses_a_few(demo, db):
+    """The demo shows a team that keeps its risk clock, with a few reviews for the supervisor
+    to chase: not every client overdue (as before the demo had risk assessments)."""
+    from outreach.safeguarding.selectors import risk_reviews_due
+
+    supervisor = User.objects.get(username="supervisor")
+    rows = risk_reviews_due(user=supervisor, statuses=("upcoming", "due", "overdue"))
+    overdue = [r for r in rows if r.next.overdue]
+    assert rows and overdue
+    assert len(overdue) <= len(rows) // 3, (len(overdue), len(rows))
+    first_missing = [r for r in overdue if r.next.month == 0 and not r.next.event]
+    assert first_missing, "a client with no assessment yet"

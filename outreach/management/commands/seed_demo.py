@@ -31,6 +31,7 @@ class Command(BaseCommand):
         else:
             autodiscover_modules("demo")
             import outreach.caserecord.demo  # noqa: F401 - registers the core's event demo
+            import outreach.safeguarding.demo  # noqa: F401 - registers the risk assessments
             import outreach.visits.demo  # noqa: F401 - registers the planned visits' demo
 
             with transaction.atomic():
