@@ -58,7 +58,12 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     response = render(
         request,
         "outreach/offline/sw.js",
-        {"keep_hours": OFFLINE_KEEP_HOURS, "version": _shell_version()},
+        {
+            "keep_hours": OFFLINE_KEEP_HOURS,
+            "version": _shell_version(),
+            # In the user's language: a new language is new bytes, so the browser installs it.
+            "no_signal": _("No signal."),
+        },
         content_type="text/javascript; charset=utf-8",
     )
     response["Service-Worker-Allowed"] = "/"

@@ -83,6 +83,12 @@ def test_service_worker_cache_name_follows_the_app_files(client, monkeypatch, tm
     assert name not in after
 
 
+def test_service_worker_answers_without_signal_in_the_users_language(client):
+    assert 'new Response("No signal.",' in client.get("/sw.js").content.decode()
+    body = client.get("/sw.js", headers={"accept-language": "bg"}).content.decode()
+    assert 'new Response("Няма сигнал.",' in body
+
+
 def test_service_worker_and_manifest_take_no_post(client, worker):
     client.force_login(worker)
     assert client.post("/sw.js").status_code == 405

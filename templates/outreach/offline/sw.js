@@ -1,4 +1,4 @@
-{% load static %}/* Outreach service worker (issue 17), served at /sw.js by outreach.offline_views.service_worker.
+{% load static i18n %}/* Outreach service worker (issue 17), served at /sw.js by outreach.offline_views.service_worker.
 
    Keeps, for reading without signal, only the app's own files and the signed-in worker's own
    pages named below (their caseload, My work, the "no signal" page and an empty contact form),
@@ -86,7 +86,7 @@ async function asCopy(found) {
 }
 
 function noSignal() {
-  return new Response("No signal.", { status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+  return new Response("{{ no_signal|escapejs }}", { status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" } });
 }
 
 async function fetchKept(path) {
