@@ -11,7 +11,7 @@ RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-co
 TEST_DEBS := $(RUN_DEBS) chromium poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test api-coverage test-browser lint security fmt bench bench-load mutation messages sysdeps sysdeps-test venv clean
+.PHONY: run test api-coverage property test-browser lint security fmt bench bench-load mutation messages sysdeps sysdeps-test venv clean
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -46,6 +46,12 @@ run: sysdeps venv
 PYTEST_WORKERS ?= auto
 test: sysdeps-test venv
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist load $(PYTEST_ARGS)
+
+# The indicator property tests (engine and import against the reference) at Hypothesis's
+# default of 100 examples; the suite runs fewer. CI runs this after the suite.
+property: venv
+	PROPERTY_EXAMPLES=100 $(PY) -m pytest -p no:randomly -q \
+	  tests/indicators/test_property.py tests/indicators/test_property_import.py
 
 # Schemathesis's coverage phase (boundary and negative values of every parameter of every
 # operation, some 6 000 requests, about six minutes) as the worker; CI runs it after the suite.

@@ -207,6 +207,7 @@ def caseloads(draw, period: Period) -> Caseload:
 
 @pytest.mark.django_db(transaction=False)
 @hsettings(
+    # 60 in the suite; `make property` (a CI step) runs Hypothesis's 100.
     max_examples=int(os.environ.get("PROPERTY_EXAMPLES", "60")),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
