@@ -15,6 +15,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
+from django.utils import timezone
 
 import outreach.caserecord.demo  # noqa: F401 - registers the events' demo function
 import outreach.safeguarding.demo  # noqa: F401 - registers the risk assessments' demo function
@@ -78,6 +79,12 @@ def test_seed_demo_is_idempotent_and_prints_logins(demo, db):
     # The demo's writes are audited as the seed command's, never as a page's request.
     assert AuditEvent.objects.filter(action="careplan.create").exists()
     assert set(AuditEvent.objects.values_list("path", "ip_address")) == {("system:seed_demo", None)}
+
+
+def test_the_demo_receives_no_referral_in_the_future(demo, db):
+    # Screening refuses a referral received later than today (referrals/services.py).
+    assert Referral.objects.exists()
+    assert not Referral.objects.filter(received_at__gt=timezone.now()).exists()
 
 
 def test_seed_demo_creates_referrals(demo, db):

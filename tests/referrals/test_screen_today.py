@@ -54,10 +54,3 @@ def test_received_on_a_later_day_cannot_be_screened(
             referral=referral, actor=coordinator, answers=answers, origin=origin
         )
     assert exc.value.code == "received_in_future"
-
-
-def test_the_demo_receives_no_referral_in_the_future(db, settings):
-    from django.core.management import call_command
-
-    call_command("seed_demo", verbosity=0)
-    assert not Referral.objects.filter(received_at__gt=timezone.now()).exists()
