@@ -322,6 +322,13 @@ class ClientFormCreateMixin:
         return self.answer(saved, status.HTTP_201_CREATED)
 
 
+class ClientRowViewSet(ClientFormCreateMixin, mixins.CreateModelMixin, RecordViewSet):
+    """Rows of a client's record read through the access querysets and created (never changed)
+    through the page's form and service (see `ClientFormCreateMixin`)."""
+
+    http_method_names = ["get", "post", "head", "options"]
+
+
 class ClientFormPatchMixin:
     """PATCH: the stored row in the form's shape, overlaid with the body, through the service."""
 
