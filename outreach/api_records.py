@@ -72,6 +72,8 @@ def _drf_field(field: forms.Field) -> serializers.Field:
         return serializers.DateTimeField(allow_null=not field.required, **common)
     if isinstance(field, forms.DateField):
         return serializers.DateField(allow_null=not field.required, **common)
+    if isinstance(field, forms.TimeField):
+        return serializers.TimeField(allow_null=not field.required, **common)
     if isinstance(field, forms.IntegerField):
         return serializers.IntegerField(**common)
     if isinstance(field, forms.DecimalField):
