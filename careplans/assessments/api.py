@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -55,6 +55,20 @@ class InstrumentOut(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+FOR_WHOM = {"client": Instrument.AppliesTo.CLIENT, "carer": Instrument.AppliesTo.CARER}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "for",
+                enum=list(FOR_WHOM),
+                description="Instruments for clients (the default) or for carers.",
+            )
+        ]
+    )
+)
 class InstrumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """The instruments in use (reference data: items, scale and scoring rule), one list."""
 
@@ -65,8 +79,11 @@ class InstrumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         if not access.works_in_team(self.request.user):
             return Instrument.objects.none()
+        for_whom = self.request.query_params.get("for", "client")
+        if for_whom not in FOR_WHOM:
+            raise ValidationError({"for": [_("Give client or carer.")]})
         return Instrument.objects.filter(
-            pk__in=[i.pk for i in selectors.instruments_in_use()]
+            pk__in=[i.pk for i in selectors.instruments_in_use(FOR_WHOM[for_whom])]
         ).order_by("code", "pk")
 
 

@@ -183,3 +183,11 @@ def test_a_second_on_the_same_day_gives_the_services_message(
     assert response.status_code == 400
     assert "already has a" in response.json()["assessed_on"][0]
     assert CarerAssessment.objects.count() == 1
+
+
+def test_the_instruments_for_carers_are_listed_apart(api, instrument):
+    carers = [i["code"] for i in api.get("/api/v1/instruments/", {"for": "carer"}).json()]
+    assert carers == ["carer_test"]
+    assert "carer_test" not in [i["code"] for i in api.get("/api/v1/instruments/").json()]
+    response = api.get("/api/v1/instruments/", {"for": "everyone"})
+    assert response.status_code == 400 and "for" in response.json()
