@@ -102,6 +102,7 @@ class PlanAgreement(models.Model):
     plan_version = models.PositiveIntegerField(_("plan version"), null=True, blank=True)
     source_ref = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["-agreed_on"]
@@ -305,6 +306,7 @@ class PlanComment(models.Model):
     made_on = models.DateField(_("made on"), validators=[not_in_future])
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["-made_on", "-pk"]
@@ -345,6 +347,7 @@ class CrisisSheetShare(models.Model):
     plan_version = models.PositiveIntegerField()
     shared_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     shared_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["-shared_at"]
@@ -501,6 +504,7 @@ class CarerAssessment(models.Model):
     scores = models.JSONField(_("sub-scores"), default=dict, blank=True)
     author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["-assessed_on", "-pk"]

@@ -8,6 +8,7 @@ the plan but not edit it gets 403, as on the pages; another team's plan is a 404
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -25,9 +26,11 @@ from careplans.api import CarePlanOutSerializer
 from careplans.forms import (
     ActionForm,
     AdvanceForm,
+    CommentForm,
     GoalForm,
     ResponseForm,
     ReviewForm,
+    ShareForm,
     VersionForm,
 )
 from careplans.models import (
@@ -35,7 +38,10 @@ from careplans.models import (
     AdvanceStatement,
     CarePlan,
     ClientResponse,
+    CrisisSheetShare,
     Goal,
+    PlanAgreement,
+    PlanComment,
     PlanReview,
     PlanSignoff,
 )
@@ -492,4 +498,148 @@ class ReviewViewSet(mixins.CreateModelMixin, PlanPartViewSet):
                 origin=Origin.from_request(request),
             ),
             code=status.HTTP_201_CREATED,
+        )
+
+
+# --- The client's comments, the plan's agreements, the crisis sheet's shares ----------------
+
+
+class CommentOut(serializers.ModelSerializer):
+    client = serializers.IntegerField(source="careplan.episode.client_id", read_only=True)
+
+    class Meta:
+        model = PlanComment
+        fields = ["id", "client", "careplan", "plan_version", "text", "made_on", "recorded_by"]
+        fields += ["created_at", "updated_at"]
+        read_only_fields = fields
+
+
+COMMENT_IN = form_serializer(
+    CommentForm,
+    "PlanCommentCreateRequest",
+    extra={"careplan": serializers.IntegerField(help_text="The plan's id.")},
+)
+# The form's version is a choice among the plan's versions (made per plan): an integer.
+COMMENT_IN._declared_fields["plan_version"] = serializers.IntegerField(
+    min_value=1, help_text="The plan version the comment is about."
+)
+COMMENT_IN._declared_fields["made_on"] = serializers.DateField(
+    required=False, help_text="Today when left out."
+)
+
+
+class CommentViewSet(mixins.CreateModelMixin, PlanPartViewSet):
+    """The client's comments on their plan, each kept with the plan version it is about."""
+
+    model = PlanComment
+    entity = "plancomment"
+    serializer_class = CommentOut
+    filterset_class = record_filter(
+        PlanComment, ["careplan", "plan_version"], client_path=PLAN_CLIENT
+    )
+    http_method_names = ["get", "post", "head", "options"]
+
+    @extend_schema(request=COMMENT_IN, responses={201: CommentOut, 403: None})
+    def create(self, request, *args, **kwargs):
+        body = request_object(request)
+        plan = plan_for_write(request, _pk(body, "careplan"))
+        body.setdefault("made_on", timezone.localdate())
+        versions = list(
+            plan.history.order_by("-version").values_list("version", flat=True).distinct()
+        )
+        form = valid_form(CommentForm(form_data(CommentForm, body), versions=versions))
+        comment = services.comment_add(
+            careplan=plan,
+            author=request.user,
+            origin=Origin.from_request(request),
+            **form.cleaned_data,
+        )
+        return self.answer(comment, status.HTTP_201_CREATED)
+
+
+class AgreementOut(serializers.ModelSerializer):
+    client = serializers.IntegerField(source="client_id", read_only=True)
+
+    class Meta:
+        model = PlanAgreement
+        fields = ["id", "client", "careplan", "agreed_on", "kind", "plan_version"]
+        fields += ["created_at", "updated_at"]
+        read_only_fields = fields
+
+
+class AgreementViewSet(RecordViewSet):
+    """The client agreed their plan (first time or at a review): recorded by the services once
+    the version is signed off by the tandem and the client agreed (read only)."""
+
+    model = PlanAgreement
+    entity = "planagreement"
+    serializer_class = AgreementOut
+    filterset_class = record_filter(PlanAgreement, ["careplan", "kind"])
+
+
+class ShareOut(serializers.ModelSerializer):
+    client = serializers.IntegerField(source="careplan.episode.client_id", read_only=True)
+    recipient = serializers.CharField(source="consent.recipient", read_only=True)
+
+    class Meta:
+        model = CrisisSheetShare
+        fields = ["id", "client", "careplan", "consent", "recipient", "plan_version"]
+        fields += ["shared_by", "shared_at", "updated_at"]
+        read_only_fields = fields
+
+
+class ShareCreatedOut(ShareOut):
+    pdf = serializers.SerializerMethodField(
+        help_text="The crisis sheet as shared (a PDF, base64): given only in this answer."
+    )
+
+    class Meta(ShareOut.Meta):
+        fields = [*ShareOut.Meta.fields, "pdf"]
+        read_only_fields = fields
+
+    def get_pdf(self, obj) -> str:
+        return base64.b64encode(self.context["pdf"]).decode("ascii")
+
+
+class ShareIn(serializers.Serializer):
+    """Share the plan's crisis sheet with a person or agency the client consented to."""
+
+    careplan = serializers.IntegerField(help_text="The plan's id.")
+    consent = serializers.IntegerField(
+        help_text="The client's consent (scope crisis_sheet, in force today) to share under."
+    )
+
+
+class CrisisSheetShareViewSet(mixins.CreateModelMixin, PlanPartViewSet):
+    """Records of the crisis sheet shared under a consent; POST shares it (the PDF comes back)."""
+
+    model = CrisisSheetShare
+    entity = "crisissheetshare"
+    serializer_class = ShareOut
+    related = ("careplan__episode", "consent")
+    filterset_class = record_filter(
+        CrisisSheetShare, ["careplan", "consent"], client_path=PLAN_CLIENT
+    )
+    http_method_names = ["get", "post", "head", "options"]
+
+    @extend_schema(request=ShareIn, responses={201: ShareCreatedOut})
+    def create(self, request, *args, **kwargs):
+        body = request_object(request)
+        try:
+            plan = selectors.careplan_list(user=request.user).get(pk=_pk(body, "careplan"))
+        except CarePlan.DoesNotExist as exc:
+            raise Http404 from exc
+        if not plan_access.can_share_crisis_sheet(request.user, plan):
+            raise Http404
+        form = valid_form(ShareForm(form_data(ShareForm, body), client=plan.client))
+        share, pdf = services.crisis_sheet_share(
+            careplan=plan,
+            author=request.user,
+            consent=form.cleaned_data["consent"],
+            origin=Origin.from_request(request),
+        )
+        fresh = self.get_queryset().get(pk=share.pk)
+        return Response(
+            ShareCreatedOut(fresh, context={"request": request, "pdf": pdf}).data,
+            status.HTTP_201_CREATED,
         )

@@ -72,6 +72,8 @@ def _drf_field(field: forms.Field) -> serializers.Field:
         return serializers.DateTimeField(allow_null=not field.required, **common)
     if isinstance(field, forms.DateField):
         return serializers.DateField(allow_null=not field.required, **common)
+    if isinstance(field, forms.TimeField):
+        return serializers.TimeField(allow_null=not field.required, **common)
     if isinstance(field, forms.IntegerField):
         return serializers.IntegerField(**common)
     if isinstance(field, forms.DecimalField):
@@ -320,6 +322,13 @@ class ClientFormCreateMixin:
             **self.service_kwargs(form),
         )
         return self.answer(saved, status.HTTP_201_CREATED)
+
+
+class ClientRowViewSet(ClientFormCreateMixin, mixins.CreateModelMixin, RecordViewSet):
+    """Rows of a client's record read through the access querysets and created (never changed)
+    through the page's form and service (see `ClientFormCreateMixin`)."""
+
+    http_method_names = ["get", "post", "head", "options"]
 
 
 class ClientFormPatchMixin:

@@ -6,11 +6,13 @@ from outreach import api, network_api
 from outreach.caserecord import api as event_api
 from outreach.safeguarding import api as safeguarding_api
 from outreach.social import api as social_api
+from outreach.visits import api as visit_api
 
 router = DefaultRouter()
 router.register("clients", api.ClientViewSet, basename="client")
 router.register("episodes", api.EpisodeViewSet, basename="episode")
 router.register("contacts", api.ContactViewSet, basename="contact")
+router.register("planned-visits", visit_api.PlannedVisitViewSet, basename="plannedvisit")
 # The case record's events (outreach/caserecord/api.py).
 router.register("hospital-stays", event_api.HospitalStayViewSet, basename="hospitalstay")
 router.register("coercive-measures", event_api.CoerciveMeasureViewSet, basename="coercivemeasure")

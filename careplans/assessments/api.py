@@ -14,24 +14,36 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from careplans import access as plan_access
 from careplans.assessments import selectors
-from careplans.assessments.forms import AssessmentForm, help_field_name, item_field_name
-from careplans.assessments.services import assessment_record, assessment_update
-from careplans.models import Assessment, Instrument
+from careplans.assessments.forms import (
+    AssessmentForm,
+    CarerAssessmentForm,
+    help_field_name,
+    item_field_name,
+)
+from careplans.assessments.services import (
+    assessment_record,
+    assessment_update,
+    carer_assessment_record,
+)
+from careplans.models import Assessment, CarerAssessment, Instrument
 from outreach import access, audit
+from outreach.api import IdFilter
 from outreach.api_records import (
+    RecordFilter,
     RecordViewSet,
     client_for_write,
     form_errors,
     record_filter,
     request_object,
 )
+from outreach.models import Carer, SupportPerson
 from outreach.origin import Origin
 from outreach.permissions import IsVerifiedStaff
 
@@ -43,6 +55,20 @@ class InstrumentOut(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+FOR_WHOM = {"client": Instrument.AppliesTo.CLIENT, "carer": Instrument.AppliesTo.CARER}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "for",
+                enum=list(FOR_WHOM),
+                description="Instruments for clients (the default) or for carers.",
+            )
+        ]
+    )
+)
 class InstrumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """The instruments in use (reference data: items, scale and scoring rule), one list."""
 
@@ -53,8 +79,11 @@ class InstrumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         if not access.works_in_team(self.request.user):
             return Instrument.objects.none()
+        for_whom = self.request.query_params.get("for", "client")
+        if for_whom not in FOR_WHOM:
+            raise ValidationError({"for": [_("Give client or carer.")]})
         return Instrument.objects.filter(
-            pk__in=[i.pk for i in selectors.instruments_in_use()]
+            pk__in=[i.pk for i in selectors.instruments_in_use(FOR_WHOM[for_whom])]
         ).order_by("code", "pk")
 
 
@@ -97,7 +126,11 @@ def _answer(value: Any) -> Any:
     return "" if value is None else str(value)
 
 
-def _bound_form(instrument: Instrument, body: dict[str, Any]) -> AssessmentForm:
+def _bound_form(
+    instrument: Instrument,
+    body: dict[str, Any],
+    form_class: type[AssessmentForm] = AssessmentForm,
+) -> AssessmentForm:
     """The page's form, bound to the JSON body; 400 with its errors (named by item code)."""
     answers = body.get("answers", {})
     wanted = body.get("help_wanted", [])
@@ -117,7 +150,7 @@ def _bound_form(instrument: Instrument, body: dict[str, Any]) -> AssessmentForm:
         data[item_field_name(code)] = _answer(value)
     for code in wanted:
         data[help_field_name(code)] = "on"
-    form = AssessmentForm(data, instrument=instrument, language="en")
+    form = form_class(data, instrument=instrument, language="en")
     if not form.is_valid():
         errors = form_errors(form)
         items = {
@@ -189,6 +222,87 @@ class AssessmentViewSet(mixins.CreateModelMixin, RecordViewSet):
             origin=Origin.from_request(request),
         )
         return self.answer(assessment)
+
+
+class CarerAssessmentOut(serializers.ModelSerializer):
+    client = serializers.IntegerField(source="carer.client_id", read_only=True)
+    instrument_code = serializers.CharField(source="instrument.code", read_only=True)
+
+    class Meta:
+        model = CarerAssessment
+        fields = ["id", "client", "carer", "instrument", "instrument_code", "instrument_version"]
+        fields += ["assessed_on", "answers", "score", "scores", "author", "created_at"]
+        fields += ["updated_at"]
+        read_only_fields = fields
+
+
+class CarerAssessmentIn(serializers.Serializer):
+    """A carer's own burden: the day and one answer per item of an instrument for carers."""
+
+    carer = serializers.IntegerField(help_text="The carer's id (see /carers/).")
+    instrument = serializers.CharField(
+        help_text="The code of an instrument for carers in use (added by an administrator)."
+    )
+    assessed_on = serializers.DateField(required=False, help_text="Today when left out.")
+    answers = serializers.DictField(
+        child=serializers.JSONField(), help_text="Item code → answer (a number, or yes/no)."
+    )
+
+
+class CarerAssessmentFilter(RecordFilter):
+    # An id, not a choice of all carers: another team's carer and none answer alike (empty).
+    carer = IdFilter(field_name="carer_id")
+
+
+class CarerAssessmentViewSet(mixins.CreateModelMixin, RecordViewSet):
+    """Carers' own burden measured with an instrument for carers; POST records one (scored)."""
+
+    model = CarerAssessment
+    entity = "carerassessment"
+    client_path = "carer__client"
+    serializer_class = CarerAssessmentOut
+    related = ("instrument", "carer")
+    filterset_class = record_filter(
+        CarerAssessment, ["instrument"], client_path="carer__client", base=CarerAssessmentFilter
+    )
+    http_method_names = ["get", "post", "head", "options"]
+
+    @extend_schema(request=CarerAssessmentIn, responses={201: CarerAssessmentOut})
+    def create(self, request, *args, **kwargs):
+        body = request_object(request)
+        try:
+            carer_pk = serializers.IntegerField().run_validation(body.pop("carer", None))
+        except ValidationError as exc:
+            raise ValidationError({"carer": exc.detail}) from exc
+        # As on the page: a carer the client asked not to contact is not measured (404).
+        carer = (
+            access.scoped(Carer.objects.all(), request.user, via="client")
+            .exclude(support_person__involvement=SupportPerson.Involvement.DO_NOT_CONTACT)
+            .select_related("client", "support_person")
+            .filter(pk=carer_pk)
+            .first()
+        )
+        if carer is None or not access.can_write_record(request.user, carer.client):
+            raise Http404
+        instrument = selectors.instrument_for_use(
+            str(body.get("instrument") or ""), Instrument.AppliesTo.CARER
+        )
+        if instrument is None:
+            raise ValidationError(
+                {"instrument": [_("No instrument for carers in use has this code.")]}
+            )
+        body.setdefault("assessed_on", timezone.localdate().isoformat())
+        body.pop("help_wanted", None)  # carers' instruments ask no help question
+        form = _bound_form(instrument, body, CarerAssessmentForm)
+        assessment = carer_assessment_record(
+            carer=carer,
+            instrument=instrument,
+            author=request.user,
+            assessed_on=form.cleaned_data["assessed_on"],
+            answers=form.answers(),
+            origin=Origin.from_request(request),
+        )
+        return self.answer(assessment, status.HTTP_201_CREATED)
 
 
 class DueAssessmentOut(serializers.Serializer):

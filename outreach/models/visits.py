@@ -42,6 +42,7 @@ class PlannedVisit(models.Model):
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="visits_closed"
     )
     closed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["planned_on", "planned_time", "pk"]

@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from outreach import access
 from outreach.api import IdFilter
 from outreach.api_records import (
-    ClientFormCreateMixin,
+    ClientRowViewSet,
     RecordFilter,
     RecordViewSet,
     UpdatedSinceFilterSet,
@@ -109,10 +109,6 @@ class RiskAssessmentViewSet(mixins.CreateModelMixin, RecordViewSet):
             origin=Origin.from_request(request),
         )
         return self.answer(assessment, status.HTTP_201_CREATED)
-
-
-class ClientRowViewSet(ClientFormCreateMixin, mixins.CreateModelMixin, RecordViewSet):
-    http_method_names = ["get", "post", "head", "options"]
 
 
 class SupportedDecisionViewSet(ClientRowViewSet):

@@ -16,7 +16,7 @@ from rest_framework.exceptions import ValidationError
 from outreach import access
 from outreach.api import IdFilter
 from outreach.api_records import (
-    ClientFormCreateMixin,
+    ClientRowViewSet,
     RecordFilter,
     RecordViewSet,
     client_for_write,
@@ -86,7 +86,7 @@ class LivingStatusViewSet(mixins.CreateModelMixin, RecordViewSet):
         return self.answer(entry, status.HTTP_201_CREATED)
 
 
-class CarerViewSet(ClientFormCreateMixin, mixins.CreateModelMixin, RecordViewSet):
+class CarerViewSet(ClientRowViewSet):
     """People of the client's support network who care for them."""
 
     model = Carer
@@ -97,7 +97,6 @@ class CarerViewSet(ClientFormCreateMixin, mixins.CreateModelMixin, RecordViewSet
     form_class = CarerForm
     service = staticmethod(services.carer_save)
     param = "carer"
-    http_method_names = ["get", "post", "head", "options"]
 
 
 class CarerReviewFilter(RecordFilter):
@@ -147,7 +146,7 @@ class CarerReviewViewSet(mixins.CreateModelMixin, RecordViewSet):
         return self.answer(review, status.HTTP_201_CREATED)
 
 
-class SpendingViewSet(ClientFormCreateMixin, mixins.CreateModelMixin, RecordViewSet):
+class SpendingViewSet(ClientRowViewSet):
     """Money spent for clients (in OUTREACH_CURRENCY)."""
 
     model = Spending
@@ -157,7 +156,6 @@ class SpendingViewSet(ClientFormCreateMixin, mixins.CreateModelMixin, RecordView
     form_class = SpendingForm
     service = staticmethod(services.spending_record)
     param = "spending"
-    http_method_names = ["get", "post", "head", "options"]
 
     def form_kwargs(self, client: Client) -> dict:
         return {}

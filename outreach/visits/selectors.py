@@ -57,6 +57,22 @@ def visits_open(*, user: User, clients: QuerySet[Client], until: date) -> list[P
     return list(_with_people(qs).order_by("planned_on", "planned_time", "pk"))
 
 
+def plan_clients(user: User) -> QuerySet[Client]:
+    """The clients a visit may be planned to: the user's teams', in care (or not yet)."""
+    in_care = Q(episodes__ended_on__isnull=True) | Q(episodes__isnull=True)
+    return (
+        access.visible_clients(user)
+        .filter(in_care)
+        .distinct()
+        .order_by("family_name", "given_name")
+    )
+
+
+def plan_staff(user: User) -> QuerySet[User]:
+    """Who may go on a visit the user plans: the active staff of the user's teams."""
+    return access.colleagues(user).order_by("last_name", "first_name")
+
+
 def visit_for_request(user: User, pk: int) -> PlannedVisit:
     """A visit of the user's teams (404 otherwise), with its client and staff."""
     from django.shortcuts import get_object_or_404

@@ -7,7 +7,6 @@ from datetime import date, datetime, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from outreach import access, audit
 from outreach.forms import ContactForm, apply_validation_error
-from outreach.models import Contact, User
+from outreach.models import Contact
 from outreach.origin import Origin
 from outreach.staff import team_staff
 from outreach.submissions import idempotent_create
@@ -65,20 +64,6 @@ def visit_week(request: HttpRequest) -> HttpResponse:
     return render(request, "outreach/visits/visit_week.html", context)
 
 
-def _plan_clients(user: User):
-    in_care = Q(episodes__ended_on__isnull=True) | Q(episodes__isnull=True)
-    return (
-        access.visible_clients(user)
-        .filter(in_care)
-        .distinct()
-        .order_by("family_name", "given_name")
-    )
-
-
-def _plan_staff(user: User):
-    return access.colleagues(user).order_by("last_name", "first_name")
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 @idempotent_create()
@@ -86,7 +71,7 @@ def visit_create(request: HttpRequest) -> HttpResponse:
     """Plan a visit for the week: the client, the day, the time if known, who goes and why."""
     if not access.plans_visits(request.user):
         raise Http404
-    clients = _plan_clients(request.user)
+    clients = selectors.plan_clients(request.user)
     initial: dict = {"planned_on": timezone.localdate()}
     client_pk = request.GET.get("client", "")
     if client_pk.isdigit():
@@ -104,7 +89,7 @@ def visit_create(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         initial=initial,
         client_queryset=clients,
-        staff_queryset=_plan_staff(request.user),
+        staff_queryset=selectors.plan_staff(request.user),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -89,3 +89,45 @@ def route_param_planreview_detail__pk(route_param_plan_pk, worker):
         plan_version=1,
         recorded_by=worker,
     ).pk
+
+
+@pytest.fixture
+def route_param_plancomment_detail__pk(route_param_plan_pk, worker):
+    from django.utils import timezone
+
+    from careplans.models import PlanComment
+
+    return PlanComment.objects.create(
+        careplan_id=route_param_plan_pk,
+        plan_version=1,
+        text="x",
+        made_on=timezone.localdate(),
+        recorded_by=worker,
+    ).pk
+
+
+@pytest.fixture
+def route_param_planagreement_detail__pk(route_param_plan_pk, team_client):
+    from django.utils import timezone
+
+    from careplans.models import PlanAgreement
+
+    return PlanAgreement.objects.create(
+        client=team_client,
+        careplan_id=route_param_plan_pk,
+        agreed_on=timezone.localdate(),
+        plan_version=1,
+    ).pk
+
+
+@pytest.fixture
+def route_param_crisissheetshare_detail__pk(route_param_plan_pk, team_client, worker):
+    from careplans.models import CrisisSheetShare
+    from tests.factories import ConsentFactory
+
+    return CrisisSheetShare.objects.create(
+        careplan_id=route_param_plan_pk,
+        consent=ConsentFactory(client=team_client),
+        plan_version=1,
+        shared_by=worker,
+    ).pk

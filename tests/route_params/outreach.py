@@ -122,3 +122,18 @@ def route_param_consent_detail__pk(_api_consent):
 @pytest.fixture
 def route_param_consent_withdraw__pk(_api_consent):
     return _api_consent.pk
+
+
+@pytest.fixture
+def route_param_plannedvisit_detail__pk(route_param_visit_pk):
+    return route_param_visit_pk
+
+
+@pytest.fixture
+def route_param_plannedvisit_contact__pk(route_param_visit_pk):
+    return route_param_visit_pk
+
+
+@pytest.fixture
+def route_param_plannedvisit_missed__pk(route_param_visit_pk):
+    return route_param_visit_pk
