@@ -354,7 +354,7 @@ def team_figures(request: HttpRequest, figures_team_pk: int) -> HttpResponse:
     snaps = [s.snapshot for s in states]
     current = snaps[-1]
     exact = access.sees_exact_figures(request.user, team)  # else suppressed as in the reports
-    hidden = None if exact else reports.snapshots_decision(snaps)
+    hidden = None if exact else reports.snapshots_decision(snaps, with_breakdowns=True)
     # Objects of medians (by kind of agency) as rows `<key>.<kind>`, as in the reports.
     values = [None if s is None else reports.report_values(s.values) for s in snaps]
     sections = [

@@ -415,11 +415,18 @@ def snapshots_breakdown_names(key: str, snapshots: list[IndicatorSnapshot | None
     return names
 
 
-def snapshots_decision(snapshots: list[IndicatorSnapshot | None]) -> suppression.Decision:
-    """Which figures of a team's snapshots (the rows of SECTIONS and the cells of BREAKDOWNS)
-    are hidden outside the team; `text(f"p{i}", key, kind)` is the i-th snapshot's cell, and
-    `text(f"p{i}", f"{key}.{name}", COUNT)` a cell of a breakdown."""
-    breakdowns = [(key, snapshots_breakdown_names(key, snapshots)) for key, _title in BREAKDOWNS]
+def snapshots_decision(
+    snapshots: list[IndicatorSnapshot | None], *, with_breakdowns: bool = False
+) -> suppression.Decision:
+    """Which figures of a team's snapshots (the rows of SECTIONS, and with `with_breakdowns`
+    the cells of BREAKDOWNS, for a page that shows them) are hidden outside the team;
+    `text(f"p{i}", key, kind)` is the i-th snapshot's cell, and `text(f"p{i}", f"{key}.{name}",
+    COUNT)` a cell of a breakdown."""
+    breakdowns = (
+        [(key, snapshots_breakdown_names(key, snapshots)) for key, _title in BREAKDOWNS]
+        if with_breakdowns
+        else []
+    )
     return suppression.suppressed(
         [
             suppression.Source(f"p{i}", report_values(s.values), ROWS, breakdowns)

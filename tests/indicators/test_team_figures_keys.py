@@ -112,3 +112,14 @@ def test_a_breakdown_of_a_period_not_computed_shows_a_dash(client, supervisor, s
     body = _page(client, supervisor, snapshot.team)
     cells = re.findall(r'data-key="adverse_events_by_kind\.self_harm">(.*?)</td>', body)
     assert cells[:3] == ["—", "—", "—"] and cells[-1] == "1"
+
+
+def test_the_snapshot_api_gives_the_medians_by_kind_of_agency(
+    client, supervisor, coordinator, snapshot
+):
+    """The API's figures are the rows of the report, the medians by kind of agency included."""
+    key = "agency_response_days_median_by_kind.housing"
+    client.force_login(supervisor)
+    assert client.get(f"/api/v1/snapshots/{snapshot.pk}/").json()["figures"][key] == "11.0"
+    client.force_login(coordinator)
+    assert client.get(f"/api/v1/snapshots/{snapshot.pk}/").json()["figures"][key] == "n<5"
