@@ -138,8 +138,9 @@ class SnapshotOut(serializers.ModelSerializer):
     @extend_schema_field(serializers.DictField(child=serializers.CharField()))
     def get_figures(self, snapshot: IndicatorSnapshot) -> dict[str, str]:
         if self._exact(snapshot):
+            values = reports.report_values(snapshot.values)  # medians by kind as `key.kind`
             return {
-                key: reports.show_value(snapshot.values, key, kind, suppress=False)
+                key: reports.show_value(values, key, kind, suppress=False)
                 for key, kind in reports.ROWS
             }
         hidden = reports.snapshots_decision([snapshot])

@@ -354,7 +354,9 @@ def team_figures(request: HttpRequest, figures_team_pk: int) -> HttpResponse:
     snaps = [s.snapshot for s in states]
     current = snaps[-1]
     exact = access.sees_exact_figures(request.user, team)  # else suppressed as in the reports
-    hidden = None if exact else reports.snapshots_decision(snaps)
+    hidden = None if exact else reports.snapshots_decision(snaps, with_breakdowns=True)
+    # Objects of medians (by kind of agency) as rows `<key>.<kind>`, as in the reports.
+    values = [None if s is None else reports.report_values(s.values) for s in snaps]
     sections = [
         {
             "title": title,
@@ -364,11 +366,11 @@ def team_figures(request: HttpRequest, figures_team_pk: int) -> HttpResponse:
                     "label": label,
                     "cells": [
                         "—"
-                        if s is None
-                        else reports.show_value(s.values, key, kind, suppress=False)
+                        if v is None
+                        else reports.show_value(v, key, kind, suppress=False)
                         if hidden is None
                         else hidden.text(f"p{i}", key, kind)
-                        for i, s in enumerate(snaps)
+                        for i, v in enumerate(values)
                     ],
                     "drill": access.can_drill_down(request.user, key),
                 }
@@ -390,6 +392,7 @@ def team_figures(request: HttpRequest, figures_team_pk: int) -> HttpResponse:
             "current": current,
             "current_state": states[-1],
             "sections": sections,
+            "breakdowns": reports.snapshots_breakdowns(snaps, hidden),
             "fidelity": fidelity.fidelity(team, current, target, suppress=not exact)
             if current is not None
             else [],

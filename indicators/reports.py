@@ -400,16 +400,74 @@ def _columns(report: Report) -> list[Column]:
 ROWS = [(key, kind) for _title, section in SECTIONS for key, _label, kind in section]
 
 
-def snapshots_decision(snapshots: list[IndicatorSnapshot]) -> suppression.Decision:
-    """Which figures of a team's snapshots (the rows of SECTIONS) are hidden outside the team;
-    `text(f"p{i}", key, kind)` is the i-th snapshot's cell."""
+# Keys of a snapshot that a team's figures page leaves to the municipal report, each with the
+# reason (tests/indicators/test_team_figures_keys.py fails on a key neither shown nor listed).
+TEAM_PAGE_REPORT_ONLY: dict[str, str] = {}
+
+
+def snapshots_breakdown_names(key: str, snapshots: list[IndicatorSnapshot | None]) -> list[str]:
+    """The cells of a breakdown over a team's snapshots: every name any of them has."""
+    names: list[str] = []
+    for s in snapshots:
+        for name in (s.values.get(key) or {}) if s is not None else ():
+            if name not in names:
+                names.append(name)
+    return names
+
+
+def snapshots_decision(
+    snapshots: list[IndicatorSnapshot | None], *, with_breakdowns: bool = False
+) -> suppression.Decision:
+    """Which figures of a team's snapshots (the rows of SECTIONS, and with `with_breakdowns`
+    the cells of BREAKDOWNS, for a page that shows them) are hidden outside the team;
+    `text(f"p{i}", key, kind)` is the i-th snapshot's cell, and `text(f"p{i}", f"{key}.{name}",
+    COUNT)` a cell of a breakdown."""
+    breakdowns = (
+        [(key, snapshots_breakdown_names(key, snapshots)) for key, _title in BREAKDOWNS]
+        if with_breakdowns
+        else []
+    )
     return suppression.suppressed(
         [
-            suppression.Source(f"p{i}", s.values, ROWS)
+            suppression.Source(f"p{i}", report_values(s.values), ROWS, breakdowns)
             for i, s in enumerate(snapshots)
             if s is not None
         ]
     )
+
+
+def snapshots_breakdowns(
+    snapshots: list[IndicatorSnapshot | None], decision: suppression.Decision | None
+) -> list[dict[str, Any]]:
+    """The breakdowns of a team's snapshots as the figures page shows them: per breakdown its
+    cells (one row per name, one cell per snapshot), hidden by `decision` if there is one."""
+
+    def cell(i: int, s: IndicatorSnapshot | None, key: str, name: str) -> str:
+        if s is None:
+            return fmt.EMPTY
+        if decision is not None:
+            return decision.text(f"p{i}", f"{key}.{name}", fmt.COUNT)
+        value = (s.values.get(key) or {}).get(name, 0)
+        return fmt.show(value, fmt.COUNT, suppress=False)
+
+    out = []
+    for key, title in BREAKDOWNS:
+        labels = BREAKDOWN_LABELS.get(key, BAND_LABELS)
+        out.append(
+            {
+                "key": key,
+                "title": title,
+                "rows": [
+                    {
+                        "name": name,
+                        "label": labels.get(name, name.replace("_", " ")),
+                        "cells": [cell(i, s, key, name) for i, s in enumerate(snapshots)],
+                    }
+                    for name in snapshots_breakdown_names(key, snapshots)
+                ],
+            }
+        )
+    return out
 
 
 def report_decision(report: Report, columns: list[Column]) -> suppression.Decision:

@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404
 
 from outreach import audit
 from outreach.models import (
+    Agency,
     AuditEvent,
     Client,
     Contact,
@@ -470,3 +471,29 @@ def can_record_team_training(user: User, team: Team) -> bool:
     """Tell whether the user records the team's trainings and supervision sessions: an active
     worker or supervisor of the team (they are seen by the team, as `visible_teams`)."""
     return works_in_team(user) and user.teams.filter(pk=team.pk).exists()
+
+
+# --- The agency directory of a municipality ---------------------------------------------------
+
+
+def manages_agency_directory(user: User) -> bool:
+    """Tell whether the user keeps an agency directory: a coordinator, of their municipality."""
+    return _coordinates(user) and bool(user.municipality_id)
+
+
+def directory_municipality_id(user: User) -> int | None:
+    """The municipality whose directory the user keeps (None for anyone else)."""
+    return user.municipality_id if manages_agency_directory(user) else None
+
+
+def directory_agencies(user: User) -> QuerySet[Agency]:
+    """Agencies of the directory the user keeps (offered or not); any other agency is a 404."""
+    if not manages_agency_directory(user):
+        return Agency.objects.none()
+    return Agency.objects.filter(municipality_id=user.municipality_id)
+
+
+def can_manage_agency(user: User, agency: Agency) -> bool:
+    """Tell whether the user may add, correct or stop offering the agency: the coordinator of
+    its municipality."""
+    return manages_agency_directory(user) and agency.municipality_id == user.municipality_id

@@ -69,6 +69,7 @@ class CoreQuestions(Questions):
     works_offline = ask(access.works_offline)
     plans_visits = ask(access.plans_visits)
     sees_team_costs = ask(access.sees_team_costs)
+    manages_agency_directory = ask(access.manages_agency_directory)
 
 
 class PendingReviews:

@@ -7,6 +7,7 @@ from django.urls import include, path
 
 from outreach import account_views, dataprotection_views, offline_views, views
 from outreach.accounts import views as accounts_views
+from outreach.agencies import urls as agency_routes
 from outreach.caserecord import urls as event_routes
 from outreach.emergency import views as emergency_views
 from outreach.safeguarding import urls as safeguarding_routes
@@ -45,6 +46,7 @@ urlpatterns = [
     path("team/", views.team_caseload, name="team-caseload"),
     path("visits/", include(visit_routes)),
     path("team/costs/", social_views.team_costs, name="team-costs"),
+    path("agencies/", include(agency_routes)),
     path("clients/search/", views.client_search, name="client-search"),
     path("clients/new/", views.client_create, name="client-create"),
     path("clients/<int:pk>/", views.client_detail, name="client-detail"),

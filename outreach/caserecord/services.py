@@ -305,6 +305,17 @@ def agency_request_save(
             {"listed_agency": _("That agency is not in the directory of this municipality.")},
             code="agency_other_municipality",
         )
+    if listed is not None and not listed.active:
+        kept = (
+            AgencyRequest.objects.filter(pk=agency_request.pk, listed_agency=listed).exists()
+            if agency_request.pk
+            else False
+        )
+        if not kept:
+            raise ValidationError(
+                {"listed_agency": _("That agency is no longer offered for new requests.")},
+                code="agency_not_offered",
+            )
     if listed is not None:
         agency_request.agency = listed.name
     elif case_agency is not None:
