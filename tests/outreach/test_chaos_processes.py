@@ -116,8 +116,145 @@ def test_postgresql_restart_under_load_gives_503s_and_loses_nothing(stack):
         load.stop()
 
     failures = [(s, t) for _k, s, t in load.answers if s != 201]
+    print("DEBUG", len(load.answers), len(load.saved), [s for s, _ in failures])
     for status, text in failures:
         assert status == 503, f"an answer that is neither a success nor a 503: {status} {text}"
         assert "try again" in text and "Traceback" not in text, text
     assert before < restarted or failures, "the restart happened while nothing was in flight"
     _assert_nothing_lost_or_doubled(stack, load)
+
+
+def test_a_killed_gunicorn_worker_is_replaced_and_loses_nothing(stack):
+    web, base = _web(stack)
+    load = _load(stack, base)
+    load.start()
+    try:
+        _wait_for(lambda: load.successes_after(0) >= 20, 20, "no contacts saved before the fault")
+        victim = web.children()[0]
+        os.kill(victim, signal.SIGKILL)  # a worker of our own gunicorn, by its id
+        killed = len(load.answers)
+        _wait_for(
+            lambda: victim not in web.children() and len(web.children()) == 2,
+            20,
+            "the master did not start a new worker",
+        )
+        _wait_for(lambda: load.successes_after(killed) >= 30, 20, "nothing saved after the kill")
+    finally:
+        load.stop()
+
+    for _key, status, text in load.answers:
+        # A request the killed worker held breaks (the connection closes); no page is an error.
+        assert status == 201 or isinstance(status, str), f"{status} {text}"
+    assert "Worker (pid:%d) was sent SIGKILL" % victim in web.log() or victim not in web.children()
+    _assert_nothing_lost_or_doubled(stack, load)
+
+
+def _metric(text: str, name: str, **labels: str) -> float:
+    total = 0.0
+    for line in text.splitlines():
+        if not line.startswith(name + "{"):
+            continue
+        if all(f'{k}="{v}"' in line for k, v in labels.items()):
+            total += float(line.rsplit(" ", 1)[1])
+    return total
+
+
+def test_metrics_add_up_the_counters_of_every_gunicorn_worker(stack):
+    """Each gunicorn worker counts in a process of its own; /metrics shows their sum (the
+    multiprocess mode set up in gunicorn.conf.py), also after a worker was killed."""
+    web, base = _web(stack)
+    headers = {"Authorization": "Bearer " + stack["env"]["METRICS_TOKEN"]}
+    name = "django_http_responses_total_by_status_view_method_total"
+    sent = 0
+    for _ in range(3):
+        for _ in range(20):
+            # A new connection each time: the workers take turns accepting them.
+            assert requests.get(base + "/healthz", timeout=5).status_code == 200
+            sent += 1
+        for _ in range(4):  # whichever worker answers the scrape, the sum is the same
+            page = requests.get(base + "/metrics", headers=headers, timeout=5).text
+            assert _metric(page, name, view="healthz", status="200") == sent
+        victim = web.children()[0]
+        os.kill(victim, signal.SIGKILL)  # its counts stay in the sum
+        _wait_for(
+            lambda: victim not in web.children() and len(web.children()) == 2, 20, "no new worker"
+        )
+
+
+COPY_REQUEST = """
+from django.db import transaction
+from outreach import clientcopy
+from outreach.models import Client, User
+from outreach.origin import Origin
+with transaction.atomic():  # queued after commit, as from the page
+    export = clientcopy.copy_request(client=Client.objects.get(pk=%d),
+        actor=User.objects.get(username="chaos-pro"), language="en", origin=Origin.system("chaos"))
+print("EXPORT", export.pk)
+"""
+
+
+def _celery_worker(stack, name: str) -> cp.Process:
+    process = cp.Process(
+        name,
+        [str(cp.VENV_BIN / "celery"), "-A", "outreach", "worker", "-Q", "interactive",
+         "--pool", "prefork", "--concurrency", "1", "-n", f"{name}@%h", "--loglevel", "INFO",
+         "--without-mingle", "--without-gossip", "--without-heartbeat"],
+        {**stack["env"], "LOG_LEVEL": "INFO"}, stack["logs"],
+    )  # fmt: skip
+    stack["processes"].append(process)
+    return process
+
+
+def test_a_killed_celery_worker_process_gets_its_task_again_and_makes_the_copy_once(stack):
+    """The pool process making a client's copy is SIGKILLed in its last transaction (the copy
+    made, about to be marked ready): the message is not acknowledged (acks_late), the worker
+    puts it back (reject_on_worker_lost), a new pool process makes the copy, once."""
+    out = cp.manage(stack["env"], "shell", stdin=COPY_REQUEST % stack["seed"]["client"])
+    export = int(next(x for x in out.splitlines() if x.startswith("EXPORT ")).split()[1])
+    db = stack["db"]
+    with stack["pg"].connect(db) as watch, stack["pg"].connect(db) as holder:
+        # The audit row of "copy ready" waits for this lock: the task is caught in the middle.
+        holder.autocommit = False
+        holder.execute("LOCK TABLE outreach_auditevent IN EXCLUSIVE MODE")
+        worker = _celery_worker(stack, "chaos-copy")
+
+        def waiting() -> bool:
+            return bool(
+                watch.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = %s "
+                    "AND wait_event_type = 'Lock'",
+                    (db,),
+                ).fetchone()[0]
+            )
+
+        _wait_for(waiting, 40, "the task never reached its last transaction")
+        (victim,) = worker.children()
+        os.kill(victim, signal.SIGKILL)  # the worker's pool process, by its id
+        _wait_for(
+            lambda: "WorkerLostError" in worker.log() and victim not in worker.children(),
+            20,
+            "the worker did not see its process lost",
+        )
+        holder.rollback()  # the lock goes; the killed run's transaction never commits
+
+        def ready() -> bool:
+            return (
+                watch.execute(
+                    "SELECT status FROM outreach_clientexport WHERE id = %s", (export,)
+                ).fetchone()[0]
+                == "ready"
+            )
+
+        _wait_for(ready, 40, "the copy was never made after the kill:\n" + worker.log()[-3000:])
+        time.sleep(2)  # a second run, if there were one, would show now
+        status, has_archive = watch.execute(
+            "SELECT status, archive IS NOT NULL FROM outreach_clientexport WHERE id = %s",
+            (export,),
+        ).fetchone()
+        made = watch.execute(
+            "SELECT count(*) FROM outreach_auditevent WHERE action = 'client.copy_ready' "
+            "AND object_id = %s",
+            (str(export),),
+        ).fetchone()[0]
+    assert (status, has_archive, made) == ("ready", True, 1)
+    assert worker.log().count('"task started"') >= 2 or worker.log().count("task started") >= 2
