@@ -169,10 +169,11 @@ def test_metrics_add_up_the_counters_of_every_gunicorn_worker(stack):
     for _ in range(3):
         for _ in range(20):
             # A new connection each time: the workers take turns accepting them.
-            assert requests.get(base + "/healthz", timeout=5).status_code == 200
+            # (a new worker answers its first request once it has imported the views)
+            assert requests.get(base + "/healthz", timeout=30).status_code == 200
             sent += 1
         for _ in range(4):  # whichever worker answers the scrape, the sum is the same
-            page = requests.get(base + "/metrics", headers=headers, timeout=5).text
+            page = requests.get(base + "/metrics", headers=headers, timeout=30).text
             assert _metric(page, name, view="healthz", status="200") == sent
         victim = web.children()[0]
         os.kill(victim, signal.SIGKILL)  # its counts stay in the sum
