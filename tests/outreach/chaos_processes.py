@@ -27,7 +27,17 @@ import psycopg
 import requests
 
 ROOT = Path(__file__).resolve().parents[2]
-PG_BIN = Path(os.environ.get("CHAOS_PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+
+def _pg_bin() -> Path:
+    """The server binaries: CHAOS_PG_BIN, else Debian's newest /usr/lib/postgresql/N/bin."""
+    if os.environ.get("CHAOS_PG_BIN"):
+        return Path(os.environ["CHAOS_PG_BIN"])
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3]))
+    return found[-1].parent if found else Path("/usr/lib/postgresql/15/bin")
+
+
+PG_BIN = _pg_bin()
 VENV_BIN = Path(sys.executable).parent
 
 
