@@ -11,7 +11,7 @@ RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-co
 TEST_DEBS := $(RUN_DEBS) chromium poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test api-coverage property test-browser lint security fmt bench bench-load mutation messages sysdeps sysdeps-test venv clean
+.PHONY: run test chaos api-coverage property test-browser lint security fmt bench bench-load mutation messages sysdeps sysdeps-test venv clean
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -42,10 +42,18 @@ run: sysdeps venv
 	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
 # The suite runs on every core (pytest-xdist; each worker has its own test database and Redis
-# database, tests/pytest_env.py). PYTEST_WORKERS=0 runs it in one process.
+# database, tests/pytest_env.py). PYTEST_WORKERS=0 runs it in one process. The fault tests
+# (`-m chaos`) are left to `make chaos`.
 PYTEST_WORKERS ?= auto
 test: sysdeps-test venv
-	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist load $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist load -m "not chaos" $(PYTEST_ARGS)
+
+# The fault tests: a Redis stopped under the app; PostgreSQL restarted, a gunicorn worker and
+# Celery workers SIGKILLed under load (a PostgreSQL cluster made with initdb, a redis-server,
+# gunicorn and workers of their own, on free ports; the shared servers are never touched). In
+# one process, after the suite: they time restarts and would slow each other. CI runs it.
+chaos: venv
+	$(PY) -m pytest -m chaos -p no:randomly -q $(PYTEST_ARGS)
 
 # The indicator property tests (engine and import against the reference) at Hypothesis's
 # default of 100 examples; the suite runs fewer. CI runs this after the suite.

@@ -229,9 +229,18 @@ def copy_build(*, export_id: int) -> ClientExport:
             built = _collect(export, progress=lambda p: rows.update(progress=p))
             archive = _archive(export, built)
     except Exception:
-        rows.update(status=ClientExport.Status.FAILED, finished_at=timezone.now())
+        # Not over a copy that another run of the task made meanwhile.
+        rows.filter(status=ClientExport.Status.RUNNING).update(
+            status=ClientExport.Status.FAILED, finished_at=timezone.now()
+        )
         raise
     with transaction.atomic():
+        # A message given out again while this run was still going (a worker thought lost)
+        # makes two runs at once: the first to get here marks the copy ready, the other keeps it.
+        (status,) = rows.select_for_update().values_list("status", flat=True)
+        if status not in {ClientExport.Status.QUEUED, ClientExport.Status.RUNNING}:
+            export.refresh_from_db()
+            return export
         rows.update(
             status=ClientExport.Status.READY,
             progress=100,

@@ -301,6 +301,15 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# With acks_late a message stays in Redis, unacknowledged, while its task runs. When a pool
+# process dies the worker puts the message back (reject_on_worker_lost); when the whole worker
+# dies (SIGKILL, out of memory, a lost machine) nobody does, and Redis gives the message out
+# again after this many seconds. It must be longer than the longest task and the longest retry
+# countdown (retry_backoff_max: 600 s), or a task still running (or waiting for its retry)
+# would run a second time. Tested in tests/outreach/test_chaos_processes.py.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1),
+}
 CELERY_TIMEZONE = TIME_ZONE
 # Queues by kind, so that a heavy report never waits in front of what a user is waiting for:
 # `interactive` (a user's own request: the client's copy), `reports` (PDFs and report drafts),

@@ -233,3 +233,43 @@ def test_copy_page_queries_do_not_grow(client, worker, team_client, django_asser
     with django_assert_num_queries(8):
         response = client.get(url)
     assert response.content.decode().count("/copy/") >= 5
+
+
+def _overtaken(monkeypatch, export, then):
+    """The first run's archive step, during which a second run makes the whole copy."""
+    archive = clientcopy._archive
+
+    def meanwhile(export_, built):
+        monkeypatch.setattr(clientcopy, "_archive", archive)  # the second run: as usual
+        assert clientcopy.copy_build(export_id=export.pk).status == ClientExport.Status.READY
+        return then(archive(export_, built))
+
+    monkeypatch.setattr(clientcopy, "_archive", meanwhile)
+
+
+def test_two_runs_at_once_make_one_copy(team_client, worker, monkeypatch):
+    """A task given out again while its first run is still going (a worker thought lost, the
+    visibility timeout passed) runs twice at once: one copy, one "copy ready"."""
+    export = ClientExport.objects.create(client=team_client, requested_by=worker, language="en")
+    made = {}
+    _overtaken(monkeypatch, export, lambda archive: made.setdefault("first", archive + b"x"))
+    assert clientcopy.copy_build(export_id=export.pk).status == ClientExport.Status.READY
+    export.refresh_from_db()
+    assert bytes(export.archive) != made["first"]  # the second run's copy, kept
+    ready = AuditEvent.objects.filter(action="client.copy_ready", object_id=str(export.pk))
+    assert ready.count() == 1
+
+
+def test_a_run_that_fails_after_another_made_the_copy_leaves_it_ready(
+    team_client, worker, monkeypatch
+):
+    export = ClientExport.objects.create(client=team_client, requested_by=worker, language="en")
+
+    def fail(_archive):
+        raise OSError("disk full")
+
+    _overtaken(monkeypatch, export, fail)
+    with pytest.raises(OSError):
+        clientcopy.copy_build(export_id=export.pk)
+    export.refresh_from_db()
+    assert export.status == ClientExport.Status.READY and export.archive is not None
