@@ -35,7 +35,11 @@ SHELL_FILES = (
     "outreach/app.js",
     "outreach/outbox.js",
     "outreach/offline.js",
+    "outreach/dates.js",
     "vendor/htmx/htmx.min.js",
+    "vendor/flatpickr/flatpickr.min.js",
+    "vendor/flatpickr/flatpickr.min.css",
+    "vendor/flatpickr/bg.js",
     "outreach/favicon.svg",
 )
 
@@ -61,6 +65,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
         {
             "keep_hours": OFFLINE_KEEP_HOURS,
             "version": _shell_version(),
+            "shell_files": [static(name) for name in SHELL_FILES],
             # In the user's language: a new language is new bytes, so the browser installs it.
             "no_signal": _("No signal."),
         },

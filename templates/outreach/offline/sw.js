@@ -15,13 +15,8 @@ const KEEP_MS = {{ keep_hours }} * 3600 * 1000;
 const FRESH_MS = 60 * 60 * 1000;
 const STAMP = "x-outreach-kept-at";
 const STATIC_PREFIX = "{% get_static_prefix %}";
-const SHELL_FILES = [
-  "{% static 'outreach/app.css' %}",
-  "{% static 'outreach/app.js' %}",
-  "{% static 'outreach/outbox.js' %}",
-  "{% static 'outreach/offline.js' %}",
-  "{% static 'vendor/htmx/htmx.min.js' %}",
-  "{% static 'outreach/favicon.svg' %}",
+const SHELL_FILES = [{% for file in shell_files %}
+  "{{ file|escapejs }}",{% endfor %}
 ];
 const OFFLINE_PAGE = "{% url 'outreach:offline' %}";
 const CONTACT_FORM = "{% url 'outreach:offline-contact' %}";
