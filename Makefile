@@ -43,15 +43,17 @@ run: sysdeps venv
 
 # The suite runs on every core (pytest-xdist; each worker has its own test database and Redis
 # database, tests/pytest_env.py). PYTEST_WORKERS=0 runs it in one process. The fault tests
-# (`-m chaos`) are left to `make chaos`.
+# (`-m chaos`, below) follow in one process of their own: the full suite is both.
 PYTEST_WORKERS ?= auto
 test: sysdeps-test venv
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist load -m "not chaos" $(PYTEST_ARGS)
+	$(PY) -m pytest -m chaos -p no:randomly -q $(PYTEST_ARGS)
 
 # The fault tests: a Redis stopped under the app; PostgreSQL restarted, a gunicorn worker and
 # Celery workers SIGKILLed under load (a PostgreSQL cluster made with initdb, a redis-server,
 # gunicorn and workers of their own, on free ports; the shared servers are never touched). In
-# one process, after the suite: they time restarts and would slow each other. CI runs it.
+# one process, after the rest of the suite (`make test` runs both): they time restarts and
+# would slow each other.
 chaos: venv
 	$(PY) -m pytest -m chaos -p no:randomly -q $(PYTEST_ARGS)
 
