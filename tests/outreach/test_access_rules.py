@@ -189,7 +189,7 @@ MENU_LABELS = {
         "Access report",
         "Emergency access",
     ],
-    "coordinator": ["Referrals", "Reports", "Figures"],
+    "coordinator": ["Referrals", "Reports", "Figures", "Agencies"],
     "partner": ["My referrals"],
     "admin": [],
     "dpo": ["Access report"],
