@@ -204,6 +204,7 @@ def visit_contact(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent_create()
 def visit_missed(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark a planned visit missed, with the reason."""
     visit, open_ = _open_visit_or_back(request, pk)

@@ -333,6 +333,15 @@
     location.href = item.url;
   }
 
+  // The item's name on the outbox: the form's label, with the {name} of the client picked in
+  // the field `data-outbox-name-field` names (a visit planned offline), if any.
+  function outboxLabel(form) {
+    const label = form.dataset.outboxLabel || document.title;
+    const field = form.dataset.outboxNameField && form.elements[form.dataset.outboxNameField];
+    const option = field && field.selectedOptions ? field.selectedOptions[0] : null;
+    return fmt(label, { name: option && option.value ? option.textContent.trim() : "?" });
+  }
+
   async function queue(form) {
     const fields = [];
     for (const [name, value] of new FormData(form)) {
@@ -346,7 +355,7 @@
       key,
       url,
       fields,
-      label: form.dataset.outboxLabel || document.title,
+      label: outboxLabel(form),
       recordedAt: new Date().toISOString(),
       createdAt: Date.now(),
       userId,
