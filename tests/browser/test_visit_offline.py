@@ -132,3 +132,49 @@ def test_a_visit_done_and_a_visit_missed_offline_are_saved_once(
     assert AuditEvent.objects.filter(action="plannedvisit.done").count() == 1
     assert AuditEvent.objects.filter(action="plannedvisit.missed").count() == 1
     assert Contact.objects.count() == 1
+
+
+def test_a_visit_opened_from_my_work_without_signal_is_logged_once(
+    phone_page, browser_login, worker, peer, team_client
+):
+    """No signal from the start: My work is the phone's copy, the visit's contact form the
+    empty one the service worker keeps; it is sent to the visit's own address."""
+    visit = visit_plan(
+        client=team_client,
+        actor=worker,
+        planned_on=timezone.localdate(),
+        planned_time=None,
+        staff=[worker, peer],
+        purpose="Bring the form",
+        origin=make_origin(),
+    )
+    page = phone_page
+    _go_offline_ready(page, browser_login, worker)
+    link = f"/visits/{visit.pk}/contact/"
+    page.wait_for_function(
+        """async (link) => {
+          const copy = await (await caches.open("outreach-data")).match("/indicators/my-work/");
+          return !!copy && (await copy.text()).includes(`href="${link}"`);
+        }""",
+        arg=link,
+    )
+    page.context.set_offline(True)
+    page.goto("/indicators/my-work/")
+    assert page.get_by_text("Offline copy from").is_visible()
+    page.locator('li[data-kind="visit"]', has_text="Maria Ivanova").locator("a.work-item").click()
+    page.wait_for_url(f"**/visits/{visit.pk}/contact/")
+    page.get_by_text("Visit done: contact with Maria Ivanova").first.wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SHOTS / "offline-visit-contact-390.png", full_page=True)
+    page.get_by_label("Face to face").check()
+    page.get_by_label("Met", exact=True).check()
+    page.get_by_label("Minutes").fill("25")
+    page.get_by_role("button", name="Save contact").click()
+    _queued(page, "Visit done: contact with Maria Ivanova")
+    assert not Contact.objects.exists()
+    page.context.set_offline(False)
+    _sent(page)
+    visit.refresh_from_db()
+    assert visit.status == "done" and visit.contact == Contact.objects.get()
+    assert visit.contact.duration_minutes == 25 and visit.contact.author == worker
