@@ -45,6 +45,8 @@ class WorkItem:
     overdue: bool = False
     detail: str = ""
     urgent: bool = False  # to start today even if due later (the 72-hour discharge follow-up)
+    # Other things done with the item, as (label, url): a planned visit is changed or cancelled.
+    actions: tuple[tuple[str, str], ...] = ()
 
     def group(self, today: date) -> str:
         """Overdue; today (urgent, due today, or past its date but not overdue yet); this

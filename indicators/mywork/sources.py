@@ -201,6 +201,10 @@ def planned_visits(scope: WorkScope) -> Iterator[WorkItem]:
             due_on=visit.planned_on,
             overdue=visit.planned_on < scope.today,
             detail=f"{when}{_('Who: %(who)s') % {'who': who}}",
+            actions=(
+                (_("Change"), reverse("outreach:visit-edit", args=[visit.pk])),
+                (_("Cancel"), reverse("outreach:visit-cancel", args=[visit.pk])),
+            ),
         )
 
 

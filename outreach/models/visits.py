@@ -16,6 +16,7 @@ class PlannedVisit(models.Model):
         PLANNED = "planned", _("Planned")
         DONE = "done", _("Done")
         MISSED = "missed", _("Missed")
+        CANCELLED = "cancelled", _("Cancelled")
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="planned_visits")
     planned_on = models.DateField(_("day"))
@@ -34,6 +35,7 @@ class PlannedVisit(models.Model):
         verbose_name=_("contact logged"),
     )
     missed_reason = models.CharField(_("why missed"), max_length=300, blank=True)
+    cancel_reason = models.CharField(_("why cancelled"), max_length=300, blank=True)
     created_by = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, related_name="visits_planned"
     )

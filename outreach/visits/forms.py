@@ -40,6 +40,28 @@ class VisitPlanForm(forms.Form):
         self.fields["staff"].queryset = staff_queryset
 
 
+class VisitEditForm(VisitPlanForm):
+    """A visit's new day, time, who goes and purpose (the client stays: plan a new visit)."""
+
+    def __init__(self, *args, staff_queryset, **kwargs):
+        super().__init__(
+            *args, client_queryset=Client.objects.none(), staff_queryset=staff_queryset, **kwargs
+        )
+        del self.fields["client"]
+
+
+class VisitCancelForm(forms.Form):
+    """Why a planned visit is called off (optional)."""
+
+    cancel_reason = forms.CharField(
+        label=_("Why is it cancelled?"),
+        required=False,
+        max_length=PlannedVisit._meta.get_field("cancel_reason").max_length,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Optional."),
+    )
+
+
 class VisitMissedForm(forms.Form):
     """Why a planned visit did not happen."""
 

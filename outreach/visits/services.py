@@ -1,4 +1,5 @@
-"""Writes of planned visits: plan one, turn it into a logged contact, or mark it missed."""
+"""Writes of planned visits: plan one, change or cancel it, turn it into a logged contact, or
+mark it missed."""
 
 from __future__ import annotations
 
@@ -19,21 +20,11 @@ from outreach.staff import check_team_staff
 PLAN_AHEAD_DAYS = 62
 
 
-@transaction.atomic
-def visit_plan(
-    *,
-    client: Client,
-    actor: User,
-    planned_on: date,
-    planned_time: time | None,
-    staff: Iterable[User],
-    purpose: str,
-    origin: Origin,
-    today: date | None = None,
-) -> PlannedVisit:
-    """Plan a visit to a client of the actor's team: a day (today or later), who goes, why."""
-    if not access.can_write_record(actor, client):
-        raise PermissionDenied
+def _checked_plan(
+    *, client: Client, planned_on: date, staff: Iterable[User], purpose: str, today: date | None
+) -> tuple[list[User], str]:
+    """The rules of a visit's plan, for a new one and a changed one alike: a day from today to
+    PLAN_AHEAD_DAYS ahead, someone of the client's team to go, a purpose."""
     today = today or timezone.localdate()
     if planned_on < today:
         raise ValidationError(
@@ -52,11 +43,32 @@ def visit_plan(
         raise ValidationError({"staff": _("Say who goes.")}, code="visit_no_staff")
     if not purpose.strip():
         raise ValidationError({"purpose": _("Say what the visit is for.")}, code="visit_no_purpose")
+    return list(staff), purpose.strip()
+
+
+@transaction.atomic
+def visit_plan(
+    *,
+    client: Client,
+    actor: User,
+    planned_on: date,
+    planned_time: time | None,
+    staff: Iterable[User],
+    purpose: str,
+    origin: Origin,
+    today: date | None = None,
+) -> PlannedVisit:
+    """Plan a visit to a client of the actor's team: a day (today or later), who goes, why."""
+    if not access.can_write_record(actor, client):
+        raise PermissionDenied
+    staff, purpose = _checked_plan(
+        client=client, planned_on=planned_on, staff=staff, purpose=purpose, today=today
+    )
     visit = PlannedVisit(
         client=client,
         planned_on=planned_on,
         planned_time=planned_time,
-        purpose=purpose.strip(),
+        purpose=purpose,
         created_by=actor,
     )
     visit.full_clean()
@@ -73,8 +85,19 @@ def visit_plan(
     return visit
 
 
+def closed_message(visit: PlannedVisit) -> str:
+    """Why a visit can no longer be changed, cancelled, logged or marked missed."""
+    if visit.status == PlannedVisit.Status.DONE:
+        return _("This visit is already logged as a contact: it can no longer be changed.")
+    if visit.status == PlannedVisit.Status.MISSED:
+        return _("This visit is already marked missed: it can no longer be changed.")
+    if visit.status == PlannedVisit.Status.CANCELLED:
+        return _("This visit was cancelled: it can no longer be changed.")
+    return _("This visit is already closed (%(status)s).") % {"status": visit.get_status_display()}
+
+
 def _open_visit(visit: PlannedVisit, actor: User) -> PlannedVisit:
-    """The visit's row, locked; refuse one already done or missed, or out of the actor's reach."""
+    """The visit's row, locked; refuse one already closed, or out of the actor's reach."""
     visit = (
         PlannedVisit.objects.select_for_update(of=("self",))
         .select_related("client")
@@ -83,11 +106,93 @@ def _open_visit(visit: PlannedVisit, actor: User) -> PlannedVisit:
     if not access.can_write_record(actor, visit.client):
         raise PermissionDenied
     if not visit.is_open:
-        raise ValidationError(
-            _("This visit is already closed (%(status)s).")
-            % {"status": visit.get_status_display()},
-            code="visit_closed",
-        )
+        raise ValidationError(closed_message(visit), code="visit_closed")
+    return visit
+
+
+def _time(value: time | None) -> str | None:
+    return value.strftime("%H:%M") if value else None
+
+
+@transaction.atomic
+def visit_edit(
+    *,
+    visit: PlannedVisit,
+    actor: User,
+    planned_on: date,
+    planned_time: time | None,
+    staff: Iterable[User],
+    purpose: str,
+    origin: Origin,
+    today: date | None = None,
+) -> PlannedVisit:
+    """Change a visit still planned: its day, time, who goes, what for (the rules of a new one).
+
+    The audit row keeps what was before and what is now (the purpose only as changed or not: it
+    is free text, the row holds it), so the visit's history stays.
+    """
+    visit = _open_visit(visit, actor)
+    staff, purpose = _checked_plan(
+        client=visit.client, planned_on=planned_on, staff=staff, purpose=purpose, today=today
+    )
+    before = {
+        "planned_on": visit.planned_on.isoformat(),
+        "planned_time": _time(visit.planned_time),
+        "staff": sorted(visit.staff.values_list("pk", flat=True)),
+    }
+    after = {
+        "planned_on": planned_on.isoformat(),
+        "planned_time": _time(planned_time),
+        "staff": sorted(u.pk for u in staff),
+    }
+    changed = sorted(k for k in after if after[k] != before[k])
+    if purpose != visit.purpose:
+        changed.append("purpose")
+    if not changed:
+        return visit
+    visit.planned_on = planned_on
+    visit.planned_time = planned_time
+    visit.purpose = purpose
+    visit.full_clean()
+    visit.save(update_fields=["planned_on", "planned_time", "purpose"])
+    visit.staff.set(staff)
+    audit.record(
+        actor=actor,
+        action="plannedvisit.update",
+        target=visit,
+        client=visit.client,
+        origin=origin,
+        detail={
+            "changed": changed,
+            "before": {k: before[k] for k in changed if k in before},
+            "after": {k: after[k] for k in changed if k in after},
+        },
+    )
+    return visit
+
+
+@transaction.atomic
+def visit_cancel(
+    *, visit: PlannedVisit, actor: User, reason: str = "", origin: Origin
+) -> PlannedVisit:
+    """Cancel a visit still planned (the reason is optional). It stays in the week as
+    cancelled, and leaves My work, the caseload and the client page."""
+    visit = _open_visit(visit, actor)
+    visit.status = PlannedVisit.Status.CANCELLED
+    visit.cancel_reason = reason.strip()
+    visit.closed_by = actor
+    visit.closed_at = timezone.now()
+    visit.full_clean()
+    visit.save(update_fields=["status", "cancel_reason", "closed_by", "closed_at"])
+    audit.record(
+        actor=actor,
+        action="plannedvisit.cancel",
+        target=visit,
+        client=visit.client,
+        origin=origin,
+        # The reason is free text: the row holds it, the audit says whether there was one.
+        detail={"status": visit.status, "reason_given": bool(visit.cancel_reason)},
+    )
     return visit
 
 

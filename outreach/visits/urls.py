@@ -11,4 +11,6 @@ urlpatterns = [
     path("new/", v.visit_create, name="visit-create"),
     path("<int:pk>/contact/", v.visit_contact, name="visit-contact"),
     path("<int:pk>/missed/", v.visit_missed, name="visit-missed"),
+    path("<int:pk>/edit/", v.visit_edit, name="visit-edit"),
+    path("<int:pk>/cancel/", v.visit_cancel, name="visit-cancel"),
 ]

@@ -1,4 +1,5 @@
-"""Pages of planned visits: the week's plan, plan a visit, log its contact, mark it missed."""
+"""Pages of planned visits: the week's plan, plan a visit, change or cancel it, log its contact,
+mark it missed."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -22,7 +24,7 @@ from outreach.staff import team_staff
 from outreach.submissions import idempotent_create
 from outreach.views import contact_form_initial
 from outreach.visits import selectors, services
-from outreach.visits.forms import VisitMissedForm, VisitPlanForm
+from outreach.visits.forms import VisitCancelForm, VisitEditForm, VisitMissedForm, VisitPlanForm
 
 
 def _week_of(request: HttpRequest) -> date:
@@ -59,7 +61,8 @@ def visit_week(request: HttpRequest) -> HttpResponse:
         "next": start + timedelta(days=7),
         "today": timezone.localdate(),
         "mine": mine,
-        "count": sum(len(d.visits) for d in days),
+        # Cancelled visits stay on their day, struck through, but are not counted.
+        "count": sum(1 for d in days for v in d.visits if v.status != v.Status.CANCELLED),
     }
     return render(request, "outreach/visits/visit_week.html", context)
 
@@ -132,11 +135,7 @@ def _open_visit_or_back(request: HttpRequest, pk: int):
         raise Http404
     access.audit_read(request, visit, action="plannedvisit.view", client=visit.client)
     if not access.can_close_visit(request.user, visit):
-        messages.info(
-            request,
-            _("This visit is already closed (%(status)s).")
-            % {"status": visit.get_status_display()},
-        )
+        messages.info(request, services.closed_message(visit))
         return visit, False
     return visit, True
 
@@ -190,6 +189,7 @@ def visit_contact(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent_create()
 def visit_missed(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark a planned visit missed, with the reason."""
     visit, open_ = _open_visit_or_back(request, pk)
@@ -215,5 +215,110 @@ def visit_missed(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "outreach/visits/visit_missed.html",
         {"visit": visit, "client": visit.client, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _week_url(day: date) -> str:
+    return reverse("outreach:visit-week") + f"?week={day.isoformat()}"
+
+
+def _back_to(request: HttpRequest, default: str) -> str:
+    """Where the person came from (`next`, a path of this site), or else `default`."""
+    nxt = request.POST.get("next") or request.GET.get("next") or ""
+    if nxt.startswith("/") and url_has_allowed_host_and_scheme(
+        nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return nxt
+    return default
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a visit still planned: the day, the time, who goes, what for."""
+    visit, open_ = _open_visit_or_back(request, pk)
+    if not open_:
+        return redirect(_back_to(request, _week_url(visit.planned_on)))
+    form = VisitEditForm(
+        request.POST if request.method == "POST" else None,
+        initial={
+            "planned_on": visit.planned_on,
+            "planned_time": visit.planned_time,
+            "staff": [u.pk for u in visit.staff.all()],
+            "purpose": visit.purpose,
+        },
+        staff_queryset=team_staff(visit.client.team_id).order_by("last_name", "first_name"),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            visit = services.visit_edit(
+                visit=visit,
+                actor=request.user,
+                planned_on=data["planned_on"],
+                planned_time=data["planned_time"],
+                staff=data["staff"],
+                purpose=data["purpose"],
+                origin=Origin.from_request(request),
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Visit changed: %(name)s, %(day)s")
+                % {
+                    "name": visit.client.full_name,
+                    "day": formats.date_format(visit.planned_on, "SHORT_DATE_FORMAT"),
+                },
+            )
+            return redirect(_back_to(request, _week_url(visit.planned_on)))
+    return render(
+        request,
+        "outreach/visits/visit_edit.html",
+        {
+            "form": form,
+            "visit": visit,
+            "client": visit.client,
+            "next": _back_to(request, ""),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def visit_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Cancel a visit still planned, with a reason if the worker gives one."""
+    visit, open_ = _open_visit_or_back(request, pk)
+    if not open_:
+        return redirect(_back_to(request, _week_url(visit.planned_on)))
+    # An empty reason is a whole answer: the form is bound on every POST.
+    form = VisitCancelForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.visit_cancel(
+                visit=visit,
+                actor=request.user,
+                reason=form.cleaned_data["cancel_reason"],
+                origin=Origin.from_request(request),
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Visit cancelled: %(name)s, %(day)s")
+                % {
+                    "name": visit.client.full_name,
+                    "day": formats.date_format(visit.planned_on, "SHORT_DATE_FORMAT"),
+                },
+            )
+            return redirect(_back_to(request, _week_url(visit.planned_on)))
+    return render(
+        request,
+        "outreach/visits/visit_cancel.html",
+        {"visit": visit, "client": visit.client, "form": form, "next": _back_to(request, "")},
         status=400 if form.errors else 200,
     )

@@ -333,6 +333,15 @@
     location.href = item.url;
   }
 
+  // The item's name on the outbox: the form's label, with the {name} of the client picked in
+  // the field `data-outbox-name-field` names (a visit planned offline), if any.
+  function outboxLabel(form) {
+    const label = form.dataset.outboxLabel || document.title;
+    const field = form.dataset.outboxNameField && form.elements[form.dataset.outboxNameField];
+    const option = field && field.selectedOptions ? field.selectedOptions[0] : null;
+    return fmt(label, { name: option && option.value ? option.textContent.trim() : "?" });
+  }
+
   async function queue(form) {
     const fields = [];
     for (const [name, value] of new FormData(form)) {
@@ -346,7 +355,7 @@
       key,
       url,
       fields,
-      label: form.dataset.outboxLabel || document.title,
+      label: outboxLabel(form),
       recordedAt: new Date().toISOString(),
       createdAt: Date.now(),
       userId,
@@ -393,13 +402,16 @@
     });
   }
 
-  // The empty contact form the worker shows without signal at /clients/<pk>/contacts/new/.
+  // The empty contact form the worker shows without signal at /clients/<pk>/contacts/new/, or
+  // at /visits/<pk>/contact/ (a planned visit's contact, from My work): the name comes from the
+  // kept caseload or My work; the server checks the client or the visit when it is sent.
   async function startOfflineForm() {
     const form = document.querySelector("form[data-offline-form]");
     if (!form) return;
     const match = location.pathname.match(/^\/clients\/(\d+)\/contacts\/new\/$/);
+    const visit = location.pathname.match(/^\/visits\/(\d+)\/contact\/$/);
     const label = document.querySelector("[data-offline-client]");
-    if (!match) {
+    if (!match && !visit) {
       form.hidden = true;
       return;
     }
@@ -412,16 +424,23 @@
     }
     let name = "";
     try {
-      const copy = await caches.match(caseloadPath, { cacheName: DATA_CACHE });
+      const page = match ? caseloadPath : offline.content.split(" ")[1];
+      const copy = await caches.match(page, { cacheName: DATA_CACHE });
       if (copy) {
         const doc = new DOMParser().parseFromString(await copy.text(), "text/html");
-        const row = doc.querySelector(`tr[data-client-id="${match[1]}"]`);
-        name = row ? row.getAttribute("data-client-name") : "";
+        if (match) {
+          const row = doc.querySelector(`tr[data-client-id="${match[1]}"]`);
+          name = row ? row.getAttribute("data-client-name") : "";
+        } else {
+          const link = doc.querySelector(`a.work-item[href="${location.pathname}"] .work-client`);
+          name = link ? link.textContent.trim() : "";
+        }
       }
     } catch (e) {
-      // no copy of the caseload
+      // no copy of the caseload or My work
     }
-    form.dataset.outboxLabel = fmt(S.contactWith, { name: name || `#${match[1]}` });
+    const id = match ? match[1] : visit[1];
+    form.dataset.outboxLabel = fmt(match ? S.contactWith : S.visitContactWith, { name: name || `#${id}` });
     label.textContent = name ? form.dataset.outboxLabel : S.unknownClient;
   }
 

@@ -59,7 +59,7 @@ def test_a_planned_visit_is_turned_into_a_contact_and_leaves_my_work(
     page.wait_for_url("**/indicators/my-work/")
     item = page.locator("section.work-today").locator('li[data-kind="visit"]')
     assert item.count() == 1 and "Test Ivanova" in item.inner_text()
-    item.get_by_role("link").click()
+    item.locator("a.work-item").click()
     page.wait_for_url(f"**/visits/{visit.pk}/contact/")
     assert page.get_by_label("Note").input_value() == "Bring the benefits form"
     assert page.get_by_label("Face to face").is_checked()

@@ -103,6 +103,16 @@ def route_param_outreach_visit_missed__pk(route_param_visit_pk):
 
 
 @pytest.fixture
+def route_param_outreach_visit_edit__pk(route_param_visit_pk):
+    return route_param_visit_pk
+
+
+@pytest.fixture
+def route_param_outreach_visit_cancel__pk(route_param_visit_pk):
+    return route_param_visit_pk
+
+
+@pytest.fixture
 def route_param_supportperson_detail__pk(route_param_supportperson_pk):
     return route_param_supportperson_pk
 

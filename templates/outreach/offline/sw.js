@@ -1,7 +1,8 @@
 {% load static i18n %}/* Outreach service worker (issue 17), served at /sw.js by outreach.offline_views.service_worker.
 
    Keeps, for reading without signal, only the app's own files and the signed-in worker's own
-   pages named below (their caseload, My work, the "no signal" page and an empty contact form),
+   pages named below (their caseload, My work, the "no signal" page and an empty contact form,
+   shown for a client's or a planned visit's contact form),
    each for at most {{ keep_hours }} hours. Every other page goes to the network only and is never
    stored. The page's script (static/outreach/offline.js) asks for the copies after sign-in and
    removes them at sign-out; a copy is dropped as soon as the server answers with the sign-in page.
@@ -27,6 +28,8 @@ const KEPT_PAGES = new Set([
   CONTACT_FORM,
 ]);
 const CONTACT_NEW = /^\/clients\/\d+\/contacts\/new\/$/;
+// A planned visit's contact (the link of its My work item): the same empty form, posted there.
+const VISIT_CONTACT = /^\/visits\/\d+\/contact\/$/;
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(SHELL).then((cache) => cache.addAll(SHELL_FILES)).then(() => self.skipWaiting()));
@@ -111,7 +114,7 @@ async function navigate(request, url) {
   try {
     return await fetch(request);
   } catch (err) {
-    const fallback = CONTACT_NEW.test(path) ? CONTACT_FORM : OFFLINE_PAGE;
+    const fallback = CONTACT_NEW.test(path) || VISIT_CONTACT.test(path) ? CONTACT_FORM : OFFLINE_PAGE;
     const found = (await kept(fallback)) || (await kept(OFFLINE_PAGE));
     return found ? asCopy(found) : noSignal();
   }
