@@ -26,15 +26,17 @@ from outreach.api_records import (
 from outreach.models import PlannedVisit
 from outreach.origin import Origin
 from outreach.serializers import ContactInSerializer
+from outreach.staff import team_staff
 from outreach.visits import selectors, services
-from outreach.visits.forms import VisitMissedForm, VisitPlanForm
+from outreach.visits.forms import VisitCancelForm, VisitEditForm, VisitMissedForm, VisitPlanForm
 
 
 class PlannedVisitOut(serializers.ModelSerializer):
     class Meta:
         model = PlannedVisit
         fields = ["id", "client", "planned_on", "planned_time", "staff", "purpose", "status"]
-        fields += ["contact", "missed_reason", "created_by", "created_at", "closed_by"]
+        fields += ["contact", "missed_reason", "cancel_reason", "created_by", "created_at"]
+        fields += ["closed_by"]
         fields += ["closed_at", "updated_at"]
         read_only_fields = fields
 
@@ -47,6 +49,13 @@ class VisitContactIn(ContactInSerializer):
 
 PLAN_IN = form_serializer(VisitPlanForm, "PlannedVisitCreateRequest")
 PLAN_IN._declared_fields["client"] = serializers.IntegerField(help_text="The client's id.")
+EDIT_IN = form_serializer(
+    VisitEditForm,
+    "PatchedPlannedVisitChangeRequest",
+    only=["planned_on", "planned_time", "staff", "purpose"],
+)
+for _field in EDIT_IN._declared_fields.values():
+    _field.required = False  # a PATCH gives what changes; the rest stays
 
 
 class PlannedVisitViewSet(mixins.CreateModelMixin, RecordViewSet):
@@ -57,7 +66,7 @@ class PlannedVisitViewSet(mixins.CreateModelMixin, RecordViewSet):
     serializer_class = PlannedVisitOut
     prefetch = ("staff",)
     filterset_class = record_filter(PlannedVisit, ["status", "planned_on"])
-    http_method_names = ["get", "post", "head", "options"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     @extend_schema(request=PLAN_IN, responses={201: PlannedVisitOut})
     def create(self, request, *args, **kwargs):
@@ -83,6 +92,59 @@ class PlannedVisitViewSet(mixins.CreateModelMixin, RecordViewSet):
             origin=Origin.from_request(request),
         )
         return self.answer(visit, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=EDIT_IN,
+        responses={200: PlannedVisitOut},
+        description=(
+            "Change a visit still planned: the day, the time, who goes, what for (the rules of "
+            "a new visit). Fields left out keep their values; a visit logged, missed or "
+            "cancelled is refused with 400."
+        ),
+    )
+    def partial_update(self, request, *args, **kwargs):
+        visit = self._open()
+        current = {
+            "planned_on": visit.planned_on.isoformat(),
+            "planned_time": visit.planned_time.strftime("%H:%M") if visit.planned_time else "",
+            "staff": [u.pk for u in visit.staff.all()],
+            "purpose": visit.purpose,
+        }
+        body = {**current, **request_object(request)}
+        form = valid_form(
+            VisitEditForm(
+                form_data(VisitEditForm, body),
+                staff_queryset=team_staff(visit.client.team_id),
+            )
+        )
+        data = form.cleaned_data
+        visit = services.visit_edit(
+            visit=visit,
+            actor=request.user,
+            planned_on=data["planned_on"],
+            planned_time=data["planned_time"],
+            staff=data["staff"],
+            purpose=data["purpose"],
+            origin=Origin.from_request(request),
+        )
+        return self.answer(visit)
+
+    @extend_schema(
+        request=form_serializer(VisitCancelForm, "PlannedVisitCancelRequest"),
+        responses={200: PlannedVisitOut},
+        description="Cancel a visit still planned (the reason is optional).",
+    )
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        visit = self._open()
+        form = valid_form(VisitCancelForm(form_data(VisitCancelForm, request_object(request))))
+        services.visit_cancel(
+            visit=visit,
+            actor=request.user,
+            reason=form.cleaned_data["cancel_reason"],
+            origin=Origin.from_request(request),
+        )
+        return self.answer(visit)
 
     def _open(self) -> PlannedVisit:
         visit = self.get_object()

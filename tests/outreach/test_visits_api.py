@@ -168,7 +168,7 @@ def test_a_visit_is_marked_missed_with_its_reason_once(api, plan):
     assert visit.missed_reason == "Not at home"
     assert AuditEvent.objects.filter(action="plannedvisit.missed", object_id=str(visit.pk)).exists()
     again = _post(api, f"{URL}{visit.pk}/missed/", {"missed_reason": "again"})
-    assert again.status_code == 400 and "already closed" in again.json()["non_field_errors"][0]
+    assert again.status_code == 400 and "already marked missed" in again.json()["non_field_errors"][0]
 
 
 def test_the_visits_contact_is_logged_and_the_visit_done(api, plan, worker, team_client):
@@ -199,3 +199,53 @@ def test_a_bad_contact_leaves_the_visit_planned(api, plan):
     assert response.status_code == 400 and "started_at" in response.json()
     visit.refresh_from_db()
     assert visit.status == "planned"
+
+
+def _patch(api, url, body):
+    return api.patch(url, body, content_type="application/json")
+
+
+def test_a_visit_is_moved_through_the_pages_rules_and_audited(api, plan, worker, today):
+    visit = plan(1)
+    later = (today + timedelta(days=3)).isoformat()
+    response = _patch(api, f"{URL}{visit.pk}/", {"planned_on": later, "planned_time": "09:15"})
+    assert response.status_code == 200, response.content
+    out = response.json()
+    # What the body left out keeps its value.
+    assert out["planned_on"] == later and out["planned_time"] == "09:15:00"
+    assert out["purpose"] == "Bring the benefits form" and len(out["staff"]) == 2
+    event = AuditEvent.objects.get(action="plannedvisit.update", object_id=str(visit.pk))
+    assert event.detail["after"]["planned_on"] == later
+    # A day in the past is refused with the page's message, and nothing changes.
+    past = (today - timedelta(days=1)).isoformat()
+    page = api.post(
+        reverse("outreach:visit-edit", args=[visit.pk]),
+        {"planned_on": past, "staff": [worker.pk], "purpose": "x"},
+    )
+    with db_state.unchanged():
+        response = _patch(api, f"{URL}{visit.pk}/", {"planned_on": past})
+    assert response.status_code == 400
+    assert response.json()["planned_on"] == page.context["form"].errors["planned_on"]
+
+
+def test_a_visit_is_cancelled_once_and_then_cannot_be_changed(api, plan, today):
+    visit = plan(1)
+    response = _post(api, f"{URL}{visit.pk}/cancel/", {"cancel_reason": "In hospital"})
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "cancelled"
+    assert response.json()["cancel_reason"] == "In hospital"
+    assert AuditEvent.objects.filter(action="plannedvisit.cancel", object_id=str(visit.pk)).exists()
+    with db_state.unchanged():
+        again = _post(api, f"{URL}{visit.pk}/cancel/", {})
+        moved = _patch(api, f"{URL}{visit.pk}/", {"planned_on": today.isoformat()})
+    assert again.status_code == 400 and again.json()["non_field_errors"]
+    assert moved.status_code == 400 and moved.json()["non_field_errors"]
+
+
+@pytest.mark.parametrize("role", ["outsider", "outside_supervisor", "partner", "coordinator"])
+def test_another_team_cannot_move_or_cancel_a_visit(role, client, users_by_role, plan, today):
+    visit = plan(1)
+    client.force_login(users_by_role[role])
+    with db_state.unchanged():
+        assert _patch(client, f"{URL}{visit.pk}/", {"purpose": "x"}).status_code == 404
+        assert _post(client, f"{URL}{visit.pk}/cancel/", {}).status_code == 404

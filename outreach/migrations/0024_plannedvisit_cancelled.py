@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('outreach', '0022_updated_at_social_safeguarding'),
+        ('outreach', '0023_updated_at_planned_visits'),
     ]
 
     operations = [
