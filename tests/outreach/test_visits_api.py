@@ -168,7 +168,9 @@ def test_a_visit_is_marked_missed_with_its_reason_once(api, plan):
     assert visit.missed_reason == "Not at home"
     assert AuditEvent.objects.filter(action="plannedvisit.missed", object_id=str(visit.pk)).exists()
     again = _post(api, f"{URL}{visit.pk}/missed/", {"missed_reason": "again"})
-    assert again.status_code == 400 and "already marked missed" in again.json()["non_field_errors"][0]
+    assert (
+        again.status_code == 400 and "already marked missed" in again.json()["non_field_errors"][0]
+    )
 
 
 def test_the_visits_contact_is_logged_and_the_visit_done(api, plan, worker, team_client):
