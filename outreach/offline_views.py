@@ -25,6 +25,7 @@ from outreach import access
 from outreach.forms import ContactForm
 from outreach.models import Contact, Team, User
 from outreach.staff import team_staff
+from outreach.visits.forms import VisitMissedForm
 
 # The longest a copy of the caseload or My work is kept on the phone (the service worker and
 # the page both drop older copies).
@@ -139,6 +140,19 @@ def offline_contact_form(request: HttpRequest) -> HttpResponse:
         },
     )
     return render(request, "outreach/offline/contact_form.html", {"form": form})
+
+
+@login_required
+@require_safe
+def offline_missed_form(request: HttpRequest) -> HttpResponse:
+    """An empty "visit missed" form, without any client's data, for a phone without signal.
+
+    The service worker shows it for /visits/<pk>/missed/ (the Missed link of a visit on My work)
+    when there is no signal; it posts to that address once sent, and the server checks the
+    visit then (still planned, of the worker's team), as for the page's own form.
+    """
+    _offline_user(request)
+    return render(request, "outreach/offline/missed_form.html", {"form": VisitMissedForm()})
 
 
 class SignOutView(auth_views.LogoutView):

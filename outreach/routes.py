@@ -42,6 +42,7 @@ urlpatterns = [
     path("manifest.webmanifest", offline_views.manifest, name="manifest"),
     path("offline/", offline_views.offline_page, name="offline"),
     path("offline/contact/", offline_views.offline_contact_form, name="offline-contact"),
+    path("offline/missed/", offline_views.offline_missed_form, name="offline-missed"),
     path("caseload/", views.caseload, name="caseload"),
     path("team/", views.team_caseload, name="team-caseload"),
     path("visits/", include(visit_routes)),

@@ -203,6 +203,7 @@ def planned_visits(scope: WorkScope) -> Iterator[WorkItem]:
             detail=f"{when}{_('Who: %(who)s') % {'who': who}}",
             actions=(
                 (_("Change"), reverse("outreach:visit-edit", args=[visit.pk])),
+                (_("Missed"), reverse("outreach:visit-missed", args=[visit.pk])),
                 (_("Cancel"), reverse("outreach:visit-cancel", args=[visit.pk])),
             ),
         )

@@ -60,7 +60,12 @@
     navigator.serviceWorker.register(offline.dataset.worker, { scope: "/" }).catch(() => {});
     if (isCopy() || !navigator.onLine) return;
     navigator.serviceWorker.ready.then((reg) => {
-      const paths = [...offline.content.split(" "), offline.dataset.offline, offline.dataset.contactForm];
+      const paths = [
+        ...offline.content.split(" "),
+        offline.dataset.offline,
+        offline.dataset.contactForm,
+        offline.dataset.missedForm,
+      ];
       if (!reg.active) return;
       // The worker's fetches keep the session alive too: the idle clock restarts when they end.
       const channel = new MessageChannel();
@@ -409,7 +414,7 @@
     const form = document.querySelector("form[data-offline-form]");
     if (!form) return;
     const match = location.pathname.match(/^\/clients\/(\d+)\/contacts\/new\/$/);
-    const visit = location.pathname.match(/^\/visits\/(\d+)\/contact\/$/);
+    const visit = location.pathname.match(/^\/visits\/(\d+)\/(contact|missed)\/$/);
     const label = document.querySelector("[data-offline-client]");
     if (!match && !visit) {
       form.hidden = true;
@@ -432,7 +437,8 @@
           const row = doc.querySelector(`tr[data-client-id="${match[1]}"]`);
           name = row ? row.getAttribute("data-client-name") : "";
         } else {
-          const link = doc.querySelector(`a.work-item[href="${location.pathname}"] .work-client`);
+          // The item links to the visit's contact; its Missed link is beside it.
+          const link = doc.querySelector(`a.work-item[href="/visits/${visit[1]}/contact/"] .work-client`);
           name = link ? link.textContent.trim() : "";
         }
       }
@@ -440,7 +446,8 @@
       // no copy of the caseload or My work
     }
     const id = match ? match[1] : visit[1];
-    form.dataset.outboxLabel = fmt(match ? S.contactWith : S.visitContactWith, { name: name || `#${id}` });
+    const kind = match ? S.contactWith : visit[2] === "missed" ? S.visitMissedFor : S.visitContactWith;
+    form.dataset.outboxLabel = fmt(kind, { name: name || `#${id}` });
     label.textContent = name ? form.dataset.outboxLabel : S.unknownClient;
   }
 

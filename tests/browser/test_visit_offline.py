@@ -178,3 +178,48 @@ def test_a_visit_opened_from_my_work_without_signal_is_logged_once(
     visit.refresh_from_db()
     assert visit.status == "done" and visit.contact == Contact.objects.get()
     assert visit.contact.duration_minutes == 25 and visit.contact.author == worker
+
+
+def test_a_visit_marked_missed_from_my_work_without_signal_is_saved_once(
+    phone_page, browser_login, worker, peer, team_client
+):
+    """No signal from the start: the Missed link of a visit on the kept My work opens the
+    empty reason form the service worker keeps; it is sent to the visit's own address."""
+    visit = visit_plan(
+        client=team_client,
+        actor=worker,
+        planned_on=timezone.localdate(),
+        planned_time=None,
+        staff=[worker, peer],
+        purpose="Bring the form",
+        origin=make_origin(),
+    )
+    page = phone_page
+    _go_offline_ready(page, browser_login, worker)
+    page.wait_for_function(
+        """async () => {
+          const data = await caches.open("outreach-data");
+          const copy = await data.match("/indicators/my-work/");
+          return !!copy && !!(await data.match("/offline/missed/"))
+            && (await copy.text()).includes("/missed/?next=");
+        }"""
+    )
+    page.context.set_offline(True)
+    page.goto("/indicators/my-work/")
+    assert page.get_by_text("Offline copy from").is_visible()
+    item = page.locator('li[data-kind="visit"]', has_text="Maria Ivanova")
+    item.get_by_role("link", name="Missed").click()
+    page.wait_for_url(f"**/visits/{visit.pk}/missed/**")
+    page.get_by_text("Visit missed: Maria Ivanova").first.wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.get_by_label("Why did the visit not happen?").fill("Not under the bridge today")
+    page.get_by_role("button", name="Mark missed").click()
+    page.get_by_text("Waiting to send").wait_for()
+    assert page.locator(".outbox-waiting .outbox-item", has_text="Visit missed: Maria").count()
+    visit.refresh_from_db()
+    assert visit.status == "planned"
+    page.context.set_offline(False)
+    _sent(page)
+    visit.refresh_from_db()
+    assert visit.status == "missed" and visit.missed_reason == "Not under the bridge today"
+    assert AuditEvent.objects.filter(action="plannedvisit.missed").count() == 1

@@ -63,6 +63,7 @@ def test_service_worker_keeps_only_the_workers_own_pages(client):
         reverse("indicators:my-work"),
         "OFFLINE_PAGE",
         "CONTACT_FORM",
+        "MISSED_FORM",
     }
     assert f'OFFLINE_PAGE = "{reverse("outreach:offline")}"' in body
     assert f'CONTACT_FORM = "{reverse("outreach:offline-contact")}"' in body
@@ -152,7 +153,10 @@ def test_inactive_worker_does_not_work_offline(worker):
 # --- The offline pages ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["outreach:offline", "outreach:offline-contact"])
+OFFLINE_PAGES = ["outreach:offline", "outreach:offline-contact", "outreach:offline-missed"]
+
+
+@pytest.mark.parametrize("name", OFFLINE_PAGES)
 @pytest.mark.parametrize(
     ("role", "status"),
     [("worker", 200), ("peer", 200), ("supervisor", 200), ("partner", 404), ("coordinator", 404)],
@@ -162,7 +166,7 @@ def test_offline_pages_are_for_team_workers(client, users_by_role, name, role, s
     assert client.get(reverse(name)).status_code == status
 
 
-@pytest.mark.parametrize("name", ["outreach:offline", "outreach:offline-contact"])
+@pytest.mark.parametrize("name", OFFLINE_PAGES)
 def test_offline_pages_need_a_sign_in(client, name):
     response = client.get(reverse(name))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
@@ -210,6 +214,29 @@ def test_offline_pages_take_no_post(client, worker):
     client.force_login(worker)
     assert client.post(reverse("outreach:offline")).status_code == 405
     assert client.post(reverse("outreach:offline-contact")).status_code == 405
+    assert client.post(reverse("outreach:offline-missed")).status_code == 405
+
+
+def test_offline_missed_form_holds_no_visit_and_asks_the_reason(client, worker, team_client):
+    client.force_login(worker)
+    before = AuditEvent.objects.count()
+    response = client.get(reverse("outreach:offline-missed"))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'name="missed_reason"' in body and 'name="submission_token"' in body
+    assert "data-outbox" in body and "data-offline-form" in body
+    assert team_client.family_name not in body
+    assert AuditEvent.objects.count() == before
+
+
+def test_the_worker_keeps_the_missed_form_for_a_visits_missed_link(client, worker):
+    client.force_login(worker)
+    body = client.get(reverse("outreach:service-worker")).content.decode()
+    assert f'MISSED_FORM = "{reverse("outreach:offline-missed")}"' in body
+    assert "VISIT_MISSED.test(path)) fallback = MISSED_FORM" in body
+    # The page asks the worker to keep it, with the other pages.
+    page = client.get(reverse("indicators:my-work")).content.decode()
+    assert f'data-missed-form="{reverse("outreach:offline-missed")}"' in page
 
 
 def test_caseload_rows_link_the_contact_form_and_name_the_client(client, worker, team_client):

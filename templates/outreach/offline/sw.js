@@ -21,15 +21,19 @@ const SHELL_FILES = [{% for file in shell_files %}
 ];
 const OFFLINE_PAGE = "{% url 'outreach:offline' %}";
 const CONTACT_FORM = "{% url 'outreach:offline-contact' %}";
+const MISSED_FORM = "{% url 'outreach:offline-missed' %}";
 const KEPT_PAGES = new Set([
   "{% url 'outreach:caseload' %}",
   "{% url 'indicators:my-work' %}",
   OFFLINE_PAGE,
   CONTACT_FORM,
+  MISSED_FORM,
 ]);
 const CONTACT_NEW = /^\/clients\/\d+\/contacts\/new\/$/;
 // A planned visit's contact (the link of its My work item): the same empty form, posted there.
 const VISIT_CONTACT = /^\/visits\/\d+\/contact\/$/;
+// A planned visit marked missed (the Missed link of its My work item): an empty reason form.
+const VISIT_MISSED = /^\/visits\/\d+\/missed\/$/;
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(SHELL).then((cache) => cache.addAll(SHELL_FILES)).then(() => self.skipWaiting()));
@@ -114,7 +118,9 @@ async function navigate(request, url) {
   try {
     return await fetch(request);
   } catch (err) {
-    const fallback = CONTACT_NEW.test(path) || VISIT_CONTACT.test(path) ? CONTACT_FORM : OFFLINE_PAGE;
+    let fallback = OFFLINE_PAGE;
+    if (CONTACT_NEW.test(path) || VISIT_CONTACT.test(path)) fallback = CONTACT_FORM;
+    else if (VISIT_MISSED.test(path)) fallback = MISSED_FORM;
     const found = (await kept(fallback)) || (await kept(OFFLINE_PAGE));
     return found ? asCopy(found) : noSignal();
   }
