@@ -263,3 +263,52 @@ def test_client_for_request_returns_the_teams_client_and_audits_the_read(people,
     with pytest.raises(Http404):
         access.client_for_request(request, team_client.pk)
     assert AuditEvent.objects.count() == 1
+
+
+# --- Found by mutation testing (bench/MUTATION.md, 6 December) ------------------------------
+
+
+def test_an_administrator_who_is_not_a_superuser_changes_access(people):
+    admin = UserFactory(role=Role.ADMIN, is_staff=True, is_superuser=False)
+    assert access.can_change_access(admin, people["worker"])
+    assert not access.can_change_access(admin, admin)
+
+
+@pytest.mark.parametrize("required", [True, False])
+def test_api_tokens_are_made_past_the_second_factor_only(people, settings, required):
+    settings.OUTREACH_REQUIRE_2FA = required
+    # Nobody here has passed the second factor (no is_verified() of a request).
+    assert answers(access.can_manage_api_tokens, people) == only(
+        {n for n in people if not n.startswith("inactive_") and n != "anonymous"}
+        if not required
+        else set()
+    )
+    for name, verified in (("worker", True), ("supervisor", False), ("inactive_worker", True)):
+        user = people[name]
+        user.is_verified = lambda verified=verified: verified
+    assert access.can_manage_api_tokens(people["worker"])
+    assert access.can_manage_api_tokens(people["supervisor"]) is (not required)
+    assert not access.can_manage_api_tokens(people["inactive_worker"])
+
+
+def test_managed_teams_are_the_teams_a_supervisor_supervises(people, team, other_team):
+    managed = {name: set(access.managed_teams(people[name])) for name in people}
+    assert managed["supervisor"] == {team}
+    assert managed["outside_supervisor"] == {other_team}
+    assert {name for name, teams in managed.items() if teams} == {
+        "supervisor",
+        "outside_supervisor",
+    }
+
+
+def test_emergency_grants_of_a_user_are_their_own(people, team_client):
+    from outreach.emergency import services as emergency_services
+    from tests.factories import make_origin
+
+    reason = "Crisis call at night: I need the crisis plan to act on it now."
+    grant = emergency_services.emergency_access_grant(
+        user=people["outsider"], client=team_client, reason=reason, origin=make_origin()
+    )
+    mine = {name: list(access.emergency_access_of(people[name])) for name in people}
+    assert mine["outsider"] == [grant]
+    assert {name for name, grants in mine.items() if grants} == {"outsider"}
