@@ -312,3 +312,23 @@ def test_emergency_grants_of_a_user_are_their_own(people, team_client):
     mine = {name: list(access.emergency_access_of(people[name])) for name in people}
     assert mine["outsider"] == [grant]
     assert {name for name, grants in mine.items() if grants} == {"outsider"}
+
+
+def test_a_read_of_a_record_is_audited_with_its_client_and_detail(people, team_client):
+    contact = ContactFactory(client=team_client, author=people["worker"])
+    request = RequestFactory().get(f"/clients/{team_client.pk}/contacts/{contact.pk}/edit/")
+    request.user = people["worker"]
+    access.audit_read(
+        request, contact, action="contact.view", client=team_client, detail={"tab": "notes"}
+    )
+    event = AuditEvent.objects.get()
+    assert (event.action, event.actor, event.client_id) == (
+        "contact.view",
+        people["worker"],
+        team_client.pk,
+    )
+    assert (event.object_type, event.object_id) == ("outreach.contact", str(contact.pk))
+    assert event.detail == {"tab": "notes"}
+    # A target that does not lead to the client: the client given is the one kept.
+    access.audit_read(request, team_client.team, action="team.view", client=team_client)
+    assert AuditEvent.objects.get(action="team.view").client_id == team_client.pk
