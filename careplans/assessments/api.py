@@ -77,11 +77,12 @@ class InstrumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     pagination_class = None
 
     def get_queryset(self):
-        if not access.works_in_team(self.request.user):
-            return Instrument.objects.none()
+        # The parameter is checked first: a bad value is a 400 for everyone, as documented.
         for_whom = self.request.query_params.get("for", "client")
         if for_whom not in FOR_WHOM:
             raise ValidationError({"for": [_("Give client or carer.")]})
+        if not access.works_in_team(self.request.user):
+            return Instrument.objects.none()
         return Instrument.objects.filter(
             pk__in=[i.pk for i in selectors.instruments_in_use(FOR_WHOM[for_whom])]
         ).order_by("code", "pk")

@@ -191,3 +191,12 @@ def test_the_instruments_for_carers_are_listed_apart(api, instrument):
     assert "carer_test" not in [i["code"] for i in api.get("/api/v1/instruments/").json()]
     response = api.get("/api/v1/instruments/", {"for": "everyone"})
     assert response.status_code == 400 and "for" in response.json()
+
+
+@pytest.mark.parametrize("role", ["coordinator", "partner"])
+def test_a_bad_for_is_refused_also_for_those_who_see_no_instrument(client, users_by_role, role):
+    # Found by schemathesis: the empty list came back before the parameter was checked.
+    client.force_login(users_by_role[role])
+    assert client.get("/api/v1/instruments/").json() == []
+    response = client.get("/api/v1/instruments/", {"for": "everyone"})
+    assert response.status_code == 400 and "for" in response.json()
