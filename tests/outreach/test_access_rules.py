@@ -35,6 +35,7 @@ __all__ = ["people"]  # the fixture
         (access.sees_emergency_reviews, SUPERVISORS),
         (access.sees_access_report, SUPERVISORS | {"dpo"}),
         (access.is_data_protection_officer, {"dpo"}),
+        (access.sees_open_complaints, SUPERVISORS),
     ],
     ids=lambda v: getattr(v, "__name__", ""),
 )
@@ -332,3 +333,13 @@ def test_a_read_of_a_record_is_audited_with_its_client_and_detail(people, team_c
     # A target that does not lead to the client: the client given is the one kept.
     access.audit_read(request, team_client.team, action="team.view", client=team_client)
     assert AuditEvent.objects.get(action="team.view").client_id == team_client.pk
+
+
+def test_emergency_access_is_asked_for_another_teams_client_by_team_staff_only(people, team_client):
+    code = team_client.code
+    found = answers(lambda user: access.emergency_access_target(user, code), people)
+    # Staff of the other team find the client; its own team (who need no grant) and every
+    # other role do not.
+    assert found == only({"outsider", "outside_supervisor"})
+    assert access.emergency_access_target(people["outsider"], f"  {code.lower()} ") == team_client
+    assert access.emergency_access_target(people["outsider"], "  ") is None
