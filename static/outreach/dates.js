@@ -48,7 +48,9 @@
     if (!kind) return;
     input.dataset.datesEnhanced = "1";
     const lang = (document.documentElement.lang || "en").slice(0, 2);
-    const locale = (window.flatpickr.l10ns && window.flatpickr.l10ns[lang]) || "default";
+    // Weeks start on Monday in both languages, as the app's formats say (FIRST_DAY_OF_WEEK).
+    const own = window.flatpickr.l10ns && window.flatpickr.l10ns[lang];
+    const locale = { ...(own || {}), firstDayOfWeek: 1 };
     const picker = window.flatpickr(input, {
       ...kind,
       altInput: true,
