@@ -119,6 +119,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
     DATABASES["default"]["OPTIONS"]["timeout"] = 20
+    # Write-ahead log: readers never wait for a writer, and a writer waits (up to the timeout)
+    # for another instead of failing at once. The test database is a file for the same reason:
+    # an in-memory one shared with the live server's threads answers "table is locked" to a
+    # page's parallel requests. Nothing here needs to survive a power cut.
+    DATABASES["default"]["OPTIONS"]["init_command"] = (
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF"
+    )
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_outreach.sqlite3")}
 # A read replica (streaming replication) for figures, drill-downs and reports
 # (outreach/ops/router.py); writes and everything else stay on the primary.
 if env_str("DATABASE_REPLICA_URL"):
