@@ -171,6 +171,19 @@ def visit_edit(
     return visit
 
 
+def _close(
+    visit: PlannedVisit, *, status: str, reason_field: str, reason: str, actor: User
+) -> PlannedVisit:
+    """Close a visit still planned as missed or cancelled, with the reason kept on the row."""
+    visit.status = status
+    setattr(visit, reason_field, reason.strip())
+    visit.closed_by = actor
+    visit.closed_at = timezone.now()
+    visit.full_clean()
+    visit.save(update_fields=["status", reason_field, "closed_by", "closed_at"])
+    return visit
+
+
 @transaction.atomic
 def visit_cancel(
     *, visit: PlannedVisit, actor: User, reason: str = "", origin: Origin
@@ -178,12 +191,13 @@ def visit_cancel(
     """Cancel a visit still planned (the reason is optional). It stays in the week as
     cancelled, and leaves My work, the caseload and the client page."""
     visit = _open_visit(visit, actor)
-    visit.status = PlannedVisit.Status.CANCELLED
-    visit.cancel_reason = reason.strip()
-    visit.closed_by = actor
-    visit.closed_at = timezone.now()
-    visit.full_clean()
-    visit.save(update_fields=["status", "cancel_reason", "closed_by", "closed_at"])
+    _close(
+        visit,
+        status=PlannedVisit.Status.CANCELLED,
+        reason_field="cancel_reason",
+        reason=reason,
+        actor=actor,
+    )
     audit.record(
         actor=actor,
         action="plannedvisit.cancel",
@@ -246,12 +260,13 @@ def visit_mark_missed(
 ) -> PlannedVisit:
     """Mark a planned visit missed, with the reason it did not happen."""
     visit = _open_visit(visit, actor)
-    visit.status = PlannedVisit.Status.MISSED
-    visit.missed_reason = reason.strip()
-    visit.closed_by = actor
-    visit.closed_at = timezone.now()
-    visit.full_clean()
-    visit.save(update_fields=["status", "missed_reason", "closed_by", "closed_at"])
+    _close(
+        visit,
+        status=PlannedVisit.Status.MISSED,
+        reason_field="missed_reason",
+        reason=reason,
+        actor=actor,
+    )
     audit.record(
         actor=actor,
         action="plannedvisit.missed",
